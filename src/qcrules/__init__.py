@@ -1,0 +1,131 @@
+"""qcrules: a policy plan's quantified targets as unit-aware rules, with explained verdicts.
+
+>>> import qcrules
+>>> plan = qcrules.compile_catalog(qcrules.load_catalog())      # the bundled 桐城 plan
+>>> report = qcrules.evaluate(plan, {"gdp-per-capita": "85000元/人"})
+>>> report["gdp-per-capita"].status
+<Status.MET: 'met'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ._compile import Plan, compile_catalog
+from ._errors import (
+    CatalogError,
+    Diagnostic,
+    EvaluationError,
+    FactError,
+    Location,
+    QcrulesError,
+    UsageError,
+)
+from ._evaluate import evaluate_plan
+from ._explain import Explanation, explain
+from ._facts import FactSet, facts_from_data
+from ._load import load_catalog, load_facts, loads_catalog
+from ._model import (
+    Bound,
+    Catalog,
+    Commitment,
+    Derivation,
+    Fact,
+    FactForm,
+    Indicator,
+    Input,
+    Kind,
+    Op,
+    Quantity,
+    RatioTerms,
+    Reference,
+    Rule,
+)
+from ._numbers import round_gbt8170
+from ._render import render, report_to_dict
+from ._results import Report, Severity, Status, Verdict
+
+__version__ = "0.1.0"
+
+ENGINES = ("native",)
+
+
+def _plan(catalog: Catalog | Plan) -> Plan:
+    if isinstance(catalog, Plan):
+        return catalog
+    if isinstance(catalog, Catalog):
+        return compile_catalog(catalog)
+    msg = f"expected a Catalog or a compiled Plan, got {type(catalog).__name__}"
+    raise UsageError(Diagnostic("QC400", msg, field="catalog", expected="Catalog or Plan",
+                                got=type(catalog).__name__))
+
+
+def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,
+             engine: str = "native") -> Report:
+    """Evaluate one fact set against a catalogue (compiled on the fly) or a compiled plan.
+
+    ``facts`` is a :class:`FactSet` (from :func:`load_facts`), a plain mapping of fact id or
+    indicator name to value (``{"gdp-per-capita": "8.2万元/人"}``), or an iterable of facts.
+
+    Raises:
+        UsageError: an unknown engine or a wrong argument type.
+    """
+    plan = _plan(catalog)
+    if engine == "native":
+        return evaluate_plan(plan, facts)
+    raise UsageError(Diagnostic("QC401", f"unknown engine {engine!r}", field="engine",
+                                expected=" or ".join(ENGINES), got=engine))
+
+
+def evaluate_many(catalog: Catalog | Plan,
+                  fact_sets: Iterable[FactSet | Mapping[str, Any]], *,
+                  engine: str = "native") -> list[Report]:
+    """Evaluate many fact sets (one per region or period) against one compiled plan."""
+    plan = _plan(catalog)
+    return [evaluate(plan, facts, engine=engine) for facts in fact_sets]
+
+
+__all__ = [
+    "ENGINES",
+    "Bound",
+    "Catalog",
+    "CatalogError",
+    "Commitment",
+    "Derivation",
+    "Diagnostic",
+    "EvaluationError",
+    "Explanation",
+    "Fact",
+    "FactError",
+    "FactForm",
+    "FactSet",
+    "Indicator",
+    "Input",
+    "Kind",
+    "Location",
+    "Op",
+    "Plan",
+    "QcrulesError",
+    "Quantity",
+    "RatioTerms",
+    "Reference",
+    "Report",
+    "Rule",
+    "Severity",
+    "Status",
+    "UsageError",
+    "Verdict",
+    "__version__",
+    "compile_catalog",
+    "evaluate",
+    "evaluate_many",
+    "explain",
+    "facts_from_data",
+    "load_catalog",
+    "load_facts",
+    "loads_catalog",
+    "render",
+    "report_to_dict",
+    "round_gbt8170",
+]

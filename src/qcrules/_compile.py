@@ -1,0 +1,145 @@
+"""Stage 3, compile: a catalogue → a :class:`Plan`, prepared once and evaluated many times.
+
+Every threshold is converted to the rule's unit exactly, once; formulas are parsed once; the
+conversion factor from each fact unit to the rule's unit is computed the first time that unit
+is seen for that rule (at compile time for the rule's own units) and then reused, never
+recomputed per fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+import attrs
+
+from ._formula import Formula, parse_formula
+from ._model import Catalog, Kind, Op, Quantity, Rule
+from ._units import (
+    UNITS,
+    UnitProblem,
+    canonical_unit,
+    conversion_factor,
+    is_percent_like,
+    normalize_text,
+)
+
+__all__ = ["CompiledRule", "Plan", "compile_catalog"]
+
+_COUNT_DIMENSION = canonical_unit("件").dimensionality
+_RANK_DIMENSION = canonical_unit("位").dimensionality
+
+
+@attrs.define(eq=False)
+class CompiledRule:
+    """A rule ready to evaluate: thresholds, domain and factors in the rule's unit."""
+
+    rule: Rule
+    unit: str | None
+    bounds: tuple[tuple[Op, Fraction | None], ...]
+    minimum: Fraction | None
+    maximum: Fraction | None
+    whole: bool
+    percent_like: bool
+    formula: Formula | None
+    input_units: Mapping[str, str | None]
+    ratio_units: tuple[str, str] | None
+    formula_factor: Fraction = Fraction(1)
+    _factors: dict[tuple[str, str | None], Fraction | UnitProblem] = attrs.field(factory=dict)
+
+    def factor(self, from_unit: str, to_unit: str | None = None) -> Fraction:
+        """The exact factor from ``from_unit`` to ``to_unit`` (default: the rule's unit).
+
+        Raises:
+            UnitProblem: unknown or incompatible unit.
+        """
+        key = (from_unit, to_unit)
+        cached = self._factors.get(key)
+        if cached is None:
+            try:
+                cached = conversion_factor(from_unit, to_unit or self.unit or "1")
+            except UnitProblem as problem:
+                cached = problem
+            self._factors[key] = cached
+        if isinstance(cached, UnitProblem):
+            raise cached
+        return cached
+
+
+def _in_unit(quantity: Quantity | None, unit: str | None) -> Fraction | None:
+    if quantity is None:
+        return None
+    if quantity.unit is None or unit is None:
+        return quantity.magnitude
+    return quantity.magnitude * conversion_factor(quantity.unit, unit)
+
+
+def _is_whole(rule: Rule) -> bool:
+    if rule.kind in (Kind.COUNT, Kind.RANK):
+        return True
+    if rule.indicator.unit is None or rule.derivation is not None:
+        return False
+    dimensionality = canonical_unit(rule.indicator.unit).dimensionality
+    return dimensionality in (_COUNT_DIMENSION, _RANK_DIMENSION)
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    """Prepare one validated rule."""
+    unit = rule.indicator.unit
+    bounds = tuple((bound.op, _in_unit(bound.threshold, unit)) for bound in rule.bounds)
+    minimum = _in_unit(rule.indicator.min, unit)
+    whole = _is_whole(rule)
+    if whole and minimum is None:
+        minimum = Fraction(1) if rule.kind is Kind.RANK else Fraction(0)
+    formula = parse_formula(rule.derivation.formula) if rule.derivation else None
+    input_units = {i.name: i.unit for i in rule.derivation.inputs} if rule.derivation else {}
+    ratio_units = None
+    if rule.ratio is not None and rule.ratio.antecedent and rule.ratio.consequent:
+        ratio_units = (normalize_text(f"{rule.ratio.consequent}/{rule.ratio.antecedent}"),
+                       normalize_text(f"{rule.ratio.antecedent}/{rule.ratio.consequent}"))
+    formula_factor = Fraction(1)
+    if formula is not None:
+        result_unit = formula.result_unit(input_units)
+        formula_factor = Fraction(UNITS.Quantity(Fraction(1), result_unit)
+                                  .to(canonical_unit(unit or "1")).magnitude)
+    compiled = CompiledRule(rule, unit, bounds, minimum, _in_unit(rule.indicator.max, unit),
+                            whole, is_percent_like(unit), formula, input_units, ratio_units,
+                            formula_factor)
+    if unit is not None:
+        # Warm the factors of the rule's own units, so that common facts never compute one.
+        for own in {unit, *(b.threshold.unit for b in rule.bounds if b.threshold and b.threshold.unit)}:
+            compiled.factor(own)
+    return compiled
+
+
+@attrs.frozen
+class Plan:
+    """A compiled catalogue: one :class:`CompiledRule` per rule, and a fact-name index.
+
+    ``keys`` maps every name a fact may be given under (a rule id, an indicator's Chinese
+    name, a reference id, a derived input's id or Chinese name) to what it feeds.
+    """
+
+    catalog: Catalog
+    rules: tuple[CompiledRule, ...]
+    keys: Mapping[str, tuple[str, ...]]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def compile_catalog(catalog: Catalog) -> Plan:
+    """Compile a validated catalogue once; evaluate the plan against many fact sets."""
+    compiled = tuple(compile_rule(rule) for rule in catalog.rules)
+    keys: dict[str, list[str]] = {}
+    for rule in catalog.rules:
+        names = [rule.id, rule.indicator.zh, *rule.fact_ids[1:]]
+        if rule.derivation is not None:
+            names.extend(i.zh for i in rule.derivation.inputs if i.zh)
+        for name in names:
+            if name and rule.id not in keys.setdefault(name, []):
+                keys[name].append(rule.id)
+    return Plan(catalog, compiled, {k: tuple(v) for k, v in keys.items()})

@@ -1,0 +1,732 @@
+"""Safe, synchronous host for running a rule set in durable_rules.
+
+This module is a generic layer: it knows nothing about qcrules' domain model.
+It takes a durable_rules ruleset *definition*, registers it under a unique
+name and evaluates isolated batches of facts with :meth:`DurableHost.run`.
+
+durable_rules (2.0.28, unmaintained) has several traps.  Each one below was
+reproduced against the installed C extension; the host handles all of them:
+
+* **Whole batch lost on a partial match.**  ``Host.assert_facts`` raises
+  ``MessageNotHandledException`` as soon as *one* fact of a batch matches no
+  rule, and the actions of the facts that did match are then never run.  The
+  host talks to the C engine directly, treats "not handled" as a normal
+  outcome and always drives the agenda of the session.
+* **Silent duplicate dropping.**  The engine identifies a fact by the 32-bit
+  FNV-1a hash of its id (a generated content hash when no ``id`` is given).
+  Two identical facts, *or two different facts whose id hashes collide*, make
+  the engine report "already observed" and drop the second one (the stock
+  Python API then raises ``MessageObservedException`` and runs nothing).  The
+  host gives every fact it asserts an id that is unique within the session
+  and whose 32-bit hash is verified to be unused, so every asserted fact is a
+  distinct fact (multiset semantics).
+* **1,024 live sessions per ruleset**, reported as ``MemoryError``; calling
+  ``delete_state`` for the session that failed with that error crashes the
+  process.  Each :meth:`~DurableHost.run` uses a fresh session and deletes it
+  in a ``finally`` block, so at most one session per host (plus one per
+  nested run) is ever alive.  A session whose creation failed is not deleted.
+* **Background threads.**  ``durable.engine.Host`` starts two self-rearming
+  ``threading.Timer`` dispatchers (and ``durable.lang.get_host()`` creates
+  one such host).  The host never creates an ``engine.Host``: no thread is
+  started and no timer runs.
+* **Global registry.**  ``durable.lang`` keeps rulesets by name in a module
+  global.  Rulesets are built under a generated, uuid-based name that is
+  removed from that registry at once, so hosts built from the same
+  definition never collide.
+* **Swallowed action errors and the 10 s action lease.**  The stock action
+  runner stores an exception raised by an action in the session state and
+  goes on; an action that runs longer than 10 s makes it silently abandon the
+  rest of the agenda.  The host runs actions itself: errors are raised as
+  :class:`DurableActionError`, slow actions are harmless.
+* **Process crashes (segmentation faults) on some inputs**, which no
+  ``try`` can catch: a JSON number with an exponent but no fraction (Python
+  writes ``1e+16``, ``1e-05``, ``5e-324``), ``Infinity``, a fact with more
+  than about 250 keys, deleting a session while an action is in flight.  The
+  host validates and encodes every fact itself (see *Encoding* below) and
+  never deletes a session with an unfinished action.
+* ``assert_facts`` with an empty list returns an uninitialised session
+  handle; :meth:`DurableHost.run` returns ``[]`` for an empty batch without
+  calling the engine.
+
+Encoding: what a caller must know
+---------------------------------
+Facts are sent to the engine as JSON.  Accepted values are ``dict`` (string
+keys), ``list``/``tuple``, ``str``, ``int``, ``float``, ``bool`` and
+``None``; anything else (``Decimal``, numpy scalars, dates ...) is rejected
+with :class:`DurableInputError`.  The host enforces:
+
+* floats must be finite (``NaN`` would silently become ``null``;
+  ``Infinity`` crashes the engine).  Floats that Python prints with an
+  exponent are rewritten losslessly (``1e+16`` -> ``1.0e+16``) - values and
+  comparisons stay exact, both in facts and in rule constants;
+* ints must fit in a signed 64-bit integer.  Larger ints are compared with
+  lost precision by the engine (``2**64 + 1 == 2**64`` holds there);
+* keys must be non-empty strings without ``.`` (the engine reads ``"a.b"``
+  as the nested path ``a -> b``) and must not start with ``$`` (reserved by
+  the engine); ``sid`` and ``id`` are reserved at the top level of a fact;
+* at most :data:`MAX_FACT_KEYS` keys per fact, counting keys of nested
+  objects (not of objects inside lists).
+
+What the host cannot fix, because it is in the rule semantics of the engine:
+comparisons between values of different types do not follow Python.  A
+string is equal to a number with the same text (``"5" == 5``), ordered
+comparisons of a non-numeric string with a number are true or false
+arbitrarily (``"abc" > 5`` holds, ``"10" < 5`` holds), and ``True`` behaves
+like ``1``.  ints and floats compare as numbers (``5 == 5.0``), floats with
+full double precision (``0.1 + 0.2 != 0.3``).  So a field that a rule
+compares with a number must hold a number (not a ``bool``, ``str`` or
+``None``) in every fact.  Recommended: pass measured values as finite
+floats, pass exact values (``Decimal``, fractions, big ints) as strings in a
+separate field or keep them outside the engine under an id you put in the
+fact, and map results back through that id.
+
+Threading
+---------
+One process-wide re-entrant lock serializes *everything* this module does
+with durable_rules: building a ruleset through ``durable.lang`` (whose rule
+stacks are module globals), creating and deleting rulesets, and each whole
+:meth:`DurableHost.run` - the assert, the action loop *including the
+execution of the actions*, and the deletion of the session.  Concurrent
+``run`` calls from several threads are therefore safe and simply execute one
+after the other; the C extension never releases the GIL, so nothing is lost
+in parallelism.  An action may call ``run`` of another host (the lock is
+re-entrant) but must not wait for another thread that uses a host.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import threading
+import uuid
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Union
+
+import durable_rules_engine as _dre
+from durable import lang as _lang
+
+__all__ = [
+    "MAX_FACT_KEYS",
+    "ActionContext",
+    "DurableActionError",
+    "DurableEngineError",
+    "DurableHost",
+    "DurableInputError",
+    "FactView",
+    "RuleAction",
+    "RulesetDefinition",
+]
+
+#: Maximum number of keys of one fact (nested objects included, objects in
+#: lists excluded).  The engine crashes at about 252 keys, and the host adds
+#: two (``sid`` and ``id``).
+MAX_FACT_KEYS = 240
+
+#: Maximum nesting depth of objects and lists inside a fact.
+MAX_FACT_DEPTH = 32
+
+#: Keys the host puts in every fact; callers may not use them at top level.
+RESERVED_KEYS = frozenset({"sid", "id"})
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+
+# Result codes of the C engine for assert operations (rules.h).
+_RULES_OK = 0
+_ERR_EVENT_NOT_HANDLED = 1
+_ERR_EVENT_OBSERVED = 2
+
+#: Serializes every use of durable_rules in the process (see module docs).
+_ENGINE_LOCK = threading.RLock()
+
+RuleAction = Callable[["ActionContext"], Any]
+RulesetDefinition = Union[Callable[[], Any], Mapping[str, Mapping[str, Any]]]
+
+
+class DurableEngineError(RuntimeError):
+    """An error reported by durable_rules, or a misuse of the host.
+
+    When it wraps an exception raised by durable_rules, that exception is the
+    ``__cause__``.
+    """
+
+
+class DurableInputError(DurableEngineError, ValueError):
+    """A fact or definition that the engine would mishandle; nothing was sent."""
+
+
+class DurableActionError(DurableEngineError):
+    """An action raised an exception; the original is the ``__cause__``."""
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message)
+        #: Name of the rule whose action failed.
+        self.rule = rule
+
+
+# ---------------------------------------------------------------------------
+# JSON encoding safe for the durable_rules parser
+# ---------------------------------------------------------------------------
+
+
+def _fnv1a32(text: str) -> int:
+    """32-bit FNV-1a of an ASCII string, as computed by the engine."""
+    h = 0x811C9DC5
+    for byte in text.encode("ascii"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _float_text(value: float) -> str:
+    if not math.isfinite(value):
+        raise DurableInputError(
+            f"non-finite float {value!r} cannot be passed to durable_rules"
+        )
+    text = float.__repr__(value)
+    if "e" in text and "." not in text:
+        # The engine's parser only accepts an exponent after a fraction.
+        text = text.replace("e", ".0e", 1)
+    return text
+
+
+def _float_is_plain(value: float) -> bool:
+    """True if ``json.dumps`` writes this float in a form the engine parses."""
+    if value == 0.0 or 1e-4 <= abs(value) < 1e16:
+        return True
+    return _float_text(value) == float.__repr__(value)
+
+
+def _dumps(value: Any) -> str:
+    """Encode a validated value; floats are written in engine-safe form."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, Mapping):
+        return (
+            "{"
+            + ",".join(
+                json.dumps(k, ensure_ascii=False) + ":" + _dumps(v)
+                for k, v in value.items()
+            )
+            + "}"
+        )
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_dumps(v) for v in value) + "]"
+    raise DurableInputError(
+        f"value of type {type(value).__name__} cannot be passed to durable_rules"
+    )
+
+
+def _scan_fact(value: Any, depth: int, in_list: bool, state: list) -> bool:
+    """Validate a fact value; return True if its floats need custom encoding.
+
+    ``state`` is ``[key_count]``, updated in place.
+    """
+    if value is None or isinstance(value, (str, bool)):
+        return False
+    if isinstance(value, int):
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise DurableInputError(
+                f"int {value} does not fit in 64 bits; durable_rules would "
+                "compare it imprecisely (pass it as a float or a string)"
+            )
+        return False
+    if isinstance(value, float):
+        return not _float_is_plain(value)
+    if depth >= MAX_FACT_DEPTH:
+        raise DurableInputError(f"fact nested deeper than {MAX_FACT_DEPTH} levels")
+    custom = False
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_key(key)
+            if not in_list:
+                state[0] += 1
+            if _scan_fact(item, depth + 1, in_list, state):
+                custom = True
+        return custom
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            if _scan_fact(item, depth + 1, True, state):
+                custom = True
+        return custom
+    raise DurableInputError(
+        f"value of type {type(value).__name__} cannot be passed to durable_rules"
+        " (use str, int, float, bool, None, dict or list)"
+    )
+
+
+def _check_key(key: Any) -> None:
+    if not isinstance(key, str):
+        raise DurableInputError(f"fact keys must be strings, got {key!r}")
+    if not key or "." in key or key.startswith("$"):
+        raise DurableInputError(
+            f"fact key {key!r} is not allowed: keys must be non-empty, contain"
+            " no '.' (read as a nested path) and not start with '$'"
+        )
+
+
+def _encode_fact(fact: Any, sid: str, mid: str) -> str:
+    if not isinstance(fact, Mapping):
+        raise DurableInputError(
+            f"a fact must be a mapping, got {type(fact).__name__}"
+        )
+    for key in RESERVED_KEYS:
+        if key in fact:
+            raise DurableInputError(
+                f"fact key {key!r} is reserved by the host; use another name"
+            )
+    state = [0]
+    custom = _scan_fact(fact, 0, False, state)
+    if state[0] > MAX_FACT_KEYS:
+        raise DurableInputError(
+            f"fact has {state[0]} keys; at most {MAX_FACT_KEYS} are supported"
+        )
+    payload = {"sid": sid, "id": mid}
+    payload.update(fact)
+    if custom:
+        return _dumps(payload)
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------------------
+# What actions see
+# ---------------------------------------------------------------------------
+
+
+class FactView(Mapping):
+    """Read-only view of a fact as stored by the engine.
+
+    Behaves as a mapping and allows attribute access (``view.value``);
+    nested objects are returned as ``FactView`` as well.  The host's
+    bookkeeping keys (``sid``, ``id``) are hidden.
+    """
+
+    __slots__ = ("_data", "_hidden")
+
+    def __init__(self, data: dict, hidden: frozenset = frozenset()) -> None:
+        self._data = data
+        self._hidden = hidden
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._hidden:
+            raise KeyError(key)
+        value = self._data[key]
+        if isinstance(value, dict):
+            return FactView(value)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in self._data if k not in self._hidden)
+
+    def __len__(self) -> int:
+        return sum(1 for k in self._data if k not in self._hidden)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> dict:
+        """A plain (deep) copy of the fact, without the host's keys."""
+        return json.loads(
+            json.dumps({k: v for k, v in self._data.items() if k not in self._hidden})
+        )
+
+    def __repr__(self) -> str:
+        return f"FactView({dict(self)!r})"
+
+
+class ActionContext:
+    """The argument passed to an action.
+
+    The facts matched by the rule are attributes named as in the rule:
+    ``c.m`` for a single-pattern rule, ``c.m_0``/``c.m_1`` or the alias
+    (``c.first << m.x == 1``) for multi-pattern rules.  For a rule whose
+    result is a list (``count``/``cap``), ``c.m`` is a tuple of facts.
+    """
+
+    __slots__ = ("_host", "_run", "_named", "rule")
+
+    def __init__(self, host: "DurableHost", run: "_Run", rule: str, message: Any):
+        self._host = host
+        self._run = run
+        #: Name of the rule being fired.
+        self.rule = rule
+        if isinstance(message, dict):
+            self._named = {
+                name: FactView(fact, RESERVED_KEYS) if isinstance(fact, dict) else fact
+                for name, fact in message.items()
+            }
+        else:
+            views = []
+            for item in message:
+                if isinstance(item, dict) and len(item) == 1 and "m" in item:
+                    item = item["m"]
+                views.append(FactView(item, RESERVED_KEYS))
+            self._named = {"m": tuple(views)}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        named = object.__getattribute__(self, "_named")
+        try:
+            return named[name]
+        except KeyError:
+            raise AttributeError(
+                f"rule {self.rule!r} has no fact named {name!r}"
+            ) from None
+
+    @property
+    def facts(self) -> Mapping[str, Any]:
+        """The matched facts by name."""
+        return dict(self._named)
+
+    def assert_fact(self, fact: Mapping[str, Any]) -> None:
+        """Assert a new fact into the current session (forward chaining).
+
+        Rules matching it fire later in the same :meth:`DurableHost.run`.
+        The fact follows the same encoding rules as input facts; it is a new,
+        distinct fact even if an identical one exists.
+        """
+        if self._run.finished:
+            raise DurableEngineError("the run of this action context has ended")
+        self._host._assert_one(self._run, fact)
+
+
+# ---------------------------------------------------------------------------
+# The host
+# ---------------------------------------------------------------------------
+
+
+class _Run:
+    """Book-keeping of one session."""
+
+    __slots__ = (
+        "sid",
+        "outputs",
+        "error",
+        "error_rule",
+        "used_hashes",
+        "counter",
+        "finished",
+        "actions",
+    )
+
+    def __init__(self, sid: str) -> None:
+        self.sid = sid
+        self.outputs: list = []
+        self.error: BaseException | None = None
+        self.error_rule = ""
+        # The engine stores the session's own state fact under "sid-<sid>".
+        self.used_hashes = {_fnv1a32("sid-" + sid)}
+        self.counter = 0
+        self.finished = False
+        self.actions = 0
+
+    def new_id(self) -> str:
+        while True:
+            mid = f"f{self.counter}"
+            self.counter += 1
+            h = _fnv1a32(mid)
+            if h not in self.used_hashes:
+                self.used_hashes.add(h)
+                return mid
+
+
+def _definition_from_dsl(build: Callable[[], Any], name: str) -> dict:
+    """Run a ``durable.lang`` building function and return its definition."""
+    rs = _lang.ruleset(name)
+    try:
+        with rs:
+            build()
+    finally:
+        # ruleset() registered itself in durable.lang's global registry.
+        if _lang._rulesets.get(name) is rs:
+            del _lang._rulesets[name]
+    _, definition = rs.define()
+    return definition
+
+
+def _split_definition(definition: Mapping) -> tuple[dict, dict]:
+    """Separate the actions from the JSON part of a ruleset definition."""
+    if not isinstance(definition, Mapping) or not definition:
+        raise DurableInputError("a ruleset definition needs at least one rule")
+    rules: dict = {}
+    actions: dict = {}
+    for rule_name, rule in definition.items():
+        if not isinstance(rule_name, str) or not isinstance(rule, Mapping):
+            raise DurableInputError(f"invalid rule entry {rule_name!r}")
+        action = rule.get("run")
+        if not callable(action) or hasattr(action, "define"):
+            raise DurableInputError(
+                f"rule {rule_name!r} needs a plain callable action taking one"
+                f" argument, got {action!r}"
+            )
+        actions[rule_name] = action
+        body = {k: v for k, v in rule.items() if k != "run"}
+        if "all" not in body and "any" not in body:
+            raise DurableInputError(f"rule {rule_name!r} has no 'all'/'any' condition")
+        rules[rule_name] = body
+    return rules, actions
+
+
+def _release_ruleset(handle: int) -> None:
+    with _ENGINE_LOCK:
+        try:
+            _dre.delete_ruleset(handle)
+        except Exception:  # pragma: no cover - nothing sensible to do
+            pass
+
+
+class DurableHost:
+    """Runs one durable_rules ruleset on isolated batches of facts.
+
+    ``definition`` is either
+
+    * a callable taking no argument that declares rules with the
+      ``durable.lang`` DSL (it is called inside ``with ruleset(<name>):``)::
+
+          def rules():
+              @when_all(m.kind == "x")
+              def flag(c):
+                  return ("flag", c.m.value)
+
+    * or a mapping in durable_rules' own definition format,
+      ``{rule_name: {"all": [{"m": {"kind": "x"}}], "run": action}}``.
+
+    Actions take one :class:`ActionContext` argument; a return value other
+    than ``None`` is recorded as an output of the run.
+
+    The ruleset is registered under ``f"{name_prefix}_{uuid}"``.  The engine
+    ruleset is released by :meth:`close` (or the context manager, or when
+    the host is garbage collected).
+
+    ``max_actions_per_run`` bounds the number of actions fired in one run,
+    to stop a rule set that keeps deriving new facts.
+    """
+
+    def __init__(
+        self,
+        definition: RulesetDefinition,
+        *,
+        name_prefix: str = "qcrules",
+        max_actions_per_run: int = 1_000_000,
+    ) -> None:
+        self._name = f"{name_prefix}_{uuid.uuid4().hex}"
+        self._max_actions = max_actions_per_run
+        self._sids = itertools.count(1)
+        self._live_sid_hashes: set[int] = set()
+        self._broken: str | None = None
+        self._closed = False
+        with _ENGINE_LOCK:
+            if isinstance(definition, Mapping):
+                raw = definition
+            elif callable(definition):
+                try:
+                    raw = _definition_from_dsl(definition, self._name)
+                except DurableEngineError:
+                    raise
+                except Exception as exc:
+                    raise DurableEngineError(
+                        f"building ruleset {self._name} failed: {exc}"
+                    ) from exc
+            else:
+                raise DurableInputError(
+                    "definition must be a callable or a mapping of rules"
+                )
+            rules, self._actions = _split_definition(raw)
+            payload = _dumps(rules)
+            try:
+                self._handle = _dre.create_ruleset(self._name, payload)
+            except Exception as exc:
+                raise DurableEngineError(
+                    f"durable_rules rejected ruleset {self._name}: {exc}"
+                ) from exc
+        self._finalizer = weakref.finalize(self, _release_ruleset, self._handle)
+
+    # -- properties ---------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The unique name the ruleset is registered under."""
+        return self._name
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        """Names of the rules, as known to the engine."""
+        return tuple(self._actions)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- lifecycle ----------------------------------------------------------
+
+    def close(self) -> None:
+        """Delete the ruleset in the engine.  Idempotent."""
+        with _ENGINE_LOCK:
+            if not self._closed:
+                self._closed = True
+                self._finalizer()
+
+    def __enter__(self) -> "DurableHost":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<DurableHost {self._name} ({len(self._actions)} rules, {state})>"
+
+    # -- running ------------------------------------------------------------
+
+    def run(self, facts: Iterable[Mapping[str, Any]]) -> list[Any]:
+        """Evaluate one batch of facts in a fresh session.
+
+        Returns the non-``None`` return values of the actions, in firing
+        order (durable_rules' agenda order).  No matching rule gives ``[]``.
+        Raises :class:`DurableInputError` (nothing was sent to the engine),
+        :class:`DurableActionError` (an action raised) or
+        :class:`DurableEngineError`.  The session is always deleted.
+        """
+        facts = list(facts)
+        with _ENGINE_LOCK:
+            self._check_usable()
+            sid = self._new_sid()
+            run = _Run(sid)
+            encoded = [_encode_fact(f, sid, run.new_id()) for f in facts]
+            if not encoded:
+                return []
+            h = _fnv1a32(sid)
+            self._live_sid_hashes.add(h)
+            try:
+                self._run_session(run, "[" + ",".join(encoded) + "]")
+            finally:
+                self._live_sid_hashes.discard(h)
+                run.finished = True
+        if run.error is not None:
+            error = run.error
+            if not isinstance(error, Exception):
+                raise error  # KeyboardInterrupt, SystemExit ...
+            if isinstance(error, DurableEngineError) and not run.error_rule:
+                raise error
+            raise DurableActionError(
+                f"action of rule {run.error_rule!r} raised "
+                f"{type(error).__name__}: {error}",
+                run.error_rule,
+            ) from error
+        return run.outputs
+
+    def _check_usable(self) -> None:
+        if self._closed:
+            raise DurableEngineError(f"host {self._name} is closed")
+        if self._broken is not None:
+            raise DurableEngineError(
+                f"host {self._name} is unusable after an engine error"
+                f" ({self._broken}); create a new host"
+            )
+
+    def _new_sid(self) -> str:
+        while True:
+            sid = str(next(self._sids))
+            if _fnv1a32(sid) not in self._live_sid_hashes:
+                return sid
+
+    def _engine_failure(self, what: str, exc: BaseException) -> DurableEngineError:
+        self._broken = f"{what}: {type(exc).__name__}: {exc}"
+        return DurableEngineError(f"durable_rules failed to {what}: {exc}")
+
+    def _run_session(self, run: _Run, payload: str) -> None:
+        handle = self._handle
+        try:
+            code, offset = _dre.assert_facts(handle, payload)
+        except MemoryError as exc:
+            # The session was not created; deleting it would crash.
+            raise self._engine_failure("assert facts", exc) from exc
+        except Exception as exc:
+            self._try_delete(run.sid)
+            raise self._engine_failure("assert facts", exc) from exc
+        try:
+            if code not in (_RULES_OK, _ERR_EVENT_NOT_HANDLED):
+                raise self._engine_failure(
+                    "assert facts", RuntimeError(f"unexpected result code {code}")
+                )
+            self._drive(run, offset)
+        except BaseException:
+            self._try_delete(run.sid)
+            raise
+        try:
+            _dre.delete_state(handle, run.sid)
+        except Exception as exc:
+            raise self._engine_failure("delete the session state", exc) from exc
+
+    def _try_delete(self, sid: str) -> None:
+        try:
+            _dre.delete_state(self._handle, sid)
+        except Exception:
+            pass
+
+    def _drive(self, run: _Run, offset: int) -> None:
+        """Fire actions until the session's agenda is empty."""
+        handle = self._handle
+        try:
+            result = _dre.start_action_for_state(handle, offset)
+        except Exception as exc:
+            raise self._engine_failure("start an action", exc) from exc
+        messages = None if result is None else result[1]
+        while messages is not None:
+            if run.error is None:
+                self._fire(run, messages)
+            try:
+                messages = _dre.complete_and_start_action(handle, offset)
+            except Exception as exc:
+                try:
+                    _dre.abandon_action(handle, offset)
+                except Exception:
+                    pass
+                raise self._engine_failure("complete an action", exc) from exc
+
+    def _fire(self, run: _Run, messages: str) -> None:
+        # Never raises: an error is recorded and the agenda is drained.
+        rule = ""
+        try:
+            ((rule, message),) = json.loads(messages).items()
+            run.actions += 1
+            if run.actions > self._max_actions:
+                run.error = DurableEngineError(
+                    f"more than {self._max_actions} actions fired in one run"
+                    " (rules keep deriving facts?)"
+                )
+                return
+            result = self._actions[rule](ActionContext(self, run, rule, message))
+            if result is not None:
+                run.outputs.append(result)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by run()
+            run.error = exc
+            run.error_rule = rule
+
+    def _assert_one(self, run: _Run, fact: Mapping[str, Any]) -> None:
+        payload = _encode_fact(fact, run.sid, run.new_id())
+        try:
+            code, _ = _dre.assert_fact(self._handle, payload)
+        except Exception as exc:
+            raise self._engine_failure("assert a derived fact", exc) from exc
+        if code not in (_RULES_OK, _ERR_EVENT_NOT_HANDLED):
+            raise self._engine_failure(
+                "assert a derived fact", RuntimeError(f"unexpected result code {code}")
+            )

@@ -1,0 +1,301 @@
+"""Facts: parsed fact files and Python mappings → exact :class:`~qcrules.Fact` values.
+
+Pure: the caller reads the files (``_parse``). A value that cannot be read at all (an unknown
+unit, a malformed number) becomes a diagnostic and a fact of form ``invalid`` so that the rule
+that needs it is judged *invalid* while every other rule is still evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from ._errors import Diagnostic, FactError, Location
+from ._model import Fact, FactForm
+from ._parse import LocatedList, LocatedMap, NotANumber
+from ._units import UnitProblem, normalize_text, parse_quantity
+
+__all__ = ["FactSet", "facts_from_data", "merge_fact_sets"]
+
+TRUE_WORDS = frozenset({"true", "yes", "是", "达标", "完成", "已完成", "已开展", "开展", "met"})
+FALSE_WORDS = frozenset({"false", "no", "否", "未达标", "未完成", "未开展", "not met"})
+
+_FACT_FIELDS = ("value", "unit", "source", "date", "period", "region", "note")
+_CSV_ALIASES = {
+    "id": "id", "指标": "id", "指标名称": "id", "indicator": "id", "name": "id",
+    "value": "value", "数值": "value", "值": "value",
+    "unit": "unit", "单位": "unit",
+    "source": "source", "来源": "source", "数据来源": "source",
+    "date": "date", "日期": "date",
+    "period": "period", "时期": "period", "期间": "period",
+    "region": "region", "地区": "region",
+    "note": "note", "备注": "note",
+}
+
+
+@attrs.frozen
+class FactSet:
+    """The facts of one evaluation (one region and period), keyed as given (id or Chinese name).
+
+    ``diagnostics`` lists facts that could not be read; the rules that need them are invalid.
+    """
+
+    facts: Mapping[str, Fact] = attrs.field(factory=dict)
+    region: str | None = None
+    period: str | None = None
+    sources: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self.facts.values())
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def get(self, key: str) -> Fact | None:
+        """The fact given under ``key``, or ``None``."""
+        return self.facts.get(key)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        return _fraction_text(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _fraction_text(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{Decimal(value.numerator) / Decimal(value.denominator):f}"
+
+
+def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
+               **meta: str | None) -> tuple[Fact, Diagnostic | None]:
+    """One fact from a value (and an optional separate unit)."""
+    raw = _raw_text(value, unit)
+
+    def make(form: FactForm, val: Fraction | bool | str | None = None,
+             fact_unit: str | None = None) -> Fact:
+        return Fact(fact_id, form, val, fact_unit, raw, location=where, **meta)
+
+    def bad(code: str, message: str, expected: str) -> tuple[Fact, Diagnostic]:
+        diagnostic = Diagnostic(code, message, where, fact_id=fact_id, field="value",
+                                expected=expected, got=raw)
+        return attrs.evolve(make(FactForm.INVALID, raw), problem=diagnostic), diagnostic
+
+    if unit is not None and not isinstance(unit, str):
+        return bad("QC201", "a unit must be text", "a unit such as 万元/人")
+    if value is None:
+        return make(FactForm.MISSING), None
+    if isinstance(value, bool):
+        return make(FactForm.BOOLEAN, value), None
+    if isinstance(value, NotANumber) or (isinstance(value, float) and not math.isfinite(value)):
+        return make(FactForm.NOT_A_NUMBER, raw), None
+    if isinstance(value, Decimal) and not value.is_finite():
+        return make(FactForm.NOT_A_NUMBER, raw), None
+    if isinstance(value, (int, float, Decimal, Fraction)):
+        number = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+        if unit:
+            return _with_unit(number, unit, make, bad)
+        return make(FactForm.NUMBER, number), None
+    if isinstance(value, str):
+        text = normalize_text(value)
+        lowered = text.lower()
+        if lowered in TRUE_WORDS or lowered in FALSE_WORDS:
+            return make(FactForm.BOOLEAN, lowered in TRUE_WORDS), None
+        if lowered in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
+            return make(FactForm.NOT_A_NUMBER, raw), None
+        if unit:
+            text = f"{text}{unit}" if not text.endswith(unit) else text
+        try:
+            parsed = parse_quantity(text)
+        except UnitProblem as problem:
+            if problem.code == "QC112" and not any(ch.isdigit() for ch in text):
+                return make(FactForm.TEXT, text), None
+            diagnostic = Diagnostic(problem.code, problem.message, where, fact_id=fact_id,
+                                    field="unit" if problem.code == "QC110" else "value",
+                                    expected=problem.expected, got=problem.got or raw,
+                                    hint=problem.hint or None)
+            return attrs.evolve(make(FactForm.INVALID, raw), problem=diagnostic), diagnostic
+        if parsed.ratio:
+            return make(FactForm.RATIO, parsed.magnitude), None
+        if parsed.unit is None:
+            return make(FactForm.NUMBER, parsed.magnitude), None
+        return make(FactForm.QUANTITY, parsed.magnitude, parsed.unit), None
+    return bad("QC201", "a fact value must be a number, a quantity string or true/false",
+               'e.g. 8.2万元/人, "96.4%", "1:13.1", true')
+
+
+def _with_unit(number: Fraction, unit: str, make: Any, bad: Any) -> tuple[Fact, Diagnostic | None]:
+    try:
+        parsed = parse_quantity(f"{_fraction_text(number)}{unit}")
+    except UnitProblem as problem:
+        return bad(problem.code, problem.message, problem.expected)
+    return make(FactForm.QUANTITY, parsed.magnitude, parsed.unit), None
+
+
+def _raw_text(value: Any, unit: Any) -> str:
+    if isinstance(value, NotANumber):
+        text = value.text
+    elif isinstance(value, Fraction):
+        text = _fraction_text(value)
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+    if unit and isinstance(unit, str) and not text.endswith(unit):
+        text = f"{text}{unit}"
+    return text
+
+
+def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
+    """Build a :class:`FactSet` from parsed YAML/JSON/CSV data or a plain mapping.
+
+    Accepts ``{qcrules-facts: 1, region, period, source, facts: {...}}``, a flat mapping of
+    id → value, a list of CSV rows, or a mapping whose values are :class:`Fact`.
+
+    Raises:
+        FactError: the structure itself is unusable (not a mapping, a wrong ``facts`` type).
+    """
+    where = getattr(data, "location", Location(file) if file else None)
+    if isinstance(data, list):
+        return _facts_from_rows(data, file)
+    if not isinstance(data, Mapping):
+        raise FactError(Diagnostic("QC201", "a fact file is a mapping", where,
+                                   expected="qcrules-facts: 1, facts: {id: value}",
+                                   got=type(data).__name__))
+    structured = "facts" in data or "qcrules-facts" in data
+    defaults: dict[str, str | None] = {"source": None, "period": None, "region": None,
+                                       "date": None}
+    diagnostics: list[Diagnostic] = []
+    if structured:
+        unknown = [k for k in data if k not in {"qcrules-facts", "facts", "region", "period",
+                                               "source", "date", "note"}]
+        for key in unknown:
+            diagnostics.append(Diagnostic("QC203", f"unknown field {key!r}", _at(data, key, file),
+                                          field=key, expected="qcrules-facts, region, period, "
+                                          "source, date, facts"))
+        for key in defaults:
+            defaults[key] = _text(data.get(key))
+        body = data.get("facts")
+        if body is None:
+            body = {}
+        if not isinstance(body, Mapping):
+            raise FactError(Diagnostic("QC201", "'facts' must be a mapping of id to value",
+                                       _at(data, "facts", file), field="facts",
+                                       expected="{id: value}", got=type(body).__name__))
+    else:
+        body = data
+    facts: dict[str, Fact] = {}
+    for key, value in body.items():
+        fact_where = _at(body, key, file)
+        fact_id = str(key)
+        if isinstance(value, Fact):
+            facts[fact_id] = value
+            continue
+        fact, problem = _entry(fact_id, value, fact_where, defaults, file)
+        facts[fact_id] = fact
+        if problem is not None:
+            diagnostics.append(problem)
+    return FactSet(facts, region=defaults["region"], period=defaults["period"],
+                   sources=(file,) if file else (), diagnostics=tuple(diagnostics))
+
+
+def _at(node: Any, key: str, file: str | None) -> Location | None:
+    if isinstance(node, LocatedMap):
+        return node.at(key)
+    return Location(file) if file else None
+
+
+def _entry(fact_id: str, value: Any, where: Location | None, defaults: dict[str, str | None],
+           file: str | None) -> tuple[Fact, Diagnostic | None]:
+    meta = dict(defaults)
+    unit = None
+    if isinstance(value, Mapping):
+        for key in value:
+            if key not in _FACT_FIELDS:
+                problem = Diagnostic("QC203", f"unknown field {key!r} in fact",
+                                     _at(value, key, file), fact_id=fact_id, field=str(key),
+                                     expected=", ".join(_FACT_FIELDS), got=str(key))
+                return (Fact(fact_id, FactForm.INVALID, None, raw=str(dict(value)),
+                             location=where, problem=problem), problem)
+        for key in ("source", "date", "period", "region"):
+            if value.get(key) is not None:
+                meta[key] = _text(value.get(key))
+        meta["note"] = _text(value.get("note"))
+        unit = value.get("unit")
+        where = _at(value, "value", file) if "value" in value else where
+        value = value.get("value")
+    elif isinstance(value, LocatedList):
+        problem = Diagnostic("QC201", "a fact value must not be a list", where, fact_id=fact_id,
+                             field="value", expected="one value", got="a list")
+        return Fact(fact_id, FactForm.INVALID, None, raw="[…]", location=where,
+                    problem=problem), problem
+    return read_value(fact_id, value, unit, where, **meta)
+
+
+def _facts_from_rows(rows: Iterable[Any], file: str | None) -> FactSet:
+    facts: dict[str, Fact] = {}
+    diagnostics: list[Diagnostic] = []
+    for row in rows:
+        where = getattr(row, "location", Location(file) if file else None)
+        if not isinstance(row, Mapping):
+            diagnostics.append(Diagnostic("QC201", "a fact row must be a mapping", where))
+            continue
+        record = {_CSV_ALIASES.get(str(k).strip().lower(), str(k)): v for k, v in row.items()}
+        fact_id = record.get("id")
+        if not fact_id:
+            diagnostics.append(Diagnostic("QC202", "row has no indicator id", where, field="id",
+                                          expected="an id or Chinese indicator name", got=""))
+            continue
+        meta = {k: _text(record.get(k)) for k in ("source", "date", "period", "region", "note")}
+        fact, problem = read_value(str(fact_id), record.get("value"), record.get("unit"), where,
+                                   **meta)
+        if problem is not None:
+            diagnostics.append(problem)
+        if fact_id in facts and facts[fact_id] != fact:
+            diagnostics.append(_conflict(facts[fact_id], fact))
+            continue
+        facts[str(fact_id)] = fact
+    return FactSet(facts, sources=(file,) if file else (), diagnostics=tuple(diagnostics))
+
+
+def _conflict(first: Fact, second: Fact) -> Diagnostic:
+    before = f" (first at {first.location})" if first.location else ""
+    return Diagnostic("QC204", f"fact given twice with different values{before}", second.location,
+                      fact_id=second.id, field="value", expected=first.raw or "the same value",
+                      got=second.raw)
+
+
+def _same_value(a: Fact, b: Fact) -> bool:
+    return (a.form, a.value, a.unit) == (b.form, b.value, b.unit)
+
+
+def merge_fact_sets(sets: Iterable[FactSet]) -> FactSet:
+    """One fact set from several files; the same fact with different values is an error."""
+    facts: dict[str, Fact] = {}
+    diagnostics: list[Diagnostic] = []
+    region = period = None
+    sources: list[str] = []
+    for fact_set in sets:
+        diagnostics.extend(fact_set.diagnostics)
+        region = region or fact_set.region
+        period = period or fact_set.period
+        sources.extend(fact_set.sources)
+        for key, fact in fact_set.facts.items():
+            if key in facts and not _same_value(facts[key], fact):
+                diagnostics.append(_conflict(facts[key], fact))
+                continue
+            facts.setdefault(key, fact)
+    return FactSet(facts, region=region, period=period, sources=tuple(sources),
+                   diagnostics=tuple(diagnostics))

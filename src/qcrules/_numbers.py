@@ -1,0 +1,79 @@
+"""Exact numbers: GB/T 8170 rounding and reading floats without binary noise."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+__all__ = ["exact", "format_number", "round_gbt8170"]
+
+
+def exact(value: float | int | Decimal | Fraction) -> Fraction:
+    """An exact number for ``value``; a float is read as the shortest decimal that prints it.
+
+    ``exact(0.1) == Fraction(1, 10)``, not the binary float's 3602879701896397/36028797018963968.
+
+    Raises:
+        ValueError: NaN or infinity.
+    """
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        msg = "a boolean is not a number"
+        raise TypeError(msg)
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            msg = f"{value} is not a finite number"
+            raise ValueError(msg)
+        return Fraction(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            msg = f"{value} is not a finite number"
+            raise ValueError(msg)
+        return Fraction(value)
+    return Fraction(value)
+
+
+def round_gbt8170(value: Fraction, interval: Fraction) -> Fraction:
+    """Round ``value`` to a multiple of ``interval`` per GB/T 8170-2008 (四舍六入五成双).
+
+    The absolute value is rounded, half to even, and the sign restored; a 0.5 or 0.2 interval
+    rounds ``value / interval`` to a whole number the same way (GB/T 8170 §3.3).
+    """
+    if interval <= 0:
+        msg = "the rounding interval must be positive"
+        raise ValueError(msg)
+    steps = abs(value) / interval
+    whole = math.floor(steps)
+    rest = steps - whole
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and whole % 2 == 1):
+        whole += 1
+    rounded = whole * interval
+    return -rounded if value < 0 else rounded
+
+
+def format_number(value: Fraction, *, places: int | None = None, max_places: int = 6) -> str:
+    """A plain decimal string: exact when the fraction terminates within ``max_places``.
+
+    ``places`` fixes the number of decimals (half-even); otherwise trailing zeros are dropped.
+    A fraction that does not terminate (1/3) is shown to ``max_places`` significant decimals.
+    """
+    if places is not None:
+        quantum = Decimal(1).scaleb(-places)
+        dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum)
+        return f"{dec:f}"
+    for digits in range(max_places + 1):
+        scaled = value * 10**digits
+        if scaled.denominator == 1:
+            text = f"{Decimal(scaled.numerator).scaleb(-digits):f}"
+            return text
+    magnitude = abs(value)
+    if magnitude >= 1:
+        decimals = max_places
+    else:
+        decimals = max_places + max(0, -math.floor(math.log10(magnitude))) if magnitude else 0
+    dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-decimals))
+    return f"{dec.normalize():f}"

@@ -1,0 +1,234 @@
+"""Verdicts, their recorded steps, and reports: data only, no wording (that is ``_explain``)."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterator
+from fractions import Fraction
+
+import attrs
+
+from ._errors import Diagnostic
+from ._model import Catalog, Commitment, Op, Rule
+
+__all__ = [
+    "Compared",
+    "Converted",
+    "Derived",
+    "FactUsed",
+    "RatioRead",
+    "ReferenceUsed",
+    "Report",
+    "Rounded",
+    "Severity",
+    "Status",
+    "Step",
+    "UnitAssumed",
+    "Verdict",
+]
+
+
+class Status(enum.Enum):
+    """Three-valued and then some: missing data is never a pass and never a fail."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"   # a fact, reference or assigned target is missing
+    INVALID = "invalid"   # a fact is present but unusable
+
+
+class Severity(enum.Enum):
+    """How much a miss matters, from the rule's commitment."""
+
+    NONE = "none"             # met, unknown or invalid
+    VIOLATION = "violation"   # a missed 确保 (ensure) target
+    SHORTFALL = "shortfall"   # a missed 力争 (strive) target
+    MISS = "miss"             # a missed plain requirement
+
+    @classmethod
+    def for_miss(cls, commitment: Commitment) -> Severity:
+        """The severity of missing a target with this commitment."""
+        return {Commitment.ENSURE: cls.VIOLATION, Commitment.STRIVE: cls.SHORTFALL,
+                Commitment.NONE: cls.MISS}[commitment]
+
+
+@attrs.frozen
+class FactUsed:
+    """A fact read for the verdict, as written, with its provenance."""
+
+    fact_id: str
+    raw: str
+    source: str | None = None
+    date: str | None = None
+    period: str | None = None
+    role: str = "value"       # value, reference, or an input name of a derived indicator
+
+
+@attrs.frozen
+class UnitAssumed:
+    """A bare number read in the indicator's unit (or as a fraction for % indicators)."""
+
+    fact_id: str
+    unit: str
+    as_fraction: bool = False
+
+
+@attrs.frozen
+class RatioRead:
+    """A ratio fact read as consequent per antecedent (``inverted`` for antecedent per consequent)."""
+
+    fact_id: str
+    value: Fraction
+    inverted: bool = False
+
+
+@attrs.frozen
+class Converted:
+    """A unit conversion with its exact factor."""
+
+    fact_id: str
+    value: Fraction
+    from_unit: str
+    factor: Fraction
+    result: Fraction
+    to_unit: str
+
+
+@attrs.frozen
+class Derived:
+    """A derived indicator computed from its inputs."""
+
+    formula: str
+    inputs: tuple[tuple[str, Fraction, str | None], ...]
+    result: Fraction
+    unit: str | None
+
+
+@attrs.frozen
+class ReferenceUsed:
+    """A threshold taken from a reference or assigned-target fact."""
+
+    fact_id: str
+    value: Fraction
+    unit: str | None
+    label: str = ""
+
+
+@attrs.frozen
+class Rounded:
+    """GB/T 8170 rounded-value comparison: the value rounded once to the rule's precision."""
+
+    precision: Fraction
+    before: Fraction
+    after: Fraction
+
+
+@attrs.frozen
+class Compared:
+    """One comparison ``value op threshold`` and its outcome."""
+
+    value: Fraction | bool
+    op: Op | None
+    threshold: Fraction | None
+    holds: bool
+
+
+Step = FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed | Rounded | Compared
+
+
+@attrs.frozen
+class Verdict:
+    """The outcome for one rule, with the steps that led to it.
+
+    ``value`` and ``threshold`` are in the rule's unit. ``margin`` is signed toward meeting the
+    target (positive: met with room; negative: the gap) and ``relative_margin`` is it divided by
+    the threshold's magnitude. ``missing`` names the facts whose absence made it unknown;
+    ``problem`` says why it is invalid.
+    """
+
+    rule: Rule = attrs.field(eq=False, repr=False)
+    rule_id: str
+    status: Status
+    severity: Severity = Severity.NONE
+    value: Fraction | bool | None = None
+    unit: str | None = None
+    threshold: Fraction | None = None
+    thresholds: tuple[tuple[Op, Fraction], ...] = ()
+    margin: Fraction | None = None
+    relative_margin: Fraction | None = None
+    steps: tuple[Step, ...] = ()
+    missing: tuple[str, ...] = ()
+    problem: Diagnostic | None = None
+
+    @property
+    def met(self) -> bool:
+        """Whether the target is met (false for unknown and invalid)."""
+        return self.status is Status.MET
+
+
+@attrs.frozen
+class Report:
+    """Verdicts for one fact set, in catalogue order, with counts for summaries."""
+
+    catalog: Catalog = attrs.field(eq=False, repr=False)
+    verdicts: tuple[Verdict, ...]
+    region: str | None = None
+    period: str | None = None
+    sources: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    engine: str = "native"
+
+    def __iter__(self) -> Iterator[Verdict]:
+        return iter(self.verdicts)
+
+    def __len__(self) -> int:
+        return len(self.verdicts)
+
+    def __getitem__(self, rule_id: str) -> Verdict:
+        for verdict in self.verdicts:
+            if verdict.rule_id == rule_id:
+                return verdict
+        raise KeyError(rule_id)
+
+    @property
+    def by_status(self) -> dict[Status, int]:
+        """How many verdicts are in each state (every state present, zero included)."""
+        counts = Counter(v.status for v in self.verdicts)
+        return {status: counts.get(status, 0) for status in Status}
+
+    @property
+    def by_severity(self) -> dict[Severity, int]:
+        """How many misses of each severity."""
+        counts = Counter(v.severity for v in self.verdicts)
+        return {severity: counts.get(severity, 0) for severity in Severity}
+
+    @property
+    def by_section(self) -> dict[str, dict[Status, int]]:
+        """Counts by state for each plan section, in catalogue order."""
+        return _group(self.verdicts, lambda v: (v.rule.section,))
+
+    @property
+    def by_lead(self) -> dict[str, dict[Status, int]]:
+        """Counts by state for each lead department (a rule counts for each of its leads)."""
+        return _group(self.verdicts, lambda v: v.rule.lead)
+
+    @property
+    def violations(self) -> tuple[Verdict, ...]:
+        """Missed 确保 targets."""
+        return tuple(v for v in self.verdicts if v.severity is Severity.VIOLATION)
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """0 when no ensure-target is missed, 1 otherwise; ``strict`` counts every miss."""
+        if strict:
+            return 1 if any(v.status is Status.NOT_MET for v in self.verdicts) else 0
+        return 1 if self.violations else 0
+
+
+def _group(verdicts: tuple[Verdict, ...], keys: object) -> dict[str, dict[Status, int]]:
+    groups: dict[str, dict[Status, int]] = {}
+    for verdict in verdicts:
+        for key in keys(verdict):  # type: ignore[operator]
+            counts = groups.setdefault(key, {status: 0 for status in Status})
+            counts[verdict.status] += 1
+    return groups

@@ -1,0 +1,249 @@
+"""The ``qcrules`` command: a thin layer over the library.
+
+It parses options, calls the library, and maps every :class:`~qcrules.QcrulesError` to a
+located message and a documented exit code; bad input never shows a traceback.
+
+Exit codes: 0 no violation (or a clean validation); 1 an ensure-target (确保) is missed — with
+``--strict`` any missed target; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import _render
+from ._compile import Plan, compile_catalog
+from ._errors import Diagnostic, FactError, QcrulesError
+from ._evaluate import evaluate_plan
+from ._explain import LANGUAGES, explain, quantity_text
+from ._load import load_catalog, load_facts
+from ._model import Catalog
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _echo_diagnostics(diagnostics: Sequence[Diagnostic], *, prefix: str = "error") -> None:
+    for diagnostic in diagnostics:
+        click.echo(f"{prefix}: {diagnostic}", err=True)
+
+
+def _fail(error: QcrulesError) -> None:
+    _echo_diagnostics(error.diagnostics)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _catalog(rules: str | None) -> Catalog:
+    try:
+        return load_catalog(rules)
+    except QcrulesError as error:
+        _fail(error)
+        raise  # pragma: no cover - _fail exits
+
+
+def _colour_wanted() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+_rules_option = click.option("--rules", "-r", "rules", metavar="PATH",
+                             help="Catalogue file (default: the bundled 桐城 plan).")
+_lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default="zh",
+                            show_default=True, help="Language of explanations.")
+_encoding_option = click.option("--encoding", default=None, metavar="NAME",
+                                help="Encoding of fact files (default: UTF-8, else GB18030).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qcrules")
+def main() -> None:
+    """Check reported statistics against the quantified targets of a plan."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(paths: tuple[str, ...]) -> None:
+    """Validate catalogue files; print every problem, located. Exit 2 on any error."""
+    failed = False
+    for path in paths:
+        try:
+            catalog = load_catalog(path)
+        except QcrulesError as error:
+            _echo_diagnostics(error.diagnostics)
+            failed = True
+            continue
+        click.echo(f"{path}: ok, {len(catalog)} rules")
+    raise SystemExit(EXIT_BAD_INPUT if failed else EXIT_OK)
+
+
+def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: bool):  # type: ignore[no-untyped-def]
+    try:
+        fact_set = load_facts(*facts, encoding=encoding)
+    except FactError as error:
+        _fail(error)
+    errors = [d for d in fact_set.diagnostics]
+    if errors and not keep_going:
+        _echo_diagnostics(errors)
+        click.echo("bad fact input; nothing evaluated (use --keep-going to evaluate the rest)",
+                   err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    return fact_set
+
+
+@main.command()
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_rules_option
+@click.option("--format", "-f", "fmt", type=click.Choice(list(_render.FORMATS)),
+              default="text", show_default=True, help="Output format.")
+@_lang_option
+@click.option("--only", type=click.Choice(["all", "unmet"]), default="all", show_default=True,
+              help="Show every target, or only those not met.")
+@click.option("--strict", is_flag=True, help="Exit 1 on any missed target, not only 确保 ones.")
+@click.option("--keep-going", is_flag=True,
+              help="Evaluate every rule whose facts are sound even when some facts are bad "
+                   "(the exit code is still 2).")
+@_encoding_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to a file instead of standard output.")
+def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
+          strict: bool, keep_going: bool, encoding: str | None, output: str | None) -> None:
+    """Evaluate FACTS (YAML, JSON or CSV files) against the catalogue.
+
+    Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
+    2 on bad input.
+    """
+    catalog = _catalog(rules)
+    fact_set = _load_fact_set(facts, encoding, keep_going)
+    plan = compile_catalog(catalog)
+    report = evaluate_plan(plan, fact_set)
+    options = {"colour": _colour_wanted() and output is None} if fmt == "text" else {}
+    text = _render.render(report, fmt, lang=lang, only_unmet=only == "unmet", **options)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    warnings = [d for d in report.diagnostics if d.code == "QC202"]
+    _echo_diagnostics(warnings, prefix="warning")
+    errors = [d for d in report.diagnostics if d.code != "QC202"]
+    if errors:
+        _echo_diagnostics(errors)
+        raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(report.exit_code(strict=strict))
+
+
+@main.command(name="explain")
+@click.argument("rule_id")
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_rules_option
+@_lang_option
+@_encoding_option
+def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lang: str,
+                    encoding: str | None) -> None:
+    """Explain the verdict for one rule, step by step."""
+    catalog = _catalog(rules)
+    if rule_id not in catalog:
+        import difflib
+
+        close = difflib.get_close_matches(rule_id, [r.id for r in catalog], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        click.echo(f"error: QC402 unknown rule id {rule_id!r}{hint}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    fact_set = _load_fact_set(facts, encoding, keep_going=True)
+    plan = compile_catalog(_only(catalog, rule_id))
+    verdict = evaluate_plan(plan, fact_set).verdicts[0]
+    rule = verdict.rule
+    click.echo(str(explain(verdict, lang)))
+    click.echo(f"  {'条款' if lang == 'zh' else 'clause'} {rule.clause}: {rule.quote}")
+    if rule.note:
+        click.echo(f"  {'说明' if lang == 'zh' else 'note'}: {rule.note}")
+    raise SystemExit(EXIT_OK)
+
+
+def _only(catalog: Catalog, rule_id: str) -> Catalog:
+    import attrs
+
+    return attrs.evolve(catalog, rules=(catalog[rule_id],))
+
+
+@main.group()
+def rules() -> None:
+    """List or show the rules of a catalogue."""
+
+
+@rules.command(name="list")
+@_rules_option
+@_lang_option
+def rules_list(rules: str | None, lang: str) -> None:
+    """One line per rule: id, clause, kind, commitment, bound."""
+    catalog = _catalog(rules)
+    for rule in catalog:
+        name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+        bound = " ".join(b.words for b in rule.bounds)
+        click.echo(f"{rule.id}\t{rule.clause}\t{rule.kind.value}\t{rule.commitment.value}\t"
+                   f"{name}\t{bound}")
+
+
+@rules.command(name="show")
+@click.argument("rule_id")
+@_rules_option
+def rules_show(rule_id: str, rules: str | None) -> None:
+    """Everything about one rule."""
+    catalog = _catalog(rules)
+    if rule_id not in catalog:
+        click.echo(f"error: QC402 unknown rule id {rule_id!r}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    rule = catalog[rule_id]
+    lines = [
+        f"id:         {rule.id}",
+        f"indicator:  {rule.indicator.zh} / {rule.indicator.en}",
+        f"unit:       {rule.indicator.unit or '-'}",
+        f"kind:       {rule.kind.value}{' (strict)' if rule.strict else ''}",
+        "target:     " + "; ".join(
+            f"{b.words} ({b.op.value} "
+            f"{quantity_text(b.threshold.magnitude, b.threshold.unit) if b.threshold else 'reference'})"
+            for b in rule.bounds),
+        f"commitment: {rule.commitment.value}",
+        f"deadline:   {rule.deadline}",
+        f"clause:     {rule.clause} {catalog.section_title(rule.section)}",
+        f"quote:      {rule.quote}",
+        f"lead:       {'、'.join(rule.lead)}",
+        f"support:    {'、'.join(rule.support) or '-'}",
+        f"judgement:  {rule.judgement}" + (f" (precision {rule.precision})" if rule.precision else ""),
+    ]
+    if rule.reference:
+        lines.append(f"reference:  {rule.reference.id} {rule.reference.zh}")
+    if rule.derivation:
+        inputs = ", ".join(f"{i.name} ({i.zh}, {i.unit})" for i in rule.derivation.inputs)
+        lines.append(f"formula:    {rule.derivation.formula}  [{inputs}]")
+    if rule.note:
+        lines.append(f"note:       {rule.note}")
+    click.echo("\n".join(lines))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (for embedding and tests)."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_BAD_INPUT
+    except click.ClickException as error:
+        error.show()
+        return EXIT_BAD_INPUT
+    except QcrulesError as error:
+        _echo_diagnostics(error.diagnostics)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def entry_point() -> None:
+    """The console script."""
+    raise SystemExit(run())
+
+
+__all__ = ["main", "run", "Plan"]
