@@ -74,6 +74,6 @@ def format_number(value: Fraction, *, places: int | None = None, max_places: int
     if magnitude >= 1:
         decimals = max_places
     else:
-        decimals = max_places + max(0, -math.floor(math.log10(magnitude))) if magnitude else 0
+        decimals = max_places - 1 - math.floor(math.log10(magnitude))
     dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-decimals))
     return f"{dec.normalize():f}"

@@ -163,6 +163,9 @@ def parse_quantity(text: str) -> ParsedQuantity:
                           got=text)
     magnitude = parse_number(match.group(1))
     unit = match.group(2).strip() or None
+    if unit is not None and (unit[0].isdigit() or unit[0] in ".,:"):
+        raise UnitProblem("QC112", f"{text!r} is not a quantity",
+                          expected='a number with an optional unit, e.g. "8.5万元/人"', got=text)
     if unit is not None:
         canonical_unit(unit)  # raises on an unknown unit
     return ParsedQuantity(magnitude, unit)
