@@ -133,6 +133,10 @@ class _Reader:
         try:
             factor = compiled.factor(fact.unit, unit)
         except UnitProblem as problem:
+            if problem.code == "QC110":
+                raise _Unusable("QC110", problem.message, fact, field="unit",
+                                expected=f"a known unit like {target_unit or '1'}"
+                                + (f"; {problem.hint}" if problem.hint else "")) from problem
             raise _Unusable("QC300", f"wrong dimension: {fact.unit} is not convertible to "
                             f"{target_unit or 'a pure number'}", fact,
                             expected=f"a unit like {target_unit or '1'}", field="unit") from problem

@@ -118,7 +118,7 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
         if unit:
             text = f"{text}{unit}" if not text.endswith(unit) else text
         try:
-            parsed = parse_quantity(text)
+            parsed = parse_quantity(text, check_unit=False)
         except UnitProblem as problem:
             if problem.code == "QC112" and not any(ch.isdigit() for ch in text):
                 return make(FactForm.TEXT, text), None
@@ -138,7 +138,7 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
 
 def _with_unit(number: Fraction, unit: str, make: Any, bad: Any) -> tuple[Fact, Diagnostic | None]:
     try:
-        parsed = parse_quantity(f"{_fraction_text(number)}{unit}")
+        parsed = parse_quantity(f"{_fraction_text(number)}{unit}", check_unit=False)
     except UnitProblem as problem:
         return bad(problem.code, problem.message, problem.expected)
     return make(FactForm.QUANTITY, parsed.magnitude, parsed.unit), None

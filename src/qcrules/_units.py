@@ -139,10 +139,11 @@ def parse_number(text: str) -> Fraction:
     return Fraction(number)
 
 
-def parse_quantity(text: str) -> ParsedQuantity:
+def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     """Parse ``"8.5万元/人"``, ``"3.5%"``, ``"0.035"``, ``"1:12.5"``, ``"12.5‰"``, ``"第8位"``.
 
-    The unit is checked against the registry; the number is exact.
+    The number is exact; the unit is checked against the registry unless ``check_unit`` is
+    false (a fact's unit may be a ratio's terms, such as 教师/学生, that only its rule knows).
 
     Raises:
         UnitProblem: not a quantity (``QC112``) or an unknown unit (``QC110``).
@@ -166,7 +167,7 @@ def parse_quantity(text: str) -> ParsedQuantity:
     if unit is not None and (unit[0].isdigit() or unit[0] in ".,:"):
         raise UnitProblem("QC112", f"{text!r} is not a quantity",
                           expected='a number with an optional unit, e.g. "8.5万元/人"', got=text)
-    if unit is not None:
+    if unit is not None and check_unit:
         canonical_unit(unit)  # raises on an unknown unit
     return ParsedQuantity(magnitude, unit)
 
@@ -202,7 +203,9 @@ def unit_suggestions(unit: str) -> list[str]:
 
     parts = re.split(r"[/*]", normalize_text(unit))
     bad = next((p.strip() for p in parts if p.strip() and not _known_part(p.strip())), unit)
-    close = difflib.get_close_matches(bad, KNOWN_UNITS, n=3, cutoff=0.4)
+    scored = sorted(((difflib.SequenceMatcher(None, bad, known).ratio(), -i, known)
+                     for i, known in enumerate(KNOWN_UNITS)), reverse=True)
+    close = [known for score, _, known in scored[:3] if score >= 0.4]
     if not close:
         close = [known for known in KNOWN_UNITS if known and known[-1] == bad[-1:]][:3]
     return [unit.replace(bad, candidate, 1) for candidate in close]

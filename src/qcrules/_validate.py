@@ -310,7 +310,7 @@ class _RuleBuilder:
                     rule_id=rid, field="target", expected='[">= a", "<= b"]', got=repr(raw))
             return ()
         expected_side = {Kind.FLOOR: "lower", Kind.CEILING: "upper"}.get(kind)
-        if expected_side and not getattr(bounds[0].op, expected_side):
+        if expected_side and not (getattr(bounds[0].op, expected_side) or bounds[0].op is Op.EQ):
             out.add("QC120", f"a {kind.value} needs a {expected_side} bound", node.at("target"),
                     rule_id=rid, field="target",
                     expected="以上/达/不低于/超过/>=/>" if expected_side == "lower" else

@@ -23,6 +23,7 @@ from ._evaluate import evaluate_plan
 from ._explain import LANGUAGES, explain, quantity_text
 from ._load import load_catalog, load_facts
 from ._model import Catalog
+from ._results import Report
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -117,21 +118,35 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     """
     catalog = _catalog(rules)
     fact_set = _load_fact_set(facts, encoding, keep_going)
-    plan = compile_catalog(catalog)
-    report = evaluate_plan(plan, fact_set)
+    report = evaluate_plan(compile_catalog(catalog), fact_set)
+    errors = input_errors(report)
+    if errors and not keep_going:
+        _echo_diagnostics(errors)
+        click.echo("bad fact input; no report written (use --keep-going to evaluate the rest)",
+                   err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
     options = {"colour": _colour_wanted() and output is None} if fmt == "text" else {}
     text = _render.render(report, fmt, lang=lang, only_unmet=only == "unmet", **options)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    warnings = [d for d in report.diagnostics if d.code == "QC202"]
-    _echo_diagnostics(warnings, prefix="warning")
-    errors = [d for d in report.diagnostics if d.code != "QC202"]
+    _echo_diagnostics([d for d in report.diagnostics if d.code == "QC202"], prefix="warning")
     if errors:
         _echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(report.exit_code(strict=strict))
+
+
+def input_errors(report: Report) -> list[Diagnostic]:
+    """Bad input in a report: unreadable facts and facts unusable for their rule (invalid)."""
+    errors = [d for d in report.diagnostics if d.code != "QC202"]
+    seen = set(errors)
+    for verdict in report.verdicts:
+        if verdict.problem is not None and verdict.problem not in seen:
+            errors.append(verdict.problem)
+            seen.add(verdict.problem)
+    return errors
 
 
 @main.command(name="explain")
