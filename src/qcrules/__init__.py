@@ -45,6 +45,7 @@ from ._model import (
 from ._numbers import round_gbt8170
 from ._render import render, report_to_dict
 from ._results import Report, Severity, Status, Verdict
+from ._table import TableResult
 
 __version__ = "0.1.0"
 
@@ -86,6 +87,22 @@ def evaluate_many(catalog: Catalog | Plan,
     return [evaluate(plan, facts, engine=engine) for facts in fact_sets]
 
 
+def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
+                   units: Mapping[str, str] | None = None) -> TableResult:
+    """Evaluate many fact sets given as columns (one row per region or period) at once.
+
+    ``table`` maps fact keys to equal-length columns (lists, NumPy arrays, or a data frame);
+    ``units`` gives each numeric column's unit. Statuses are identical to evaluating each row
+    alone; ``TableResult.report(row)`` gives a row's full report.
+
+    Raises:
+        EvaluationError: columns of different lengths.
+    """
+    from ._table import evaluate_table as _evaluate_table
+
+    return _evaluate_table(_plan(catalog), table, units=units)
+
+
 __all__ = [
     "ENGINES",
     "Bound",
@@ -114,12 +131,14 @@ __all__ = [
     "Rule",
     "Severity",
     "Status",
+    "TableResult",
     "UsageError",
     "Verdict",
     "__version__",
     "compile_catalog",
     "evaluate",
     "evaluate_many",
+    "evaluate_table",
     "explain",
     "facts_from_data",
     "load_catalog",
