@@ -15,6 +15,7 @@ import attrs
 
 from ._formula import Formula, parse_formula
 from ._model import Catalog, Kind, Op, Quantity, Rule
+from ._results import Severity
 from ._units import (
     UNITS,
     UnitProblem,
@@ -45,7 +46,21 @@ class CompiledRule:
     input_units: Mapping[str, str | None]
     ratio_units: tuple[str, str] | None
     formula_factor: Fraction = Fraction(1)
+    numeric: bool = attrs.field(init=False)
+    needs_reference: bool = attrs.field(init=False)
+    checks_domain: bool = attrs.field(init=False)
+    thresholds: tuple[tuple[Op, Fraction], ...] = attrs.field(init=False)
+    miss_severity: Severity = attrs.field(init=False)
     _factors: dict[tuple[str, str | None], Fraction | UnitProblem] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        kind = self.rule.kind
+        self.numeric = kind.numeric
+        self.needs_reference = kind.needs_reference
+        self.checks_domain = (self.minimum is not None or self.maximum is not None
+                              or self.whole)
+        self.thresholds = tuple((op, t) for op, t in self.bounds if t is not None)
+        self.miss_severity = Severity.for_miss(self.rule.commitment)
 
     def factor(self, from_unit: str, to_unit: str | None = None) -> Fraction:
         """The exact factor from ``from_unit`` to ``to_unit`` (default: the rule's unit).

@@ -163,10 +163,10 @@ class _Reader:
 
 
 def _check_domain(compiled: CompiledRule, value: Fraction, fact: Fact | None) -> None:
-    if compiled.minimum is not None and value < compiled.minimum:
+    if compiled.minimum is not None and Op.LT.holds(value, compiled.minimum):
         raise _Unusable("QC302", "below the indicator's possible values", fact,
                         expected=f">= {compiled.minimum} {compiled.unit or ''}".strip())
-    if compiled.maximum is not None and value > compiled.maximum:
+    if compiled.maximum is not None and Op.GT.holds(value, compiled.maximum):
         raise _Unusable("QC302", "above the indicator's possible values", fact,
                         expected=f"<= {compiled.maximum} {compiled.unit or ''}".strip())
     if compiled.whole and value.denominator != 1:
@@ -235,45 +235,43 @@ def evaluate_rule(compiled: CompiledRule, facts: FactSet) -> Verdict:
     """The verdict for one compiled rule."""
     rule = compiled.rule
     steps: list[Step] = []
-    base = {"rule": rule, "rule_id": rule.id, "unit": compiled.unit}
     try:
-        if not rule.kind.numeric:
+        if not compiled.numeric:
             holds = _boolean(compiled, facts, steps)
             steps.append(Compared(holds, None, None, holds))
-            return _finish(compiled, base, steps, holds, holds, None, (), None)
+            return _finish(compiled, steps, holds, holds, ())
         reader = _Reader(compiled, steps)
         value, fact = _indicator_value(compiled, facts, reader)
-        _check_domain(compiled, value, fact)
-        bounds = compiled.bounds
-        if rule.kind.needs_reference:
-            bounds = _referenced_bounds(compiled, facts, reader)
+        if compiled.checks_domain:
+            _check_domain(compiled, value, fact)
+        thresholds = compiled.thresholds
+        if compiled.needs_reference:
+            thresholds = _referenced_thresholds(compiled, facts, reader)
         if rule.precision is not None:
             rounded = round_gbt8170(value, rule.precision)
             steps.append(Rounded(rule.precision, value, rounded))
             value = rounded
-        thresholds = tuple((op, threshold) for op, threshold in bounds if threshold is not None)
         holds_all = True
-        margins: list[tuple[Fraction, Fraction]] = []
         for op, threshold in thresholds:
             holds = op.holds(value, threshold)
             steps.append(Compared(value, op, threshold, holds))
             holds_all = holds_all and holds
-            margins.append((_margin(op, value, threshold), threshold))
-        margin, threshold = min(margins, key=lambda m: m[0])
-        return _finish(compiled, base, steps, holds_all, value, margin, thresholds, threshold)
+        return _finish(compiled, steps, holds_all, value, thresholds)
     except _Missing as missing:
         ids = missing.ids
         reference = rule.reference
         if reference is not None and reference.id not in ids and _lookup(facts, reference.id) is None:
             ids = (*ids, reference.id)
-        return Verdict(**base, status=Status.UNKNOWN, steps=tuple(steps), missing=ids)
+        return Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.unit, steps=tuple(steps),
+                       missing=ids)
     except _Unusable as unusable:
         problem = attrs.evolve(unusable.diagnostic, rule_id=rule.id)
-        return Verdict(**base, status=Status.INVALID, steps=tuple(steps), problem=problem)
+        return Verdict(rule, rule.id, Status.INVALID, unit=compiled.unit, steps=tuple(steps),
+                       problem=problem)
 
 
-def _referenced_bounds(compiled: CompiledRule, facts: FactSet,
-                       reader: _Reader) -> tuple[tuple[Op, Fraction | None], ...]:
+def _referenced_thresholds(compiled: CompiledRule, facts: FactSet,
+                           reader: _Reader) -> tuple[tuple[Op, Fraction], ...]:
     reference = compiled.rule.reference
     assert reference is not None
     fact = _lookup(facts, reference.id)
@@ -286,25 +284,14 @@ def _referenced_bounds(compiled: CompiledRule, facts: FactSet,
     return tuple((op, value) for op, _ in compiled.bounds)
 
 
-def _margin(op: Op, value: Fraction, threshold: Fraction) -> Fraction:
-    if op.lower:
-        return value - threshold
-    if op.upper:
-        return threshold - value
-    return -abs(value - threshold)
-
-
-def _finish(compiled: CompiledRule, base: dict[str, Any], steps: list[Step], holds: bool,
-            value: Fraction | bool, margin: Fraction | None,
-            thresholds: tuple[tuple[Op, Fraction], ...], threshold: Fraction | None) -> Verdict:
-    status = Status.MET if holds else Status.NOT_MET
-    severity = Severity.NONE if holds else Severity.for_miss(compiled.rule.commitment)
-    relative = None
-    if margin is not None and threshold:
-        relative = margin / abs(threshold)
-    return Verdict(**base, status=status, severity=severity, value=value, threshold=threshold,
-                   thresholds=thresholds, margin=margin, relative_margin=relative,
-                   steps=tuple(steps))
+def _finish(compiled: CompiledRule, steps: list[Step], holds: bool, value: Fraction | bool,
+            thresholds: tuple[tuple[Op, Fraction], ...]) -> Verdict:
+    rule = compiled.rule
+    if holds:
+        return Verdict(rule, rule.id, Status.MET, Severity.NONE, value, compiled.unit,
+                       thresholds, tuple(steps))
+    return Verdict(rule, rule.id, Status.NOT_MET, compiled.miss_severity, value, compiled.unit,
+                   thresholds, tuple(steps))
 
 
 def _unmatched(plan: Plan, facts: FactSet) -> list[Diagnostic]:

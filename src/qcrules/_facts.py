@@ -115,8 +115,6 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
             return make(FactForm.BOOLEAN, lowered in TRUE_WORDS), None
         if lowered in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
             return make(FactForm.NOT_A_NUMBER, raw), None
-        if unit:
-            text = f"{text}{unit}" if not text.endswith(unit) else text
         try:
             parsed = parse_quantity(text, check_unit=False)
         except UnitProblem as problem:
@@ -127,8 +125,13 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
                                     expected=problem.expected, got=problem.got or raw,
                                     hint=problem.hint or None)
             return attrs.evolve(make(FactForm.INVALID, raw), problem=diagnostic), diagnostic
-        if parsed.ratio:
+        if parsed.ratio and not unit:
             return make(FactForm.RATIO, parsed.magnitude), None
+        if unit:
+            if parsed.ratio or (parsed.unit is not None and parsed.unit != unit.strip()):
+                return bad("QC201", "the value has a unit and the unit field another",
+                           f"a bare number with unit {unit}, or the unit in one place only")
+            return _with_unit(parsed.magnitude, unit, make, bad)
         if parsed.unit is None:
             return make(FactForm.NUMBER, parsed.magnitude), None
         return make(FactForm.QUANTITY, parsed.magnitude, parsed.unit), None
@@ -137,11 +140,13 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
 
 
 def _with_unit(number: Fraction, unit: str, make: Any, bad: Any) -> tuple[Fact, Diagnostic | None]:
-    try:
-        parsed = parse_quantity(f"{_fraction_text(number)}{unit}", check_unit=False)
-    except UnitProblem as problem:
-        return bad(problem.code, problem.message, problem.expected)
-    return make(FactForm.QUANTITY, parsed.magnitude, parsed.unit), None
+    """A number with a unit given apart (a ``unit:`` field or a table column's unit)."""
+    written = normalize_text(unit)
+    if not written:
+        return make(FactForm.NUMBER, number), None
+    if written[0].isdigit() and written != "1":
+        return bad("QC201", f"invalid unit {unit!r}", "a unit such as 万元/人")
+    return make(FactForm.QUANTITY, number, written), None
 
 
 def _raw_text(value: Any, unit: Any) -> str:

@@ -7,6 +7,7 @@ only hold data and check it on construction. Derive copies with :func:`attrs.evo
 from __future__ import annotations
 
 import enum
+import operator
 import re
 from fractions import Fraction
 
@@ -96,16 +97,13 @@ class Op(enum.Enum):
         return self in (Op.LE, Op.LT)
 
     def holds(self, value: Fraction, threshold: Fraction) -> bool:
-        """Exact comparison ``value OP threshold``."""
-        if self is Op.GE:
-            return value >= threshold
-        if self is Op.GT:
-            return value > threshold
-        if self is Op.LE:
-            return value <= threshold
-        if self is Op.LT:
-            return value < threshold
-        return value == threshold
+        """Exact comparison ``value OP threshold`` (by cross-multiplying whole numbers)."""
+        return _COMPARE[self](value.numerator * threshold.denominator,
+                              threshold.numerator * value.denominator)
+
+
+_COMPARE = {Op.GE: operator.ge, Op.GT: operator.gt, Op.LE: operator.le, Op.LT: operator.lt,
+            Op.EQ: operator.eq}
 
 
 def _fraction(value: object) -> Fraction:

@@ -49,8 +49,11 @@ class Severity(enum.Enum):
     @classmethod
     def for_miss(cls, commitment: Commitment) -> Severity:
         """The severity of missing a target with this commitment."""
-        return {Commitment.ENSURE: cls.VIOLATION, Commitment.STRIVE: cls.SHORTFALL,
-                Commitment.NONE: cls.MISS}[commitment]
+        return _MISS_SEVERITY[commitment]
+
+
+_MISS_SEVERITY = {Commitment.ENSURE: Severity.VIOLATION, Commitment.STRIVE: Severity.SHORTFALL,
+                  Commitment.NONE: Severity.MISS}
 
 
 @attrs.frozen
@@ -141,10 +144,9 @@ Step = FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed 
 class Verdict:
     """The outcome for one rule, with the steps that led to it.
 
-    ``value`` and ``threshold`` are in the rule's unit. ``margin`` is signed toward meeting the
-    target (positive: met with room; negative: the gap) and ``relative_margin`` is it divided by
-    the threshold's magnitude. ``missing`` names the facts whose absence made it unknown;
-    ``problem`` says why it is invalid.
+    ``value`` and ``thresholds`` are in the rule's unit (``value`` after any rounding).
+    :attr:`margin` and :attr:`relative_margin` are derived from them. ``missing`` names the
+    facts whose absence made it unknown; ``problem`` says why it is invalid.
     """
 
     rule: Rule = attrs.field(eq=False, repr=False)
@@ -153,10 +155,7 @@ class Verdict:
     severity: Severity = Severity.NONE
     value: Fraction | bool | None = None
     unit: str | None = None
-    threshold: Fraction | None = None
     thresholds: tuple[tuple[Op, Fraction], ...] = ()
-    margin: Fraction | None = None
-    relative_margin: Fraction | None = None
     steps: tuple[Step, ...] = ()
     missing: tuple[str, ...] = ()
     problem: Diagnostic | None = None
@@ -165,6 +164,42 @@ class Verdict:
     def met(self) -> bool:
         """Whether the target is met (false for unknown and invalid)."""
         return self.status is Status.MET
+
+    def _closest(self) -> tuple[Fraction, Fraction] | None:
+        value = self.value
+        if not self.thresholds or value is None or isinstance(value, bool):
+            return None
+        return min(((_margin(op, value, threshold), threshold)
+                    for op, threshold in self.thresholds), key=lambda pair: pair[0])
+
+    @property
+    def margin(self) -> Fraction | None:
+        """Signed toward meeting the target, in the rule's unit: positive is room to spare,
+        negative the gap (for a range, the nearer bound; for ``=``, minus the distance)."""
+        closest = self._closest()
+        return closest[0] if closest else None
+
+    @property
+    def threshold(self) -> Fraction | None:
+        """The threshold the margin is measured against."""
+        closest = self._closest()
+        return closest[1] if closest else None
+
+    @property
+    def relative_margin(self) -> Fraction | None:
+        """The margin as a fraction of the threshold's magnitude (``None`` for a zero threshold)."""
+        closest = self._closest()
+        if closest is None or closest[1] == 0:
+            return None
+        return closest[0] / abs(closest[1])
+
+
+def _margin(op: Op, value: Fraction, threshold: Fraction) -> Fraction:
+    if op.lower:
+        return value - threshold
+    if op.upper:
+        return threshold - value
+    return -abs(value - threshold)
 
 
 @attrs.frozen

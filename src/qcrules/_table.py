@@ -3,11 +3,11 @@
 A table is a mapping of fact key (rule id, indicator name, reference or input id) to a column
 of values, one row per fact set (a region, a period). Numeric columns are judged with NumPy in
 binary floating point *only where the float answer is certain*: a row whose value lies within a
-relative ``1e-9`` of a threshold, of a rounding half-way point, of the domain's edge, or whose
+relative ``1e-12`` of a threshold, of a rounding half-way point, of the domain's edge, or whose
 count is not whole, is sent to the exact evaluator (:func:`qcrules._evaluate.evaluate_rule`)
 with the value read as the shortest decimal that prints it — the same reading the exact path
-gives a float. Float rounding error (a few units in 2⁻⁵²) is far below that margin, so the two
-paths agree on every row; ``tests/test_table.py`` and ``bench/`` check it.
+gives a float. Float rounding error (a few units in 2⁻⁵³ ≈ 1.1e-16, per operation) is far below
+that margin, so the two paths agree on every row; ``tests/test_table.py`` and ``bench/`` check it.
 
 ``None`` and NaN in a table mean *missing* (the data-frame convention), not an invalid value.
 """
@@ -27,7 +27,7 @@ from ._errors import Diagnostic, EvaluationError
 from ._evaluate import evaluate_rule
 from ._facts import FactSet, read_value
 from ._model import Kind, Op
-from ._results import Report, Status, Verdict
+from ._results import Report, Status
 from ._units import UnitProblem
 
 __all__ = ["STATUS_ORDER", "TableResult", "evaluate_table"]
@@ -35,7 +35,7 @@ __all__ = ["STATUS_ORDER", "TableResult", "evaluate_table"]
 #: Status codes in the arrays of a :class:`TableResult`.
 STATUS_ORDER: tuple[Status, ...] = (Status.MET, Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
 MET, NOT_MET, UNKNOWN, INVALID, PENDING = 0, 1, 2, 3, -1
-_TOLERANCE = 1e-9
+_TOLERANCE = 1e-12
 
 
 @attrs.frozen
@@ -151,6 +151,24 @@ class _Vector:
         self.compiled = compiled
         self.codes = np.full(rows, PENDING, dtype=np.int8)
         self.exact = np.zeros(rows, dtype=bool)
+        # Rows whose float value is a whole number read without conversion: comparing it with
+        # whole thresholds is exact in binary floating point, so no tolerance is needed.
+        self.whole_rows = np.zeros(rows, dtype=bool)
+        self.unscaled = False
+
+    def mark_whole(self, x: np.ndarray, scale: float) -> None:
+        """Note the rows where ``x`` is exact in float against the rule's whole thresholds."""
+        compiled = self.compiled
+        self.unscaled = scale == 1.0
+        limits = [compiled.minimum, compiled.maximum, *(t for _, t in compiled.bounds)]
+        if scale != 1.0 or compiled.rule.precision is not None or not all(
+                t is None or t.denominator == 1 for t in limits):
+            return
+        with np.errstate(invalid="ignore"):
+            self.whole_rows = (x == np.rint(x)) & (np.abs(x) < 2.0**53)
+
+    def near_unless_whole(self, a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+        return self.near(a, b) & ~self.whole_rows
 
     @property
     def open(self) -> np.ndarray:
@@ -158,8 +176,14 @@ class _Vector:
 
     @staticmethod
     def near(a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
-        scale = np.maximum(np.abs(a), np.abs(b))
+        """Rows where ``a`` lies within the tolerance of ``b`` (a superset, never fewer)."""
         with np.errstate(invalid="ignore"):
+            if isinstance(b, float):
+                # A window twice the relative tolerance wide, and never narrower than the
+                # smallest normal floats, so that an underflow cannot hide a sign.
+                half = max(2 * _TOLERANCE * abs(b), 1e-300)
+                return (a >= b - half) & (a <= b + half)
+            scale = np.maximum(np.abs(a), np.abs(b))
             return np.abs(a - b) <= _TOLERANCE * scale
 
     def missing(self, x: np.ndarray) -> None:
@@ -171,10 +195,15 @@ class _Vector:
             for limit, outside in ((compiled.minimum, np.less), (compiled.maximum, np.greater)):
                 if limit is None:
                     continue
-                self.exact |= self.open & self.near(x, float(limit))
+                self.exact |= self.open & self.near_unless_whole(x, float(limit))
                 self.codes[self.open & outside(x, float(limit))] = INVALID
             if compiled.whole:
-                self.exact |= self.open & (x != np.rint(x))
+                fractional = self.open & (x != np.rint(x))
+                if self.unscaled:
+                    # The float is the reported number itself: a fraction in it is a fraction.
+                    self.codes[fractional] = INVALID
+                else:
+                    self.exact |= fractional
 
     def compare(self, x: np.ndarray, thresholds: list[tuple[Op, np.ndarray | float]]) -> None:
         precision = self.compiled.rule.precision
@@ -185,7 +214,9 @@ class _Vector:
                 x = np.sign(x) * np.round(steps) * float(precision)
             holds = np.ones(len(x), dtype=bool)
             for op, threshold in thresholds:
-                self.exact |= self.open & self.near(x, threshold)
+                near = self.near(x, threshold) if isinstance(threshold, np.ndarray) else \
+                    self.near_unless_whole(x, threshold)
+                self.exact |= self.open & near
                 holds &= _apply(op, x, threshold)
         decided = self.open
         self.codes[decided & holds] = MET
@@ -212,15 +243,18 @@ def _has_add_or_sub(compiled: CompiledRule) -> bool:
 
 
 def _scaled(compiled: CompiledRule, key: str | None, columns: _Columns,
-            units: Mapping[str, str], rows: int) -> np.ndarray | None:
-    """A value or reference column in the rule's unit (all NaN when absent); ``None``: exact."""
+            units: Mapping[str, str], rows: int) -> tuple[np.ndarray, float] | None:
+    """A value or reference column in the rule's unit (all NaN when absent) and the factor
+    used; ``None`` when the rule must take the exact path."""
     if key is None:
-        return np.full(rows, math.nan)
+        return np.full(rows, math.nan), 1.0
     column = columns.numbers.get(key)
     if column is None or key in columns.booleans:
         return None
     scale = _scale(compiled, units.get(key))
-    return None if scale is None else column * scale
+    if scale is None:
+        return None
+    return (column if scale == 1.0 else column * scale), scale
 
 
 def _vector_rule(compiled: CompiledRule, columns: _Columns, keys: dict[str, str | None],
@@ -233,9 +267,10 @@ def _vector_rule(compiled: CompiledRule, columns: _Columns, keys: dict[str, str 
         return _vector_boolean(vector, value_key, columns)
     if rule.kind is Kind.RATIO and value_key is not None and units.get(value_key):
         return None
-    x = _scaled(compiled, value_key, columns, units, rows)
-    if x is None:
+    scaled = _scaled(compiled, value_key, columns, units, rows)
+    if scaled is None:
         return None
+    x, scale = scaled
     if rule.derivation is not None:
         absent = np.isnan(x)
         if absent.any():
@@ -243,13 +278,18 @@ def _vector_rule(compiled: CompiledRule, columns: _Columns, keys: dict[str, str 
             if derived is None:
                 return None
             x = np.where(absent, derived, x)
+            scale = math.nan
+    vector.mark_whole(x, scale)
     vector.missing(x)
     vector.domain(x)
     thresholds: list[tuple[Op, np.ndarray | float]]
     if rule.kind.needs_reference:
-        reference = _scaled(compiled, keys.get("reference"), columns, units, rows)
-        if reference is None:
+        scaled = _scaled(compiled, keys.get("reference"), columns, units, rows)
+        if scaled is None:
             return None
+        reference = scaled[0]
+        vector.whole_rows[:] = False
+        vector.unscaled = False
         vector.missing(reference)
         vector.domain(reference)
         thresholds = [(op, reference) for op, _ in compiled.bounds]
@@ -323,6 +363,59 @@ def _columns(table: Mapping[str, Sequence[Any]]) -> _Columns:
     return _Columns(numbers, booleans)
 
 
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of equal-length float columns and the index of each row among them.
+
+    One or two columns take NumPy's fast one-dimensional path (two packed as the real and
+    imaginary parts of complex numbers); more take ``np.unique(axis=0)``. NaNs are never
+    merged (``equal_nan=False``): a row with a missing value is evaluated on its own.
+    """
+    if len(columns) == 1:
+        distinct, inverse = np.unique(columns[0], return_inverse=True, equal_nan=False)
+        return distinct.reshape(-1, 1), inverse
+    if len(columns) == 2:
+        packed = np.empty(len(columns[0]), dtype=np.complex128)
+        packed.real = columns[0]
+        packed.imag = columns[1]
+        distinct, inverse = np.unique(packed, return_inverse=True, equal_nan=False)
+        return np.column_stack([distinct.real, distinct.imag]), inverse
+    return np.unique(np.column_stack(columns), axis=0, return_inverse=True, equal_nan=False)
+
+
+def _decide_exactly(compiled: CompiledRule, table: Mapping[str, Sequence[Any]], arrays: _Columns,
+                    units: Mapping[str, str], needed: list[str], rows: np.ndarray,
+                    result: np.ndarray) -> None:
+    """Decide ``rows`` with the exact evaluator, once per distinct combination of inputs.
+
+    The exact path is a pure function of the row's values, so rows that repeat a combination
+    (common in real tables: counts, rates to one decimal) share one evaluation.
+    """
+    if len(rows) == 0:
+        return
+    numeric = [arrays.numbers.get(k) for k in needed]
+    if needed and all(a is not None and k not in arrays.booleans
+                      for a, k in zip(numeric, needed, strict=True)):
+        distinct, inverse = _distinct_rows([a[rows] for a in numeric])  # type: ignore[index]
+        codes = np.empty(len(distinct), dtype=np.int8)
+        for i, values in enumerate(distinct):
+            facts = {}
+            for key, value in zip(needed, values, strict=True):
+                fact, _ = read_value(key, None if math.isnan(value) else float(value),
+                                     units.get(key), None)
+                facts[key] = fact
+            codes[i] = STATUS_ORDER.index(evaluate_rule(compiled, FactSet(facts)).status)
+        result[rows] = codes[inverse.reshape(-1)]
+        return
+    decided: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        inputs = tuple(_row_value(table[k], int(row)) for k in needed)
+        code = decided.get(inputs)
+        if code is None:
+            verdict = evaluate_rule(compiled, _row_facts(table, units, int(row), needed))
+            code = decided[inputs] = STATUS_ORDER.index(verdict.status)
+        result[row] = code
+
+
 def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]], *,
                    units: Mapping[str, str] | None = None) -> TableResult:
     """Evaluate many fact sets given as columns (a dict of sequences, or a data frame).
@@ -354,9 +447,8 @@ def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]], *,
             pending = vector.exact | (vector.codes == PENDING)
             result = vector.codes
         needed = [k for k in keys.values() if k is not None]
-        for row in np.flatnonzero(pending):
-            verdict: Verdict = evaluate_rule(compiled, _row_facts(columns_in, units, int(row), needed))
-            result[row] = STATUS_ORDER.index(verdict.status)
+        _decide_exactly(compiled, columns_in, arrays, units, needed, np.flatnonzero(pending),
+                        result)
         exact_rows += int(pending.sum())
         codes[compiled.rule.id] = result
     return TableResult(plan, rows, codes, columns_in, units, exact_rows)
