@@ -16,6 +16,7 @@ Timings are the best of several runs (``time.perf_counter``), on one core.
 from __future__ import annotations
 
 import argparse
+import math
 import operator
 import random
 import sys
@@ -119,7 +120,7 @@ def baseline_evaluate(rules: list[tuple[Any, ...]], facts: dict[str, float],
     out: list[bool | None] = []
     for key, factor, thresholds, ref in rules:
         value = facts.get(key)
-        if value is None or value != value:
+        if value is None or math.isnan(value):
             out.append(None)
             continue
         if factor is None:
@@ -128,7 +129,7 @@ def baseline_evaluate(rules: list[tuple[Any, ...]], facts: dict[str, float],
         value *= factor
         if ref is not None and ref[0] is not None:
             reference = facts.get(ref[0])
-            if reference is None or reference != reference:
+            if reference is None or math.isnan(reference):
                 out.append(None)
                 continue
             out.append(all(op(value, reference * factor) for op in ref[1]))
@@ -144,7 +145,7 @@ def decimal_status(compiled: CompiledRule, row: dict[str, float], units: dict[st
 
     def read(key: str) -> Decimal | None:
         value = row.get(key)
-        if value is None or value != value:
+        if value is None or math.isnan(value):
             return None
         exact = Decimal(repr(float(value)))
         unit = units.get(key)
@@ -167,7 +168,7 @@ def decimal_status(compiled: CompiledRule, row: dict[str, float], units: dict[st
 
     if not rule.kind.numeric:
         value = row.get(rule.id)
-        if value is None or value != value:
+        if value is None or math.isnan(value):
             return "unknown"
         return {1.0: "met", 0.0: "not_met"}.get(float(value), "invalid")
     value = read(rule.id)
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 1. latency of one fact set
     row = {key: float(values[0]) for key, values in table.items()}
-    row = {k: (None if v != v else v) for k, v in row.items()}
+    row = {k: (None if math.isnan(v) else v) for k, v in row.items()}
     fact_set = qcrules.TableResult(plan, args.rows, {}, table, units).fact_set(0)
     rules = baseline_plan(plan, units)
     per_set = best_of(5, lambda: [qcrules.evaluate(plan, fact_set) for _ in range(args.repeat)])

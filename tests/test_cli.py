@@ -100,7 +100,8 @@ class TestBadInput:
         path.write_text("qcrules: 1\nrules: [\n", encoding="utf-8")
         code, _, err = invoke("check", FACTS, "--rules", str(path))
         assert code == 2
-        assert f"{path}:" in err and "QC100" in err
+        assert f"{path}:" in err
+        assert "QC100" in err
 
     def test_invalid_fact_stops_without_keep_going(self, tmp_path: Path) -> None:
         """A fact unusable for its rule is an input error: exit 2 and no report."""
@@ -132,7 +133,8 @@ class TestBadInput:
         path.write_text("facts:\n  pass-rat: 99%\n", encoding="utf-8")
         code, _, err = invoke("check", str(path), "--rules", RULES)
         assert code == 0
-        assert "warning:" in err and "did you mean 'pass-rate'?" in err
+        assert "warning:" in err
+        assert "did you mean 'pass-rate'?" in err
 
 
 class TestOtherCommands:

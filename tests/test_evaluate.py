@@ -6,9 +6,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import one_rule_plan, status_of
 
 import qcrules
+from helpers import one_rule_plan, status_of
 from qcrules import Severity, Status
 from qcrules._words import parse_bound_text
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import catalog_text, rule_yaml
 
 import qcrules
+from helpers import catalog_text, rule_yaml
 from qcrules.cli import main
 
 FIVE_MISTAKES = """\
@@ -168,7 +168,9 @@ class TestBundledCatalogue:
     def test_every_rule_complete(self, catalog: qcrules.Catalog) -> None:
         """Each rule has quote, clause, commitment, deadline and lead departments."""
         for rule in catalog:
-            assert rule.quote and rule.clause and rule.lead, rule.id
+            assert rule.quote, rule.id
+            assert rule.clause, rule.id
+            assert rule.lead, rule.id
             assert rule.deadline in (2027, "annual"), rule.id
             assert catalog.section_title(rule.section), rule.id
 

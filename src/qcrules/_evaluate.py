@@ -36,7 +36,7 @@ from ._results import (
 )
 from ._units import UnitProblem, normalize_text
 
-__all__ = ["evaluate_plan", "evaluate_rule", "as_fact_set"]
+__all__ = ["as_fact_set", "evaluate_plan", "evaluate_rule"]
 
 
 class _Unusable(Exception):

@@ -24,8 +24,7 @@ def bundled_catalog_path() -> Path:
     packaged = importlib.resources.files("qcrules") / "rules" / BUNDLED_CATALOG
     if packaged.is_file():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / "rules" / BUNDLED_CATALOG
-    return checkout
+    return Path(__file__).resolve().parents[2] / "rules" / BUNDLED_CATALOG
 
 
 def loads_catalog(text: str, *, file: str | None = None, source_text: str | None = None) -> Catalog:

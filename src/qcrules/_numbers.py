@@ -68,12 +68,9 @@ def format_number(value: Fraction, *, places: int | None = None, max_places: int
     for digits in range(max_places + 1):
         scaled = value * 10**digits
         if scaled.denominator == 1:
-            text = f"{Decimal(scaled.numerator).scaleb(-digits):f}"
-            return text
+            return f"{Decimal(scaled.numerator).scaleb(-digits):f}"
     magnitude = abs(value)
-    if magnitude >= 1:
-        decimals = max_places
-    else:
-        decimals = max_places - 1 - math.floor(math.log10(magnitude))
+    # six significant decimals below one, six decimals above
+    decimals = max_places if magnitude >= 1 else max_places - 1 - math.floor(math.log10(magnitude))
     dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-decimals))
     return f"{dec.normalize():f}"

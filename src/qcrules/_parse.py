@@ -133,8 +133,9 @@ class _Builder:
         self.nodes += 1
         where = _location(self.file, node.start_mark)
         if self.nodes > LIMITS.max_nodes:
-            raise _TooBig(Diagnostic("QC155", "document too large", where,
-                                     expected=f"at most {LIMITS.max_nodes} values (aliases count each time they are used)"))
+            raise _TooBig(Diagnostic(
+                "QC155", "document too large", where,
+                expected=f"at most {LIMITS.max_nodes} values (aliases count each time they are used)"))
         if depth > LIMITS.max_depth:
             raise _TooBig(Diagnostic("QC155", "document nested too deeply", where,
                                      expected=f"at most {LIMITS.max_depth} levels"))

@@ -264,6 +264,6 @@ def _group(verdicts: tuple[Verdict, ...], keys: object) -> dict[str, dict[Status
     groups: dict[str, dict[Status, int]] = {}
     for verdict in verdicts:
         for key in keys(verdict):  # type: ignore[operator]
-            counts = groups.setdefault(key, {status: 0 for status in Status})
+            counts = groups.setdefault(key, dict.fromkeys(Status, 0))
             counts[verdict.status] += 1
     return groups

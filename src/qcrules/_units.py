@@ -214,7 +214,7 @@ def unit_suggestions(unit: str) -> list[str]:
 def _known_part(part: str) -> bool:
     try:
         UNITS.parse_units(_pint_expression(part))
-    except Exception:  # noqa: BLE001 - any failure means "not known"
+    except Exception:
         return False
     return True
 

@@ -9,7 +9,6 @@ A pure function: the caller reads the files.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -383,7 +382,7 @@ class _RuleBuilder:
         raw = self.node.get("deadline")
         if raw is None:
             return None
-        if raw == "annual" or raw == "每年":
+        if raw in {"annual", "每年"}:
             return "annual"
         if isinstance(raw, int) and not isinstance(raw, bool) and 1900 <= raw <= 2200:
             return raw
@@ -493,13 +492,12 @@ class _RuleBuilder:
         if indicator is not None and indicator.unit is not None:
             try:
                 result = formula.result_unit({i.name: i.unit for i in inputs})
-                UNITS_OK = canonical_unit(indicator.unit).dimensionality == result.dimensionality
             except pint.errors.DimensionalityError as error:
                 out.add("QC131", f"formula mixes incompatible units: {error}", node.at("formula"),
                         rule_id=rid, field="formula", expected="terms of one kind in + and -",
                         got=formula_text)
                 return None
-            if not UNITS_OK:
+            if canonical_unit(indicator.unit).dimensionality != result.dimensionality:
                 out.add("QC131", "formula's unit does not match the indicator's unit",
                         node.at("formula"), rule_id=rid, field="formula",
                         expected=f"a result in a unit like {indicator.unit}", got=f"{result:~}")
@@ -635,5 +633,3 @@ def _check_reference_ids(rules: list[Rule], out: _Collector) -> None:
                     expected="a fact id of its own, e.g. <rule-id>.province-average",
                     got=rule.reference.id)
 
-
-Check = Callable[[Rule], None]

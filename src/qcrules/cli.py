@@ -85,7 +85,7 @@ def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: boo
         fact_set = load_facts(*facts, encoding=encoding)
     except FactError as error:
         _fail(error)
-    errors = [d for d in fact_set.diagnostics]
+    errors = list(fact_set.diagnostics)
     if errors and not keep_going:
         _echo_diagnostics(errors)
         click.echo("bad fact input; nothing evaluated (use --keep-going to evaluate the rest)",
@@ -261,4 +261,4 @@ def entry_point() -> None:
     raise SystemExit(run())
 
 
-__all__ = ["main", "run", "Plan"]
+__all__ = ["Plan", "main", "run"]
