@@ -23,8 +23,8 @@ reproduced against the installed C extension; the host handles all of them:
 * **1,024 live sessions per ruleset**, reported as ``MemoryError``; calling
   ``delete_state`` for the session that failed with that error crashes the
   process.  Each :meth:`~DurableHost.run` uses a fresh session and deletes it
-  in a ``finally`` block, so at most one session per host (plus one per
-  nested run) is ever alive.  A session whose creation failed is not deleted.
+  before returning, also when an action raised, so at most one session per
+  host (plus one per nested run) is ever alive.
 * **Background threads.**  ``durable.engine.Host`` starts two self-rearming
   ``threading.Timer`` dispatchers (and ``durable.lang.get_host()`` creates
   one such host).  The host never creates an ``engine.Host``: no thread is
@@ -38,12 +38,29 @@ reproduced against the installed C extension; the host handles all of them:
   goes on; an action that runs longer than 10 s makes it silently abandon the
   rest of the agenda.  The host runs actions itself: errors are raised as
   :class:`DurableActionError`, slow actions are harmless.
-* **Process crashes (segmentation faults) on some inputs**, which no
-  ``try`` can catch: a JSON number with an exponent but no fraction (Python
-  writes ``1e+16``, ``1e-05``, ``5e-324``), ``Infinity``, a fact with more
-  than about 250 keys, deleting a session while an action is in flight.  The
-  host validates and encodes every fact itself (see *Encoding* below) and
-  never deletes a session with an unfinished action.
+* **Process crashes** (segmentation faults, ``free(): invalid size``),
+  which no ``try`` can catch:
+
+  - a JSON number with an exponent but no fraction (Python writes
+    ``1e+16``, ``1e-05``, ``5e-324``), ``Infinity``, a fact with more than
+    254 keys.  The host validates and encodes every fact itself (see
+    *Encoding* below);
+  - deleting a session in which no action was ever started: the engine's
+    ``createStateNode`` leaves the session's action context uninitialised
+    and ``deleteStateNode`` frees it.  Whether this crashes depends on what
+    the allocator hands out, so it typically shows up only once a second
+    ruleset exists.  The host adds a hidden rule on the engine's session
+    state fact, which fires once in every session and initialises that
+    context; the host never calls an action for it;
+  - deleting a session while an action is in flight, or a session whose
+    creation failed.  The host deletes a session only once its agenda is
+    empty; after an engine error it leaves the session alone and refuses
+    further runs (create a new host).
+* **Rules see the engine's session-state fact.**  A rule whose conditions
+  are all negative (``-m.field``, i.e. "has no such field") also matches
+  the internal ``{"$s": 1}`` fact of every session.  The host never calls
+  an action for such a firing, and rejects rules that test the session
+  state (``s.``) since the host has no use for it.
 * ``assert_facts`` with an empty list returns an uninitialised session
   handle; :meth:`DurableHost.run` returns ``[]`` for an empty batch without
   calling the engine.
@@ -95,6 +112,7 @@ re-entrant) but must not wait for another thread that uses a host.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
@@ -102,7 +120,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Union
+from typing import Any
 
 import durable_rules_engine as _dre
 from durable import lang as _lang
@@ -120,7 +138,7 @@ __all__ = [
 ]
 
 #: Maximum number of keys of one fact (nested objects included, objects in
-#: lists excluded).  The engine crashes at about 252 keys, and the host adds
+#: lists excluded).  The engine crashes at 255 keys in total, and the host adds
 #: two (``sid`` and ``id``).
 MAX_FACT_KEYS = 240
 
@@ -138,11 +156,14 @@ _RULES_OK = 0
 _ERR_EVENT_NOT_HANDLED = 1
 _ERR_EVENT_OBSERVED = 2
 
+#: Name of the rule the host adds to every ruleset (see _split_definition).
+_SESSION_RULE = "$host_session"
+
 #: Serializes every use of durable_rules in the process (see module docs).
 _ENGINE_LOCK = threading.RLock()
 
 RuleAction = Callable[["ActionContext"], Any]
-RulesetDefinition = Union[Callable[[], Any], Mapping[str, Mapping[str, Any]]]
+RulesetDefinition = Callable[[], Any] | Mapping[str, Mapping[str, Any]]
 
 
 class DurableEngineError(RuntimeError):
@@ -181,9 +202,7 @@ def _fnv1a32(text: str) -> int:
 
 def _float_text(value: float) -> str:
     if not math.isfinite(value):
-        raise DurableInputError(
-            f"non-finite float {value!r} cannot be passed to durable_rules"
-        )
+        raise DurableInputError(f"non-finite float {value!r} cannot be passed to durable_rules")
     text = float.__repr__(value)
     if "e" in text and "." not in text:
         # The engine's parser only accepts an exponent after a fraction.
@@ -215,17 +234,12 @@ def _dumps(value: Any) -> str:
     if isinstance(value, Mapping):
         return (
             "{"
-            + ",".join(
-                json.dumps(k, ensure_ascii=False) + ":" + _dumps(v)
-                for k, v in value.items()
-            )
+            + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dumps(v) for k, v in value.items())
             + "}"
         )
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_dumps(v) for v in value) + "]"
-    raise DurableInputError(
-        f"value of type {type(value).__name__} cannot be passed to durable_rules"
-    )
+    raise DurableInputError(f"value of type {type(value).__name__} cannot be passed to durable_rules")
 
 
 def _scan_fact(value: Any, depth: int, in_list: bool, state: list) -> bool:
@@ -267,6 +281,8 @@ def _scan_fact(value: Any, depth: int, in_list: bool, state: list) -> bool:
 
 
 def _check_key(key: Any) -> None:
+    if key in _GOOD_KEYS:
+        return
     if not isinstance(key, str):
         raise DurableInputError(f"fact keys must be strings, got {key!r}")
     if not key or "." in key or key.startswith("$"):
@@ -274,29 +290,48 @@ def _check_key(key: Any) -> None:
             f"fact key {key!r} is not allowed: keys must be non-empty, contain"
             " no '.' (read as a nested path) and not start with '$'"
         )
+    if len(_GOOD_KEYS) < 100_000 and type(key) is str:
+        _GOOD_KEYS.add(key)
+
+
+#: Keys already validated (a cache; fact keys repeat a lot).
+_GOOD_KEYS: set = set()
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _encode_fact(fact: Any, sid: str, mid: str) -> str:
+    """Validate a fact and return its JSON with the host's ``sid``/``id``."""
     if not isinstance(fact, Mapping):
-        raise DurableInputError(
-            f"a fact must be a mapping, got {type(fact).__name__}"
-        )
-    for key in RESERVED_KEYS:
-        if key in fact:
-            raise DurableInputError(
-                f"fact key {key!r} is reserved by the host; use another name"
-            )
+        raise DurableInputError(f"a fact must be a mapping, got {type(fact).__name__}")
+    if "sid" in fact or "id" in fact:
+        raise DurableInputError("fact keys 'sid' and 'id' are reserved by the host; use other names")
     state = [0]
-    custom = _scan_fact(fact, 0, False, state)
+    custom = False
+    # Fast path for the top level; nested values go through _scan_fact.
+    for key, item in fact.items():
+        _check_key(key)
+        state[0] += 1
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is float:
+            if item == 0.0 or 1e-4 <= abs(item) < 1e16:
+                continue
+            if not _float_is_plain(item):
+                custom = True
+            continue
+        if kind is int and _INT64_MIN <= item <= _INT64_MAX:
+            continue
+        if _scan_fact(item, 1, False, state):
+            custom = True
     if state[0] > MAX_FACT_KEYS:
-        raise DurableInputError(
-            f"fact has {state[0]} keys; at most {MAX_FACT_KEYS} are supported"
-        )
+        raise DurableInputError(f"fact has {state[0]} keys; at most {MAX_FACT_KEYS} are supported")
     payload = {"sid": sid, "id": mid}
     payload.update(fact)
     if custom:
         return _dumps(payload)
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(payload)
 
 
 # ---------------------------------------------------------------------------
@@ -342,9 +377,7 @@ class FactView(Mapping):
 
     def to_dict(self) -> dict:
         """A plain (deep) copy of the fact, without the host's keys."""
-        return json.loads(
-            json.dumps({k: v for k, v in self._data.items() if k not in self._hidden})
-        )
+        return json.loads(json.dumps({k: v for k, v in self._data.items() if k not in self._hidden}))
 
     def __repr__(self) -> str:
         return f"FactView({dict(self)!r})"
@@ -359,9 +392,9 @@ class ActionContext:
     result is a list (``count``/``cap``), ``c.m`` is a tuple of facts.
     """
 
-    __slots__ = ("_host", "_run", "_named", "rule")
+    __slots__ = ("_host", "_named", "_run", "rule")
 
-    def __init__(self, host: "DurableHost", run: "_Run", rule: str, message: Any):
+    def __init__(self, host: DurableHost, run: _Run, rule: str, message: Any):
         self._host = host
         self._run = run
         #: Name of the rule being fired.
@@ -374,9 +407,8 @@ class ActionContext:
         else:
             views = []
             for item in message:
-                if isinstance(item, dict) and len(item) == 1 and "m" in item:
-                    item = item["m"]
-                views.append(FactView(item, RESERVED_KEYS))
+                fact = item["m"] if isinstance(item, dict) and len(item) == 1 and "m" in item else item
+                views.append(FactView(fact, RESERVED_KEYS))
             self._named = {"m": tuple(views)}
 
     def __getattr__(self, name: str) -> Any:
@@ -386,9 +418,7 @@ class ActionContext:
         try:
             return named[name]
         except KeyError:
-            raise AttributeError(
-                f"rule {self.rule!r} has no fact named {name!r}"
-            ) from None
+            raise AttributeError(f"rule {self.rule!r} has no fact named {name!r}") from None
 
     @property
     def facts(self) -> Mapping[str, Any]:
@@ -416,14 +446,14 @@ class _Run:
     """Book-keeping of one session."""
 
     __slots__ = (
-        "sid",
-        "outputs",
+        "actions",
+        "counter",
         "error",
         "error_rule",
-        "used_hashes",
-        "counter",
         "finished",
-        "actions",
+        "outputs",
+        "sid",
+        "used_hashes",
     )
 
     def __init__(self, sid: str) -> None:
@@ -439,12 +469,26 @@ class _Run:
 
     def new_id(self) -> str:
         while True:
-            mid = f"f{self.counter}"
+            n = self.counter
             self.counter += 1
-            h = _fnv1a32(mid)
+            mid = f"f{n}"
+            h = _ID_HASHES[n] if n < len(_ID_HASHES) else _id_hash(n)
             if h not in self.used_hashes:
                 self.used_hashes.add(h)
                 return mid
+
+
+#: FNV-1a hashes of the ids "f0", "f1", ... (the same in every run).
+_ID_HASHES: list = []
+
+
+def _id_hash(n: int) -> int:
+    if n >= 65536:
+        return _fnv1a32(f"f{n}")
+    with _ENGINE_LOCK:
+        while len(_ID_HASHES) <= n:
+            _ID_HASHES.append(_fnv1a32(f"f{len(_ID_HASHES)}"))
+    return _ID_HASHES[n]
 
 
 def _definition_from_dsl(build: Callable[[], Any], name: str) -> dict:
@@ -461,6 +505,14 @@ def _definition_from_dsl(build: Callable[[], Any], name: str) -> dict:
     return definition
 
 
+def _mentions_state(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return "$s" in value or any(_mentions_state(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_mentions_state(v) for v in value)
+    return False
+
+
 def _split_definition(definition: Mapping) -> tuple[dict, dict]:
     """Separate the actions from the JSON part of a ruleset definition."""
     if not isinstance(definition, Mapping) or not definition:
@@ -470,26 +522,33 @@ def _split_definition(definition: Mapping) -> tuple[dict, dict]:
     for rule_name, rule in definition.items():
         if not isinstance(rule_name, str) or not isinstance(rule, Mapping):
             raise DurableInputError(f"invalid rule entry {rule_name!r}")
+        if not rule_name or rule_name.startswith("$"):
+            raise DurableInputError(f"rule name {rule_name!r} is not allowed")
         action = rule.get("run")
         if not callable(action) or hasattr(action, "define"):
             raise DurableInputError(
-                f"rule {rule_name!r} needs a plain callable action taking one"
-                f" argument, got {action!r}"
+                f"rule {rule_name!r} needs a plain callable action taking one argument, got {action!r}"
             )
         actions[rule_name] = action
         body = {k: v for k, v in rule.items() if k != "run"}
         if "all" not in body and "any" not in body:
             raise DurableInputError(f"rule {rule_name!r} has no 'all'/'any' condition")
+        if _mentions_state(body):
+            raise DurableInputError(
+                f"rule {rule_name!r} tests the session state ('s'), which the host does not support"
+            )
         rules[rule_name] = body
+    # Fires once per session on the engine's own state fact.  It guarantees
+    # that an action is started in every session, which initialises the
+    # session's action context: createStateNode leaves it uninitialised and
+    # deleting a session where no action ever started frees garbage pointers.
+    rules[_SESSION_RULE] = {"all": [{"m": {"$s": 1}}]}
     return rules, actions
 
 
 def _release_ruleset(handle: int) -> None:
-    with _ENGINE_LOCK:
-        try:
-            _dre.delete_ruleset(handle)
-        except Exception:  # pragma: no cover - nothing sensible to do
-            pass
+    with _ENGINE_LOCK, contextlib.suppress(Exception):
+        _dre.delete_ruleset(handle)
 
 
 class DurableHost:
@@ -541,21 +600,15 @@ class DurableHost:
                 except DurableEngineError:
                     raise
                 except Exception as exc:
-                    raise DurableEngineError(
-                        f"building ruleset {self._name} failed: {exc}"
-                    ) from exc
+                    raise DurableEngineError(f"building ruleset {self._name} failed: {exc}") from exc
             else:
-                raise DurableInputError(
-                    "definition must be a callable or a mapping of rules"
-                )
+                raise DurableInputError("definition must be a callable or a mapping of rules")
             rules, self._actions = _split_definition(raw)
             payload = _dumps(rules)
             try:
                 self._handle = _dre.create_ruleset(self._name, payload)
             except Exception as exc:
-                raise DurableEngineError(
-                    f"durable_rules rejected ruleset {self._name}: {exc}"
-                ) from exc
+                raise DurableEngineError(f"durable_rules rejected ruleset {self._name}: {exc}") from exc
         self._finalizer = weakref.finalize(self, _release_ruleset, self._handle)
 
     # -- properties ---------------------------------------------------------
@@ -583,7 +636,7 @@ class DurableHost:
                 self._closed = True
                 self._finalizer()
 
-    def __enter__(self) -> "DurableHost":
+    def __enter__(self) -> DurableHost:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -601,8 +654,8 @@ class DurableHost:
         Returns the non-``None`` return values of the actions, in firing
         order (durable_rules' agenda order).  No matching rule gives ``[]``.
         Raises :class:`DurableInputError` (nothing was sent to the engine),
-        :class:`DurableActionError` (an action raised) or
-        :class:`DurableEngineError`.  The session is always deleted.
+        :class:`DurableActionError` (an action raised; the session was
+        cleaned up and the host stays usable) or :class:`DurableEngineError`.
         """
         facts = list(facts)
         with _ENGINE_LOCK:
@@ -617,17 +670,17 @@ class DurableHost:
             try:
                 self._run_session(run, "[" + ",".join(encoded) + "]")
             finally:
-                self._live_sid_hashes.discard(h)
                 run.finished = True
+                if self._broken is None:
+                    self._live_sid_hashes.discard(h)
         if run.error is not None:
             error = run.error
             if not isinstance(error, Exception):
                 raise error  # KeyboardInterrupt, SystemExit ...
-            if isinstance(error, DurableEngineError) and not run.error_rule:
+            if not run.error_rule:
                 raise error
             raise DurableActionError(
-                f"action of rule {run.error_rule!r} raised "
-                f"{type(error).__name__}: {error}",
+                f"action of rule {run.error_rule!r} raised {type(error).__name__}: {error}",
                 run.error_rule,
             ) from error
         return run.outputs
@@ -637,8 +690,7 @@ class DurableHost:
             raise DurableEngineError(f"host {self._name} is closed")
         if self._broken is not None:
             raise DurableEngineError(
-                f"host {self._name} is unusable after an engine error"
-                f" ({self._broken}); create a new host"
+                f"host {self._name} is unusable after an engine error ({self._broken}); create a new host"
             )
 
     def _new_sid(self) -> str:
@@ -648,41 +700,38 @@ class DurableHost:
                 return sid
 
     def _engine_failure(self, what: str, exc: BaseException) -> DurableEngineError:
+        """Mark the host unusable and build the error to raise.
+
+        After an engine error the session is left alone (not deleted): its
+        C structures may be half-built, and deleting those can crash.
+        """
         self._broken = f"{what}: {type(exc).__name__}: {exc}"
-        return DurableEngineError(f"durable_rules failed to {what}: {exc}")
+        error = DurableEngineError(f"durable_rules failed to {what}: {exc}")
+        error.__cause__ = exc
+        return error
 
     def _run_session(self, run: _Run, payload: str) -> None:
         handle = self._handle
         try:
             code, offset = _dre.assert_facts(handle, payload)
-        except MemoryError as exc:
-            # The session was not created; deleting it would crash.
-            raise self._engine_failure("assert facts", exc) from exc
         except Exception as exc:
-            self._try_delete(run.sid)
             raise self._engine_failure("assert facts", exc) from exc
-        try:
-            if code not in (_RULES_OK, _ERR_EVENT_NOT_HANDLED):
-                raise self._engine_failure(
-                    "assert facts", RuntimeError(f"unexpected result code {code}")
-                )
-            self._drive(run, offset)
-        except BaseException:
-            self._try_delete(run.sid)
-            raise
+        if code not in (_RULES_OK, _ERR_EVENT_NOT_HANDLED):
+            raise self._engine_failure("assert facts", RuntimeError(f"unexpected result code {code}"))
+        self._drive(run, offset)
+        # Only reached when the agenda is empty and no action is in flight:
+        # deleting a session in another situation can crash the process.
         try:
             _dre.delete_state(handle, run.sid)
         except Exception as exc:
             raise self._engine_failure("delete the session state", exc) from exc
 
-    def _try_delete(self, sid: str) -> None:
-        try:
-            _dre.delete_state(self._handle, sid)
-        except Exception:
-            pass
-
     def _drive(self, run: _Run, offset: int) -> None:
-        """Fire actions until the session's agenda is empty."""
+        """Fire actions until the session's agenda is empty.
+
+        After an action error the remaining agenda is drained without calling
+        actions, so the session can be deleted safely.
+        """
         handle = self._handle
         try:
             result = _dre.start_action_for_state(handle, offset)
@@ -690,15 +739,20 @@ class DurableHost:
             raise self._engine_failure("start an action", exc) from exc
         messages = None if result is None else result[1]
         while messages is not None:
-            if run.error is None:
-                self._fire(run, messages)
+            try:
+                if run.error is None:
+                    self._fire(run, messages)
+            except BaseException as exc:  # asynchronous, e.g. KeyboardInterrupt
+                if run.error is None:
+                    run.error = exc
+            if self._broken is not None:
+                # An engine call made by an action failed.
+                raise DurableEngineError(
+                    f"durable_rules failed during an action: {self._broken}"
+                ) from run.error
             try:
                 messages = _dre.complete_and_start_action(handle, offset)
             except Exception as exc:
-                try:
-                    _dre.abandon_action(handle, offset)
-                except Exception:
-                    pass
                 raise self._engine_failure("complete an action", exc) from exc
 
     def _fire(self, run: _Run, messages: str) -> None:
@@ -706,17 +760,19 @@ class DurableHost:
         rule = ""
         try:
             ((rule, message),) = json.loads(messages).items()
+            if rule == _SESSION_RULE or _binds_state_fact(message):
+                return
             run.actions += 1
             if run.actions > self._max_actions:
                 run.error = DurableEngineError(
-                    f"more than {self._max_actions} actions fired in one run"
-                    " (rules keep deriving facts?)"
+                    f"more than {self._max_actions} actions fired in one run (rules keep deriving facts?)"
                 )
+                rule = ""
                 return
             result = self._actions[rule](ActionContext(self, run, rule, message))
             if result is not None:
                 run.outputs.append(result)
-        except BaseException as exc:  # noqa: BLE001 - re-raised by run()
+        except BaseException as exc:
             run.error = exc
             run.error_rule = rule
 
@@ -730,3 +786,18 @@ class DurableHost:
             raise self._engine_failure(
                 "assert a derived fact", RuntimeError(f"unexpected result code {code}")
             )
+
+
+def _binds_state_fact(message: Any) -> bool:
+    """True if a firing matched the engine's own session-state fact.
+
+    Rules with only negative conditions (``-m.field``) match that fact too.
+    """
+    if isinstance(message, dict):
+        return any(isinstance(f, dict) and "$s" in f for f in message.values())
+    for item in message:
+        if isinstance(item, dict) and (
+            "$s" in item or any(isinstance(f, dict) and "$s" in f for f in item.values())
+        ):
+            return True
+    return False
