@@ -8,7 +8,7 @@ recomputed per fact.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
 import attrs
@@ -139,7 +139,7 @@ class Plan:
     rules: tuple[CompiledRule, ...]
     keys: Mapping[str, tuple[str, ...]]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[CompiledRule]:
         return iter(self.rules)
 
     def __len__(self) -> int:

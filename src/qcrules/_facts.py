@@ -86,7 +86,9 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
 
     def make(form: FactForm, val: Fraction | bool | str | None = None,
              fact_unit: str | None = None) -> Fact:
-        return Fact(fact_id, form, val, fact_unit, raw, location=where, **meta)
+        return Fact(fact_id, form, val, fact_unit, raw, source=meta.get("source"),
+                    date=meta.get("date"), period=meta.get("period"), region=meta.get("region"),
+                    note=meta.get("note"), location=where)
 
     def bad(code: str, message: str, expected: str) -> tuple[Fact, Diagnostic]:
         diagnostic = Diagnostic(code, message, where, fact_id=fact_id, field="value",

@@ -9,7 +9,9 @@ from __future__ import annotations
 import enum
 import operator
 import re
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
+from typing import Any
 
 import attrs
 from attrs import validators as v
@@ -115,6 +117,11 @@ def _fraction(value: object) -> Fraction:
     raise TypeError(msg)
 
 
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """A typed ``tuple`` converter (attrs and mypy agree on it)."""
+    return tuple(value)
+
+
 def _tuple_of_str(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -146,7 +153,7 @@ class Bound:
 class Indicator:
     """What is measured: names in Chinese and English, the unit, the possible values."""
 
-    zh: str = attrs.field(validator=[v.instance_of(str), v.min_len(1)])
+    zh: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
     en: str = attrs.field(default="", validator=v.instance_of(str))
     unit: str | None = attrs.field(default=None, validator=v.optional(v.instance_of(str)))
     min: Quantity | None = attrs.field(default=None, validator=v.optional(v.instance_of(Quantity)))
@@ -176,8 +183,8 @@ class Input:
 class Derivation:
     """A formula over named inputs; parsed by a restricted parser, never evaluated as Python."""
 
-    formula: str = attrs.field(validator=[v.instance_of(str), v.min_len(1)])
-    inputs: tuple[Input, ...] = attrs.field(converter=tuple,
+    formula: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
+    inputs: tuple[Input, ...] = attrs.field(converter=_tuple,
                                             validator=v.deep_iterable(v.instance_of(Input)))
 
     def input_fact_id(self, rule_id: str, name: str) -> str:
@@ -204,12 +211,12 @@ class Rule:
     id: str = attrs.field(validator=v.matches_re(RULE_ID))
     indicator: Indicator = attrs.field(validator=v.instance_of(Indicator))
     kind: Kind = attrs.field(validator=v.instance_of(Kind))
-    bounds: tuple[Bound, ...] = attrs.field(converter=tuple,
+    bounds: tuple[Bound, ...] = attrs.field(converter=_tuple,
                                             validator=v.deep_iterable(v.instance_of(Bound)))
     commitment: Commitment = attrs.field(validator=v.instance_of(Commitment))
     deadline: int | str = attrs.field(validator=v.instance_of((int, str)))
-    clause: str = attrs.field(validator=[v.instance_of(str), v.min_len(1)])
-    quote: str = attrs.field(validator=[v.instance_of(str), v.min_len(1)])
+    clause: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
+    quote: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
     lead: tuple[str, ...] = attrs.field(converter=_tuple_of_str,
                                         validator=v.deep_iterable(v.instance_of(str)))
     support: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
@@ -296,14 +303,14 @@ class Catalog:
 
     id: str
     title: str
-    rules: tuple[Rule, ...] = attrs.field(converter=tuple)
+    rules: tuple[Rule, ...] = attrs.field(converter=_tuple)
     issuer: str = ""
     region: str = ""
     period_start: int | None = None
     period_end: int | None = None
     source: SourceDocument | None = None
-    phases: tuple[Phase, ...] = attrs.field(default=(), converter=tuple)
-    sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple)
+    phases: tuple[Phase, ...] = attrs.field(default=(), converter=_tuple)
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=_tuple)
     path: str | None = attrs.field(default=None, eq=False, repr=False)
     _by_id: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
@@ -325,7 +332,7 @@ class Catalog:
     def __contains__(self, rule_id: object) -> bool:
         return rule_id in self._by_id
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
     def __len__(self) -> int:
@@ -353,7 +360,7 @@ class FactForm(enum.Enum):
 class Fact:
     """A reported value, exact, with where it came from."""
 
-    id: str = attrs.field(validator=[v.instance_of(str), v.min_len(1)])
+    id: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
     form: FactForm = attrs.field(validator=v.instance_of(FactForm))
     value: Fraction | bool | str | None = None
     unit: str | None = None

@@ -50,6 +50,7 @@ class NotANumber(float):
     """A YAML ``.nan``/``.inf`` scalar, kept so that the evaluator can call it invalid."""
 
     __slots__ = ("text",)
+    text: str
 
     def __new__(cls, text: str) -> NotANumber:
         value = float("nan") if "nan" in text.lower() else float(text.replace(".", "", 1))

@@ -74,7 +74,7 @@ KNOWN_UNITS: tuple[str, ...] = (
 
 
 def _build_registry() -> pint.UnitRegistry:
-    registry = pint.UnitRegistry(non_int_type=Fraction, on_redefinition="raise")
+    registry: pint.UnitRegistry = pint.UnitRegistry(non_int_type=Fraction, on_redefinition="raise")
     for line in _DEFINITIONS.strip().splitlines():
         registry.define(line)
     return registry

@@ -199,7 +199,8 @@ class _RuleBuilder:
         derivation = self._derivation(indicator)
         ratio = self._ratio(kind)
         note = _text(node, "note", out, rule_id=rid)
-        if len(out.items) > before or None in (rid, kind, indicator, commitment, deadline):
+        if (len(out.items) > before or rid is None or kind is None or indicator is None
+                or commitment is None or deadline is None):
             return None
         return Rule(id=rid, indicator=indicator, kind=kind, bounds=bounds, commitment=commitment,
                     deadline=deadline, clause=clause, quote=quote, lead=lead, support=support,

@@ -98,12 +98,12 @@ def parse_bound_text(text: str, *, default: Op | None = None) -> BoundText:
     if prefix_op is not None and suffix_op is not None and prefix_op is not suffix_op:
         msg = f"{original!r} mixes {prefix_op.value} and {suffix_op.value}"
         raise WordError(msg)
-    op = prefix_op or suffix_op or implied or default
-    if op is None:
+    chosen: Op | None = prefix_op or suffix_op or implied or default
+    if chosen is None:
         msg = (f"{original!r} has no comparison; write it with the plan's words "
                "(达, 以上, 以下, 以内, 不低于, 低于, 超过) or a symbol (>=, >, <=, <)")
         raise WordError(msg)
-    return BoundText(op, re.sub(r"\s+", " ", rest).strip(), original)
+    return BoundText(chosen, re.sub(r"\s+", " ", rest).strip(), original)
 
 
 def parse_commitment(text: object) -> Commitment:

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -21,6 +22,7 @@ from ._compile import Plan, compile_catalog
 from ._errors import Diagnostic, FactError, QcrulesError
 from ._evaluate import evaluate_plan
 from ._explain import LANGUAGES, explain, quantity_text
+from ._facts import FactSet
 from ._load import load_catalog, load_facts
 from ._model import Catalog
 from ._results import Report
@@ -33,7 +35,7 @@ def _echo_diagnostics(diagnostics: Sequence[Diagnostic], *, prefix: str = "error
         click.echo(f"{prefix}: {diagnostic}", err=True)
 
 
-def _fail(error: QcrulesError) -> None:
+def _fail(error: QcrulesError) -> NoReturn:
     _echo_diagnostics(error.diagnostics)
     raise SystemExit(EXIT_BAD_INPUT)
 
@@ -43,7 +45,6 @@ def _catalog(rules: str | None) -> Catalog:
         return load_catalog(rules)
     except QcrulesError as error:
         _fail(error)
-        raise  # pragma: no cover - _fail exits
 
 
 def _colour_wanted() -> bool:
@@ -80,7 +81,7 @@ def validate(paths: tuple[str, ...]) -> None:
     raise SystemExit(EXIT_BAD_INPUT if failed else EXIT_OK)
 
 
-def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: bool):  # type: ignore[no-untyped-def]
+def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: bool) -> FactSet:
     try:
         fact_set = load_facts(*facts, encoding=encoding)
     except FactError as error:
