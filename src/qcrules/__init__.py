@@ -49,7 +49,7 @@ from ._table import TableResult
 
 __version__ = "0.1.0"
 
-ENGINES = ("native",)
+ENGINES = ("native", "durable")
 
 
 def _plan(catalog: Catalog | Plan) -> Plan:
@@ -75,6 +75,10 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
     plan = _plan(catalog)
     if engine == "native":
         return evaluate_plan(plan, facts)
+    if engine == "durable":
+        from ._durable import engine_for  # durable_rules is loaded only when asked for
+
+        return engine_for(plan).evaluate(facts)
     raise UsageError(Diagnostic("QC401", f"unknown engine {engine!r}", field="engine",
                                 expected=" or ".join(ENGINES), got=engine))
 

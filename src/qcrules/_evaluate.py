@@ -164,13 +164,22 @@ class _Reader:
 
 def _check_domain(compiled: CompiledRule, value: Fraction, fact: Fact | None) -> None:
     if compiled.minimum is not None and Op.LT.holds(value, compiled.minimum):
-        raise _Unusable("QC302", "below the indicator's possible values", fact,
-                        expected=f">= {compiled.minimum} {compiled.unit or ''}".strip())
+        raise _domain_problem(compiled, "below", fact)
     if compiled.maximum is not None and Op.GT.holds(value, compiled.maximum):
-        raise _Unusable("QC302", "above the indicator's possible values", fact,
-                        expected=f"<= {compiled.maximum} {compiled.unit or ''}".strip())
+        raise _domain_problem(compiled, "above", fact)
     if compiled.whole and value.denominator != 1:
-        raise _Unusable("QC303", "not a whole number", fact, expected="a whole number")
+        raise _domain_problem(compiled, "whole", fact)
+
+
+def _domain_problem(compiled: CompiledRule, which: str, fact: Fact | None) -> _Unusable:
+    """The problem of a value outside the indicator's domain (``below``, ``above`` or ``whole``)."""
+    if which == "below":
+        return _Unusable("QC302", "below the indicator's possible values", fact,
+                         expected=f">= {compiled.minimum} {compiled.unit or ''}".strip())
+    if which == "above":
+        return _Unusable("QC302", "above the indicator's possible values", fact,
+                         expected=f"<= {compiled.maximum} {compiled.unit or ''}".strip())
+    return _Unusable("QC303", "not a whole number", fact, expected="a whole number")
 
 
 def _indicator_value(compiled: CompiledRule, facts: FactSet, reader: _Reader) -> tuple[Fraction, Fact | None]:

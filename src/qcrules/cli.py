@@ -57,6 +57,17 @@ _lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default="zh"
                             show_default=True, help="Language of explanations.")
 _encoding_option = click.option("--encoding", default=None, metavar="NAME",
                                 help="Encoding of fact files (default: UTF-8, else GB18030).")
+_engine_option = click.option("--engine", type=click.Choice(["native", "durable"]),
+                              default="native", show_default=True,
+                              help="Evaluation engine (both give identical reports).")
+
+
+def _evaluate(plan: Plan, fact_set: FactSet, engine: str) -> Report:
+    if engine == "durable":
+        from ._durable import engine_for
+
+        return engine_for(plan).evaluate(fact_set)
+    return evaluate_plan(plan, fact_set)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,10 +119,12 @@ def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: boo
               help="Evaluate every rule whose facts are sound even when some facts are bad "
                    "(the exit code is still 2).")
 @_encoding_option
+@_engine_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to a file instead of standard output.")
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
-          strict: bool, keep_going: bool, encoding: str | None, output: str | None) -> None:
+          strict: bool, keep_going: bool, encoding: str | None, engine: str,
+          output: str | None) -> None:
     """Evaluate FACTS (YAML, JSON or CSV files) against the catalogue.
 
     Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
@@ -119,7 +132,7 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     """
     catalog = _catalog(rules)
     fact_set = _load_fact_set(facts, encoding, keep_going)
-    report = evaluate_plan(compile_catalog(catalog), fact_set)
+    report = _evaluate(compile_catalog(catalog), fact_set, engine)
     errors = input_errors(report)
     if errors and not keep_going:
         _echo_diagnostics(errors)
@@ -156,8 +169,9 @@ def input_errors(report: Report) -> list[Diagnostic]:
 @_rules_option
 @_lang_option
 @_encoding_option
+@_engine_option
 def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lang: str,
-                    encoding: str | None) -> None:
+                    encoding: str | None, engine: str) -> None:
     """Explain the verdict for one rule, step by step."""
     catalog = _catalog(rules)
     if rule_id not in catalog:
@@ -169,7 +183,7 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
         raise SystemExit(EXIT_BAD_INPUT)
     fact_set = _load_fact_set(facts, encoding, keep_going=True)
     plan = compile_catalog(_only(catalog, rule_id))
-    verdict = evaluate_plan(plan, fact_set).verdicts[0]
+    verdict = _evaluate(plan, fact_set, engine).verdicts[0]
     rule = verdict.rule
     click.echo(str(explain(verdict, lang)))
     click.echo(f"  {'条款' if lang == 'zh' else 'clause'} {rule.clause}: {rule.quote}")
