@@ -89,10 +89,15 @@ _DOMAIN_ORDER = ("below", "above", "whole")
 
 
 def _probe_fields(x: Fraction, probes: tuple[_Probe, ...], fact: dict[str, Any]) -> dict[str, Any]:
+    numerator, denominator = x.numerator, x.denominator
     for k, (scale, shift) in enumerate(probes):
-        y = (x - shift) * scale if shift else x * scale
-        floor = y.numerator // y.denominator
-        ceil = floor if y.denominator == 1 else floor + 1
+        if shift:
+            top = (numerator * shift.denominator - shift.numerator * denominator) * scale
+            bottom = denominator * shift.denominator
+        else:
+            top, bottom = numerator * scale, denominator
+        floor, rest = divmod(top, bottom)
+        ceil = floor + 1 if rest else floor
         if floor > _CLAMP:
             floor, ceil = _CLAMP, _CLAMP + ceil - floor
         elif floor < -_CLAMP:
