@@ -60,7 +60,8 @@ def fact_set(plan: qcrules.Plan, rng: random.Random) -> dict[str, Any]:
         value = max(centre * (1 + rng.choice(OFFSETS)), Fraction(0))
         if compiled.whole:
             value = Fraction(round(value))
-        unit = f" {compiled.unit}" if compiled.unit and rule.kind is not qcrules.Kind.RATIO else ""
+        plain = not compiled.unit or compiled.unit == "1" or rule.kind is qcrules.Kind.RATIO
+        unit = "" if plain else f" {compiled.unit}"
         if rule.derivation is not None and rng.random() < 0.5:
             first, *rest = rule.derivation.inputs
             for spec in rest:
