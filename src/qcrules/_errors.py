@@ -25,13 +25,21 @@ __all__ = [
 
 @attrs.frozen(order=True)
 class Location:
-    """Where something is: a file and, where there is one, a 1-based line and column."""
+    """Where something is: a file and, where there is one, a 1-based line and column.
+
+    In a spreadsheet, ``sheet`` and ``cell`` name the place (shown ``file:Sheet1!B7``); ``line``
+    and ``column`` then hold the cell's row and column numbers.
+    """
 
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file or '<input>'}:{self.sheet}!{self.cell or self.line or ''}"
         parts = [self.file or "<input>"]
         if self.line is not None:
             parts.append(str(self.line))
@@ -89,6 +97,10 @@ class Diagnostic:
                 data["line"] = self.location.line
             if self.location.column is not None:
                 data["column"] = self.location.column
+            if self.location.sheet is not None:
+                data["sheet"] = self.location.sheet
+            if self.location.cell is not None:
+                data["cell"] = self.location.cell
         for key in ("rule_id", "fact_id", "field", "expected", "got", "hint"):
             value = getattr(self, key)
             if value is not None:
@@ -96,9 +108,9 @@ class Diagnostic:
         return data
 
 
-def _sort_key(diagnostic: Diagnostic) -> tuple[str, int, int]:
+def _sort_key(diagnostic: Diagnostic) -> tuple[str, str, int, int]:
     location = diagnostic.location or Location()
-    return (location.file or "", location.line or 0, location.column or 0)
+    return (location.file or "", location.sheet or "", location.line or 0, location.column or 0)
 
 
 class QcrulesError(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -18,7 +19,7 @@ import attrs
 
 from ._errors import Diagnostic, FactError, Location
 from ._model import Fact, FactForm
-from ._parse import LocatedList, LocatedMap, NotANumber
+from ._parse import LIMITS, LocatedList, LocatedMap, NotANumber, header_field
 from ._units import UnitProblem, normalize_text, parse_quantity
 
 __all__ = ["FactSet", "facts_from_data", "merge_fact_sets"]
@@ -27,16 +28,7 @@ TRUE_WORDS = frozenset({"true", "yes", "是", "达标", "完成", "已完成", "
 FALSE_WORDS = frozenset({"false", "no", "否", "未达标", "未完成", "未开展", "not met"})
 
 _FACT_FIELDS = ("value", "unit", "source", "date", "period", "region", "note")
-_CSV_ALIASES = {
-    "id": "id", "指标": "id", "指标名称": "id", "indicator": "id", "name": "id",
-    "value": "value", "数值": "value", "值": "value",
-    "unit": "unit", "单位": "unit",
-    "source": "source", "来源": "source", "数据来源": "source",
-    "date": "date", "日期": "date",
-    "period": "period", "时期": "period", "期间": "period",
-    "region": "region", "地区": "region",
-    "note": "note", "备注": "note",
-}
+_EXPONENT = re.compile(r"[eE]\s*[+-]?\s*(\d+)")
 
 
 @attrs.frozen
@@ -105,6 +97,9 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
         return make(FactForm.NOT_A_NUMBER, raw), None
     if isinstance(value, Decimal) and not value.is_finite():
         return make(FactForm.NOT_A_NUMBER, raw), None
+    if isinstance(value, Decimal) and abs(value.adjusted()) > LIMITS.max_exponent:
+        return bad("QC112", "a number out of range",
+                   f"a decimal exponent of at most {LIMITS.max_exponent}")
     if isinstance(value, (int, float, Decimal, Fraction)):
         number = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
         if unit:
@@ -113,6 +108,9 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
     if isinstance(value, str):
         text = normalize_text(value)
         lowered = text.lower()
+        if _exponent_too_large(text):
+            return bad("QC112", "a number out of range",
+                       f"a decimal exponent of at most {LIMITS.max_exponent}")
         if lowered in TRUE_WORDS or lowered in FALSE_WORDS:
             return make(FactForm.BOOLEAN, lowered in TRUE_WORDS), None
         if lowered in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
@@ -139,6 +137,15 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
         return make(FactForm.QUANTITY, parsed.magnitude, parsed.unit), None
     return bad("QC201", "a fact value must be a number, a quantity string or true/false",
                'e.g. 8.2万元/人, "96.4%", "1:13.1", true')
+
+
+def _exponent_too_large(text: str) -> bool:
+    """Whether a number's exponent is so large that reading it exactly would take very long."""
+    for match in _EXPONENT.finditer(text):
+        digits = match.group(1).lstrip("0")
+        if len(digits) > 6 or (digits and int(digits) > LIMITS.max_exponent):
+            return True
+    return False
 
 
 def _with_unit(number: Fraction, unit: str, make: Any, bad: Any) -> tuple[Fact, Diagnostic | None]:
@@ -252,29 +259,51 @@ def _entry(fact_id: str, value: Any, where: Location | None, defaults: dict[str,
 
 
 def _facts_from_rows(rows: Iterable[Any], file: str | None) -> FactSet:
+    """Facts from table rows keyed by field (or by column labels such as 指标名称, 数值).
+
+    A row names its indicator by ``id`` or, failing that, by ``name`` (the Chinese indicator
+    name); the same indicator in two rows with different values is a conflict.
+    """
     facts: dict[str, Fact] = {}
     diagnostics: list[Diagnostic] = []
     for row in rows:
         where = getattr(row, "location", Location(file) if file else None)
         if not isinstance(row, Mapping):
-            diagnostics.append(Diagnostic("QC201", "a fact row must be a mapping", where))
+            diagnostics.append(Diagnostic("QC201", "a fact row must be a mapping", where,
+                                          expected="a mapping of column to cell",
+                                          got=type(row).__name__))
             continue
-        record = {_CSV_ALIASES.get(str(k).strip().lower(), str(k)): v for k, v in row.items()}
-        fact_id = record.get("id")
+        record: dict[str, Any] = {}
+        labels: dict[str, str] = {}
+        for key, cell in row.items():
+            field = header_field(key) or str(key)
+            if field not in record:
+                record[field] = cell
+                labels[field] = str(key)
+        fact_id = _text(record.get("id")) or _text(record.get("name"))
+        if fact_id is not None:
+            fact_id = fact_id.strip()
         if not fact_id:
-            diagnostics.append(Diagnostic("QC202", "row has no indicator id", where, field="id",
-                                          expected="an id or Chinese indicator name", got=""))
+            diagnostics.append(Diagnostic("QC202", "row has no indicator id or name", where,
+                                          field="id", expected="an id or Chinese indicator name",
+                                          got=""))
             continue
+        value_where = _at(row, labels["value"], file) if "value" in labels else where
         meta = {k: _text(record.get(k)) for k in ("source", "date", "period", "region", "note")}
-        fact, problem = read_value(str(fact_id), record.get("value"), record.get("unit"), where,
-                                   **meta)
+        fact, problem = read_value(fact_id, record.get("value"), record.get("unit"),
+                                   value_where, **meta)
         if problem is not None:
             diagnostics.append(problem)
-        if fact_id in facts and facts[fact_id] != fact:
-            diagnostics.append(_conflict(facts[fact_id], fact))
+        if fact_id in facts:
+            if not _same_value(facts[fact_id], fact):
+                diagnostics.append(_conflict(facts[fact_id], fact))
             continue
-        facts[str(fact_id)] = fact
-    return FactSet(facts, sources=(file,) if file else (), diagnostics=tuple(diagnostics))
+        facts[fact_id] = fact
+    regions = {fact.region for fact in facts.values()} - {None}
+    periods = {fact.period for fact in facts.values()} - {None}
+    return FactSet(facts, region=regions.pop() if len(regions) == 1 else None,
+                   period=periods.pop() if len(periods) == 1 else None,
+                   sources=(file,) if file else (), diagnostics=tuple(diagnostics))
 
 
 def _conflict(first: Fact, second: Fact) -> Diagnostic:

@@ -6,11 +6,12 @@ import importlib.resources
 from collections.abc import Iterable
 from pathlib import Path
 
-from ._errors import CatalogError, Diagnostic, FactError
+from ._errors import CatalogError, Diagnostic, FactError, Location
 from ._facts import FactSet, facts_from_data, merge_fact_sets
 from ._model import Catalog
 from ._parse import ParseResult, parse_csv_text, parse_yaml_text, read_text
 from ._validate import validate_catalog
+from ._xlsx import XLSX_SUFFIXES, parse_xlsx
 
 __all__ = ["BUNDLED_CATALOG", "bundled_catalog_path", "load_catalog", "load_facts",
            "loads_catalog"]
@@ -77,14 +78,29 @@ def _source_text(data: object, file_path: Path) -> str | None:
     return source
 
 
+#: Spreadsheet formats qcrules does not read, with what to do instead.
+_UNREADABLE_SUFFIXES = {".xls": "save it as .xlsx or CSV", ".ods": "save it as .xlsx or CSV",
+                        ".numbers": "export it as .xlsx or CSV"}
+
+
 def _parse_fact_file(path: Path, file: str, encoding: str | None) -> FactSet:
-    text, problems = read_text(path, encoding=encoding)
-    if text is None:
-        raise FactError(problems)
-    if path.suffix.lower() == ".csv":
-        parsed = parse_csv_text(text, file=file)
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        parsed = parse_xlsx(path, file=file)
+    elif suffix in _UNREADABLE_SUFFIXES:
+        raise FactError(Diagnostic("QC156", f"{suffix} files are not read", Location(file),
+                                   expected=".yaml, .yml, .json, .csv or .xlsx", got=suffix,
+                                   hint=_UNREADABLE_SUFFIXES[suffix]))
     else:
-        parsed = parse_yaml_text(text, file=file)
+        text, problems = read_text(path, encoding=encoding)
+        if text is None:
+            raise FactError(problems)
+        if suffix == ".csv":
+            parsed = parse_csv_text(text, file=file)
+        else:
+            if suffix == ".json":
+                text = text.replace("\t", " ")  # a tab in valid JSON is whitespace; YAML refuses it
+            parsed = parse_yaml_text(text, file=file)
     if parsed.data is None:
         raise FactError(parsed.diagnostics)
     fact_set = facts_from_data(parsed.data, file=file)
@@ -95,7 +111,11 @@ def _parse_fact_file(path: Path, file: str, encoding: str | None) -> FactSet:
 
 
 def load_facts(*paths: str | Path, encoding: str | None = None) -> FactSet:
-    """Read one or more fact files (YAML, JSON or CSV) into one :class:`FactSet`.
+    """Read one or more fact files into one :class:`FactSet`.
+
+    The reader is chosen by suffix: ``.csv`` (UTF-8, UTF-8 with BOM or GB18030, or
+    ``encoding``), ``.xlsx`` (every worksheet with a header row), and YAML for ``.yaml``,
+    ``.yml``, ``.json`` and any other suffix.
 
     Facts that cannot be read are kept as invalid facts and listed in ``diagnostics``; a
     file that cannot be read at all raises.

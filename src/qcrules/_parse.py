@@ -8,10 +8,12 @@ construct an object; alias expansion and nesting are bounded.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -23,11 +25,14 @@ import yaml
 from ._errors import Diagnostic, Location
 
 __all__ = [
+    "HEADER_LABELS",
     "LIMITS",
     "LocatedList",
     "LocatedMap",
     "NotANumber",
     "ParseResult",
+    "find_header",
+    "header_field",
     "parse_csv_text",
     "parse_yaml_text",
     "read_text",
@@ -38,9 +43,25 @@ __all__ = [
 class Limits:
     """Documented bounds on input size (``docs/reference/errors.md``)."""
 
+    #: A file (text, or a compressed .xlsx) larger than this is refused (QC151).
     max_bytes: int = 20 * 1024 * 1024
+    #: Values in one YAML/JSON document, counting an alias each time it is used (QC155).
     max_nodes: int = 200_000
+    #: Nesting of mappings and lists (QC155).
     max_depth: int = 64
+    #: Rows of a CSV file or of one worksheet (QC155).
+    max_rows: int = 100_000
+    #: Columns read from a CSV or worksheet row; a row with more cells is refused (QC155).
+    max_columns: int = 256
+    #: Rows searched for the header row, above which title rows may stand (QC205).
+    header_search_rows: int = 20
+    #: An .xlsx workbook's total size once unzipped (QC151).
+    max_unzipped_bytes: int = 100 * 1024 * 1024
+    #: An .xlsx workbook's unzipped size over its zipped size: more looks like a zip bomb (QC151).
+    max_zip_ratio: int = 100
+    #: The decimal exponent of a number (1e1000 is read, 1e1001 refused: QC112), so that reading
+    #: a number exactly never takes unbounded time.
+    max_exponent: int = 1000
 
 
 LIMITS = Limits()
@@ -85,32 +106,83 @@ class ParseResult:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def read_text(path: str | Path, *, encoding: str | None = None) -> tuple[str | None, list[Diagnostic]]:
-    """Read a text file, refusing oversized, binary and undecodable files with a located error."""
-    file = str(path)
-    location = Location(file)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def read_bytes(path: str | Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """Read at most ``LIMITS.max_bytes`` of a file; refuse a missing, unreadable or larger file."""
+    location = Location(str(path))
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as stream:
+            data = stream.read(LIMITS.max_bytes + 1)
     except FileNotFoundError:
         return None, [Diagnostic("QC150", "file not found", location, expected="an existing file")]
+    except IsADirectoryError:
+        return None, [Diagnostic("QC150", "a directory, not a file", location,
+                                 expected="an existing file")]
     except OSError as error:
-        return None, [Diagnostic("QC150", f"cannot read file: {error.strerror}", location)]
+        return None, [Diagnostic("QC150", f"cannot read file: {error.strerror or error}", location)]
     if len(data) > LIMITS.max_bytes:
         return None, [Diagnostic("QC151", "file too large", location,
-                                 expected=f"at most {LIMITS.max_bytes} bytes", got=f"{len(data)} bytes")]
-    if not data.strip():
+                                 expected=f"at most {LIMITS.max_bytes} bytes",
+                                 got=f"more than {LIMITS.max_bytes} bytes")]
+    return data, []
+
+
+def read_text(path: str | Path, *, encoding: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Read a text file, refusing oversized, binary and undecodable files with a located error.
+
+    Without ``encoding``: a byte-order mark decides (UTF-8, UTF-16, UTF-32); otherwise UTF-8,
+    else GB18030 (a superset of GBK and GB2312).
+    """
+    file = str(path)
+    location = Location(file)
+    data, problems = read_bytes(path)
+    if data is None:
+        return None, problems
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            return None, [Diagnostic("QC403", f"unknown encoding name {encoding!r}", location,
+                                     field="encoding", expected="e.g. utf-8, gb18030, gbk",
+                                     got=encoding)]
+    bom = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+    if not data.strip() or (bom is not None and not data[len(_bom_of(data)):].strip()):
         return None, [Diagnostic("QC152", "file is empty", location, expected="a document")]
-    if b"\x00" in data[:8192]:
+    if bom is None and encoding is None and b"\x00" in data[:8192]:
         return None, [Diagnostic("QC153", "file is binary, not text", location,
-                                 expected="UTF-8 text")]
-    encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
+                                 expected="a text file (YAML, JSON or CSV) or an .xlsx workbook",
+                                 got=_binary_kind(data))]
+    encodings = [encoding] if encoding else ([bom] if bom else ["utf-8", "gb18030"])
+    first_error: UnicodeDecodeError | None = None
     for name in encodings:
         try:
-            return data.decode(name), []
-        except (UnicodeDecodeError, LookupError):
+            text = data.decode(name)
+        except UnicodeDecodeError as error:
+            first_error = first_error or error
             continue
-    return None, [Diagnostic("QC154", "text in an unknown encoding", location,
-                             expected="UTF-8 or GB18030 (or pass an encoding)")]
+        return text.removeprefix("\ufeff"), []
+    line = data[:first_error.start].count(b"\n") + 1 if first_error else None
+    tried = " or ".join(encodings)
+    return None, [Diagnostic("QC154", f"text in an unknown encoding (not {tried})",
+                             Location(file, line), field="encoding",
+                             expected="UTF-8 or GB18030 text, or pass --encoding NAME",
+                             got=f"byte {data[first_error.start]:#04x}" if first_error else None)]
+
+
+def _bom_of(data: bytes) -> bytes:
+    return next((mark for mark, _ in _BOMS if data.startswith(mark)), b"")
+
+
+def _binary_kind(data: bytes) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        return "a zip archive (an .xlsx workbook needs the .xlsx suffix)"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old .xls workbook (save it as .xlsx or CSV)"
+    return "bytes that are not text"
 
 
 def _location(file: str | None, mark: yaml.Mark | None) -> Location:
@@ -196,9 +268,12 @@ class _Builder:
             if cleaned.lower().lstrip("+-") in {".nan", ".inf"}:
                 return NotANumber(cleaned.lower())
             try:
-                return Fraction(Decimal(cleaned))
+                number = Decimal(cleaned)
             except (InvalidOperation, ValueError):
                 return text
+            if not number.is_finite() or abs(number.adjusted()) > LIMITS.max_exponent:
+                return text  # read later as text, and refused there as out of range
+            return Fraction(number)
         return text
 
 
@@ -242,41 +317,113 @@ def parse_yaml_text(text: str, *, file: str | None = None) -> ParseResult:
     return ParseResult(data, tuple(builder.diagnostics))
 
 
+#: Column labels of a table of facts (CSV or worksheet) → the field each column holds.
+#: Labels are compared after NFKC folding, lower-casing and removing spaces.
+HEADER_LABELS: dict[str, str] = {
+    "id": "id", "code": "id", "代码": "id", "指标代码": "id", "编码": "id", "指标编码": "id",
+    "name": "name", "indicator": "name", "指标": "name", "指标名称": "name", "名称": "name",
+    "项目": "name",
+    "value": "value", "数值": "value", "值": "value", "指标值": "value", "数据": "value",
+    "实际值": "value", "完成值": "value",
+    "unit": "unit", "单位": "unit", "计量单位": "unit",
+    "source": "source", "来源": "source", "数据来源": "source",
+    "date": "date", "日期": "date",
+    "period": "period", "时期": "period", "期间": "period", "报告期": "period",
+    "统计期": "period", "年份": "period", "year": "period",
+    "region": "region", "地区": "region", "区域": "region",
+    "note": "note", "notes": "note", "备注": "note", "说明": "note",
+}
+
+
+def header_field(label: object) -> str | None:
+    """The field a column label names (``"指标名称"`` → ``"name"``), or ``None``."""
+    if not isinstance(label, str):
+        return None
+    folded = unicodedata.normalize("NFKC", label).lower()
+    return HEADER_LABELS.get("".join(folded.split()))
+
+
+def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]] | None:
+    """The header row among the first rows (title rows may stand above it).
+
+    The header is the first row with a value column and an id or name column; returns its
+    index and, for each recognised column, the field it holds (the first column wins when two
+    name the same field). ``None`` when no row looks like a header.
+    """
+    for index, row in enumerate(rows[:LIMITS.header_search_rows]):
+        fields: dict[int, str] = {}
+        for column, cell in enumerate(row):
+            field = header_field(cell)
+            if field is not None and field not in fields.values():
+                fields[column] = field
+        if "value" in fields.values() and ({"id", "name"} & set(fields.values())):
+            return index, fields
+    return None
+
+
+def no_header(where: Location, seen: Sequence[Sequence[object]]) -> Diagnostic:
+    """The problem of a table with no recognisable header row."""
+    first = next((row for row in seen if any(str(c or "").strip() for c in row)), [])
+    got = ", ".join(str(c) for c in first if str(c or "").strip())[:120]
+    return Diagnostic("QC205", "no header row", where, field="header",
+                      expected="a row naming an indicator column (id, 指标, 指标名称) and a "
+                               "value column (value, 数值)",
+                      got=got or "no labels")
+
+
 def parse_csv_text(text: str, *, file: str | None = None) -> ParseResult:
-    """Parse a CSV of facts (header row first) into a list of located row mappings."""
+    """Parse a CSV of facts into a list of located row mappings keyed by field.
+
+    The header row is found by its labels (see :data:`HEADER_LABELS`), so title rows may stand
+    above it; columns with other labels are ignored.
+    """
     rows = LocatedList()
     rows.location = Location(file, 1)
     rows.item_locations = []
     reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        return ParseResult(None, (Diagnostic("QC100", f"invalid CSV: {error}", Location(file, 1)),))
-    if header is None:
-        return ParseResult(None, (Diagnostic("QC152", "CSV file has no header", Location(file, 1)),))
-    names = [name.strip().lstrip("\ufeff") for name in header]
+    lines: list[tuple[int, list[str]]] = []
     diagnostics: list[Diagnostic] = []
     try:
         for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            where = Location(file, line)
-            if len(row) > len(names):
-                diagnostics.append(Diagnostic("QC101", "row has more cells than the header", where,
-                                              expected=f"{len(names)} cells", got=f"{len(row)}"))
-                continue
-            record = LocatedMap()
-            record.location = where
-            record.key_locations = {}
-            for name, cell in zip(names, row, strict=False):
-                value = cell.strip()
-                record[name] = value if value != "" else None
-                record.key_locations[name] = where
-            rows.append(record)
-            rows.item_locations.append(where)
+            if len(lines) >= LIMITS.max_rows:
+                return ParseResult(None, (Diagnostic(
+                    "QC155", "too many rows", Location(file, reader.line_num),
+                    expected=f"at most {LIMITS.max_rows} rows"),))
+            if len(row) > LIMITS.max_columns:
+                return ParseResult(None, (Diagnostic(
+                    "QC155", "too many columns", Location(file, reader.line_num),
+                    expected=f"at most {LIMITS.max_columns} columns", got=str(len(row))),))
+            lines.append((reader.line_num, row))
     except csv.Error as error:
-        diagnostics.append(Diagnostic("QC100", f"invalid CSV: {error}", Location(file, reader.line_num)))
+        return ParseResult(None, (Diagnostic("QC100", f"invalid CSV: {error}",
+                                             Location(file, reader.line_num + 1),
+                                             expected="comma-separated values"),))
+    if not lines:
+        return ParseResult(None, (Diagnostic("QC152", "CSV file has no rows", Location(file, 1),
+                                             expected="a header row and a row per fact"),))
+    found = find_header([row for _, row in lines])
+    if found is None:
+        return ParseResult(None, (no_header(Location(file, lines[0][0]),
+                                            [row for _, row in lines]),))
+    header_index, fields = found
+    width = len(lines[header_index][1])
+    for line, row in lines[header_index + 1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        where = Location(file, line)
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            diagnostics.append(Diagnostic("QC101", "row has more cells than the header", where,
+                                          expected=f"{width} cells", got=f"{len(row)}"))
+            continue
+        record = LocatedMap()
+        record.location = where
+        record.key_locations = {}
+        for column, field in fields.items():
+            value = row[column].strip() if column < len(row) else ""
+            record[field] = value if value != "" else None
+            record.key_locations[field] = where
+        rows.append(record)
+        rows.item_locations.append(where)
     return ParseResult(rows, tuple(diagnostics))
 
 
