@@ -187,7 +187,7 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
     if not isinstance(data, Mapping):
         raise FactError(Diagnostic("QC201", "a fact file is a mapping", where,
                                    expected="qcrules-facts: 1, facts: {id: value}",
-                                   got=type(data).__name__))
+                                   got=_kind(data)))
     structured = "facts" in data or "qcrules-facts" in data
     defaults: dict[str, str | None] = {"source": None, "period": None, "region": None,
                                        "date": None}
@@ -207,7 +207,7 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
         if not isinstance(body, Mapping):
             raise FactError(Diagnostic("QC201", "'facts' must be a mapping of id to value",
                                        _at(data, "facts", file), field="facts",
-                                       expected="{id: value}", got=type(body).__name__))
+                                       expected="{id: value}", got=_kind(body)))
     else:
         body = data
     facts: dict[str, Fact] = {}
@@ -223,6 +223,23 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
             diagnostics.append(problem)
     return FactSet(facts, region=defaults["region"], period=defaults["period"],
                    sources=(file,) if file else (), diagnostics=tuple(diagnostics))
+
+
+def _kind(value: Any) -> str:
+    """What a parsed value is, in the words of a fact file (not Python's type names)."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float, Decimal, Fraction)):
+        return "a number"
+    return type(value).__name__
 
 
 def _at(node: Any, key: str, file: str | None) -> Location | None:
@@ -266,12 +283,17 @@ def _facts_from_rows(rows: Iterable[Any], file: str | None) -> FactSet:
     """
     facts: dict[str, Fact] = {}
     diagnostics: list[Diagnostic] = []
-    for row in rows:
-        where = getattr(row, "location", Location(file) if file else None)
+    item_locations = getattr(rows, "item_locations", [])
+    for index, row in enumerate(rows):
+        where = getattr(row, "location", None)
+        if where is None and index < len(item_locations):
+            where = item_locations[index]
+        if where is None and file:
+            where = Location(file)
         if not isinstance(row, Mapping):
             diagnostics.append(Diagnostic("QC201", "a fact row must be a mapping", where,
                                           expected="a mapping of column to cell",
-                                          got=type(row).__name__))
+                                          got=_kind(row)))
             continue
         record: dict[str, Any] = {}
         labels: dict[str, str] = {}

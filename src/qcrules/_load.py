@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib.resources
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from ._errors import CatalogError, Diagnostic, FactError, Location
 from ._facts import FactSet, facts_from_data, merge_fact_sets
 from ._model import Catalog
-from ._parse import ParseResult, parse_csv_text, parse_yaml_text, read_text
+from ._parse import LIMITS, ParseResult, parse_csv_text, parse_yaml_text, read_text
 from ._validate import validate_catalog
 from ._xlsx import XLSX_SUFFIXES, parse_xlsx
 
@@ -99,6 +100,7 @@ def _parse_fact_file(path: Path, file: str, encoding: str | None) -> FactSet:
             parsed = parse_csv_text(text, file=file)
         else:
             if suffix == ".json":
+                _check_json(text, file)
                 text = text.replace("\t", " ")  # a tab in valid JSON is whitespace; YAML refuses it
             parsed = parse_yaml_text(text, file=file)
     if parsed.data is None:
@@ -108,6 +110,19 @@ def _parse_fact_file(path: Path, file: str, encoding: str | None) -> FactSet:
         return FactSet(fact_set.facts, fact_set.region, fact_set.period, fact_set.sources,
                        (*parsed.diagnostics, *fact_set.diagnostics))
     return fact_set
+
+
+def _check_json(text: str, file: str) -> None:
+    """Refuse what is not strict JSON (YAML, which reads the file next, is more lenient)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FactError(Diagnostic("QC100", f"invalid JSON: {error.msg}",
+                                   Location(file, error.lineno, error.colno),
+                                   expected="valid JSON")) from None
+    except RecursionError:
+        raise FactError(Diagnostic("QC155", "document nested too deeply", Location(file),
+                                   expected=f"at most {LIMITS.max_depth} levels")) from None
 
 
 def load_facts(*paths: str | Path, encoding: str | None = None) -> FactSet:
