@@ -363,7 +363,8 @@ class TestUnusableFacts:
         path = write(tmp_path, "f.yaml", f"facts:\n  gdp-per-capita: {value}\n")
         code, _, err = check(path)
         assert code == 2
-        assert f"{path}:2:3: QC301 rule gdp-per-capita, fact gdp-per-capita, field value: not a finite number" in err
+        assert (f"{path}:2:3: QC301 rule gdp-per-capita, fact gdp-per-capita, field value: "
+                "not a finite number") in err
 
     def test_nan_in_json(self, tmp_path: Path) -> None:
         """JSON's non-standard NaN is read, then refused as not finite (QC301)."""
@@ -385,7 +386,8 @@ class TestUnusableFacts:
         path = write(tmp_path, "f.csv", "id,value\naward,-1\n")
         code, _, err = check(path)
         assert code == 2
-        assert f"{path}:2: QC302 rule award, fact award, field value: below the indicator's possible values" in err
+        assert (f"{path}:2: QC302 rule award, fact award, field value: below the indicator's "
+                "possible values") in err
 
     def test_fractional_count(self, tmp_path: Path) -> None:
         """A count of 1.5 is not a whole number (QC303)."""
@@ -399,7 +401,8 @@ class TestUnusableFacts:
         path = write(tmp_path, "f.yaml", "facts:\n  gdp-per-capita: 待统计\n")
         code, _, err = check(path)
         assert code == 2
-        assert f"{path}:2:3: QC300 rule gdp-per-capita, fact gdp-per-capita, field value: not a quantity" in err
+        assert (f"{path}:2:3: QC300 rule gdp-per-capita, fact gdp-per-capita, field value: "
+                "not a quantity") in err
 
     def test_invalid_verdict_shown_with_keep_going(self, tmp_path: Path) -> None:
         """--keep-going prints the report (the invalid rule marked) and the problem; exit 2."""
