@@ -20,7 +20,7 @@ import attrs
 from ._errors import Diagnostic, FactError, Location
 from ._model import Fact, FactForm
 from ._parse import LIMITS, LocatedList, LocatedMap, NotANumber, header_field
-from ._units import UnitProblem, normalize_text, parse_quantity
+from ._units import UnitProblem, canonical_unit, normalize_text, parse_quantity
 
 __all__ = ["FactSet", "facts_from_data", "merge_fact_sets"]
 
@@ -134,6 +134,8 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
             return _with_unit(parsed.magnitude, unit, make, bad)
         if parsed.unit is None:
             return make(FactForm.NUMBER, parsed.magnitude), None
+        if not _unit_parses(parsed.unit):
+            return bad("QC110", f"unreadable unit {parsed.unit!r}", "a unit such as 万元/人, %, 件")
         return make(FactForm.QUANTITY, parsed.magnitude, parsed.unit), None
     return bad("QC201", "a fact value must be a number, a quantity string or true/false",
                'e.g. 8.2万元/人, "96.4%", "1:13.1", true')
@@ -153,9 +155,25 @@ def _with_unit(number: Fraction, unit: str, make: Any, bad: Any) -> tuple[Fact, 
     written = normalize_text(unit)
     if not written:
         return make(FactForm.NUMBER, number), None
-    if written[0].isdigit() and written != "1":
+    if (written[0].isdigit() and written != "1") or not _unit_parses(written):
         return bad("QC201", f"invalid unit {unit!r}", "a unit such as 万元/人")
     return make(FactForm.QUANTITY, number, written), None
+
+
+def _unit_parses(unit: str) -> bool:
+    """Whether pint's unit parser reads ``unit`` without breaking.
+
+    An unknown unit is fine here (it may be a ratio's terms, such as 教师/学生, that only the
+    rule knows, and the rule reports it); a unit that makes the parser itself fail, such as an
+    unbalanced ``)``, is refused now so that evaluation never meets it.
+    """
+    try:
+        canonical_unit(unit)
+    except UnitProblem:
+        return True
+    except Exception:  # pint's tokenizer raises TokenError, ZeroDivisionError, …
+        return False
+    return True
 
 
 def _raw_text(value: Any, unit: Any) -> str:
@@ -216,6 +234,11 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
         fact_id = str(key)
         if isinstance(value, Fact):
             facts[fact_id] = value
+            continue
+        if not fact_id.strip():
+            diagnostics.append(Diagnostic("QC202", "a fact with an empty id", fact_where,
+                                          field="id", expected="a rule id or an indicator's "
+                                          "Chinese name", got=repr(fact_id)))
             continue
         fact, problem = _entry(fact_id, value, fact_where, defaults, file)
         facts[fact_id] = fact

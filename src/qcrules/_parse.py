@@ -305,7 +305,7 @@ def parse_yaml_text(text: str, *, file: str | None = None) -> ParseResult:
         return ParseResult(None, (Diagnostic("QC100", f"invalid YAML: {error}", Location(file)),))
     except RecursionError:
         return ParseResult(None, (Diagnostic("QC155", "document nested too deeply", Location(file)),))
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and _Builder._scalar(node) is None):
         return ParseResult(None, (Diagnostic("QC152", "document is empty", Location(file),
                                              expected="a mapping"),))
     try:
