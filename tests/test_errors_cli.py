@@ -310,7 +310,7 @@ class TestUnreadableValues:
         path = write(tmp_path, "f.csv", "id,value\n,1\n")
         code, _, err = check(path)
         assert code == 2
-        assert f"{path}:2: QC202 field id: row has no indicator id or name" in err
+        assert f"{path}:2: QC206 field id: row has no indicator id or name" in err
 
     def test_row_longer_than_header(self, tmp_path: Path) -> None:
         """A CSV row with more cells than the header is named by its line (QC101)."""
@@ -432,3 +432,20 @@ class TestWarnings:
         assert code == 0
         assert f"warning: {path}:统计表!B2: QC202 fact pass-rat" in err
         assert "did you mean 'pass-rate'?" in err
+
+
+class TestErrorsReference:
+    """docs/reference/errors.md lists every code the code base can report."""
+
+    def test_every_code_documented(self) -> None:
+        """Each QCnnn string in src/qcrules has a row (or mention) in errors.md, and vice versa."""
+        import re
+
+        root = Path(__file__).parent.parent
+        used = {code for path in (root / "src" / "qcrules").rglob("*.py")
+                for code in re.findall(r"QC\d{3}", path.read_text(encoding="utf-8"))}
+        page = (root / "docs" / "reference" / "errors.md").read_text(encoding="utf-8")
+        documented = set(re.findall(r"^\| (QC\d{3}) \|", page, re.MULTILINE))
+        assert used - documented <= {"QC000"}
+        assert "QC000" in page
+        assert documented <= used

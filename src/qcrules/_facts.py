@@ -236,7 +236,7 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
             facts[fact_id] = value
             continue
         if not fact_id.strip():
-            diagnostics.append(Diagnostic("QC202", "a fact with an empty id", fact_where,
+            diagnostics.append(Diagnostic("QC206", "a fact with an empty id", fact_where,
                                           field="id", expected="a rule id or an indicator's "
                                           "Chinese name", got=repr(fact_id)))
             continue
@@ -329,7 +329,7 @@ def _facts_from_rows(rows: Iterable[Any], file: str | None) -> FactSet:
         if fact_id is not None:
             fact_id = fact_id.strip()
         if not fact_id:
-            diagnostics.append(Diagnostic("QC202", "row has no indicator id or name", where,
+            diagnostics.append(Diagnostic("QC206", "row has no indicator id or name", where,
                                           field="id", expected="an id or Chinese indicator name",
                                           got=""))
             continue
