@@ -449,3 +449,16 @@ class TestErrorsReference:
         assert used - documented <= {"QC000"}
         assert "QC000" in page
         assert documented <= used
+
+
+class TestJsonDiagnostics:
+    """JSON output carries each problem's place, a workbook cell included."""
+
+    def test_sheet_and_cell(self, tmp_path: Path) -> None:
+        """A bad workbook value appears in the JSON report with its sheet and cell."""
+        path = workbook(tmp_path, [["指标", "数值"], ["人均GDP", "8.5.1"], ["award", 1]])
+        code, out, _ = check(path, "--keep-going", "-f", "json")
+        assert code == 2
+        problems = [d for d in json.loads(out)["diagnostics"] if d["code"] == "QC112"]
+        assert [(d["file"], d["sheet"], d["cell"], d["line"], d["fact_id"]) for d in problems] == [
+            (path, "统计表", "B2", 2, "人均GDP")]

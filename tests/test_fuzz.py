@@ -103,10 +103,12 @@ class TestLoaders:
     @FUZZ
     @given(st.dictionaries(TEXT, SCALARS, max_size=8))
     def test_random_facts_evaluate(self, data: dict[str, Any]) -> None:
-        """Any mapping of strings to scalars evaluates against a catalogue without crashing."""
+        """Any mapping of strings to scalars evaluates against a catalogue, or raises FactError
+        (``{"facts": false}`` is a fact file whose ``facts`` is not a mapping)."""
         plan = qcrules.compile_catalog(qcrules.load_catalog(Path(__file__).parent / "data" / "mini.yaml"))
-        report = qcrules.evaluate(plan, data)
-        assert len(report.verdicts) == len(plan.rules)
+        report, error = attempt(qcrules.evaluate, plan, data)
+        assert isinstance(error, qcrules.FactError) if report is None else (
+            len(report.verdicts) == len(plan.rules))
 
     @FUZZ
     @given(STRUCTURES)
