@@ -235,6 +235,13 @@ class TestWorkbookLayout:
         assert facts.facts["award"].date == "2026-06-30T00:00:00"
         assert set(facts.facts) == {"award", "pilot"}
 
+    def test_repaired_cells_are_quiet(self, tmp_path: Path) -> None:
+        """A cell openpyxl repairs (a date serial out of range) is read without a warning."""
+        path = workbook(tmp_path, {"s": [["id", "value"], ["award", -1e16], ["pilot", "是"]]},
+                        {("s", "B2"): "yyyy-mm-dd"})
+        facts = load_facts(path)  # warnings are errors in this test suite
+        assert facts.facts["pilot"].value is True
+
     def test_cells_located_by_sheet(self, tmp_path: Path) -> None:
         """A fact's location is its value cell, shown file:Sheet!B3."""
         path = workbook(tmp_path, {"经济": [["2026"], ["指标", "数值"], ["人均GDP", "8.2万元/人"]]})

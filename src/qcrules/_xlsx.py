@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import warnings
 import zipfile
 from decimal import Decimal
 from fractions import Fraction
@@ -188,17 +189,22 @@ def parse_xlsx(path: str | Path, *, file: str | None = None) -> ParseResult:
     headed = False
     without_header: tuple[str, list[list[Any]]] | None = None
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        try:
-            for sheet in workbook.worksheets:
-                sheet_rows = _sheet_rows(sheet, name)
-                if _records(sheet.title, sheet_rows, name, rows):
-                    headed = True
-                elif sheet_rows and without_header is None:
-                    without_header = (sheet.title, [[_cell_value(c) for c in r] for r in
-                                                    sheet_rows[:LIMITS.header_search_rows]])
-        finally:
-            workbook.close()
+        with warnings.catch_warnings():
+            # openpyxl warns about what it repairs (no default style, a date out of range, an
+            # unsupported extension); the cells it gives are judged here, so its warnings are noise.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True,
+                                              keep_links=False)
+            try:
+                for sheet in workbook.worksheets:
+                    sheet_rows = _sheet_rows(sheet, name)
+                    if _records(sheet.title, sheet_rows, name, rows):
+                        headed = True
+                    elif sheet_rows and without_header is None:
+                        without_header = (sheet.title, [[_cell_value(c) for c in r] for r in
+                                                        sheet_rows[:LIMITS.header_search_rows]])
+            finally:
+                workbook.close()
     except _Refused as refused:
         return ParseResult(None, (refused.diagnostic,))
     except Exception as error:  # a hostile file may fail anywhere inside openpyxl
