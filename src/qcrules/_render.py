@@ -116,8 +116,10 @@ def _target_cell(verdict: Verdict, lang: str) -> str:
         label = rule.reference.zh if rule.reference and lang == "zh" else (
             rule.reference.en if rule.reference else "")
         return f"{op_word(rule.bounds[0].op, lang)} {label}".strip()
-    if rule.bounds and rule.bounds[0].threshold is not None:
-        return rule.bounds[0].words
+    stated = [(b.op, b.threshold) for b in rule.bounds if b.threshold is not None]
+    if stated:   # no fact to convert: the threshold as the catalogue states it
+        return " ".join(f"{op.value}{quantity_text(t.magnitude, t.unit, rule=rule, lang=lang)}"
+                        for op, t in stated)
     return "是" if lang == "zh" else "yes"
 
 
