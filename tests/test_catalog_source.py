@@ -156,3 +156,13 @@ def test_a_misquoted_rule_is_located(tmp_path: Path) -> None:
                 if "8.6万元" in content)
     assert problem.location is not None
     assert problem.location.line == line
+
+
+def test_the_explanation_page_lists_every_rule_as_the_catalogue_has_it(
+        catalog: qcrules.Catalog) -> None:
+    """docs/explanation/tongcheng-catalogue.md moves with the catalogue."""
+    page = (ROOT / "docs" / "explanation" / "tongcheng-catalogue.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (二\(.\)\d?) \| `([a-z0-9-]+)` \| [^|]+ \| (\S+) \|$", page,
+                      re.MULTILINE)
+    words = {Commitment.ENSURE: "确保", Commitment.STRIVE: "力争", Commitment.NONE: "none"}
+    assert rows == [(rule.clause, rule.id, words[rule.commitment]) for rule in catalog]
