@@ -13,7 +13,6 @@ import io
 import json
 import math
 import string
-import tokenize
 import zipfile
 from fractions import Fraction
 from pathlib import Path
@@ -198,8 +197,6 @@ class TestParsers:
             parsed = parse_quantity(text)
         except UnitProblem as problem:
             code = problem.code
-        except (tokenize.TokenError, ZeroDivisionError):
-            return  # known: see TestKnownUnitParserCrashes (remove this once they pass)
         else:
             code = "QC000"
             assert isinstance(parsed.magnitude, Fraction)
@@ -214,22 +211,14 @@ class TestParsers:
         assert report["gdp-per-capita"].status in set(qcrules.Status)
 
 
-class TestKnownUnitParserCrashes:
-    """Unit strings that make pint's tokenizer fail inside ``_units.canonical_unit``.
+class TestUnitsPintCannotParse:
+    """Unit strings that make pint's tokenizer or arithmetic fail are unknown units."""
 
-    Fact values are guarded in ``_facts`` (they become invalid facts, QC110); these document
-    the low-level bug until ``canonical_unit`` turns them into ``UnitProblem`` itself.
-    """
-
-    @pytest.mark.xfail(raises=tokenize.TokenError, strict=True,
-                       reason="canonical_unit lets pint's tokenize.TokenError escape")
     def test_unbalanced_parenthesis(self) -> None:
         """An unbalanced parenthesis in a unit is an unknown unit (QC110)."""
         with pytest.raises(UnitProblem):
             parse_quantity("5 万元/人)")
 
-    @pytest.mark.xfail(raises=ZeroDivisionError, strict=True,
-                       reason="canonical_unit lets pint's ZeroDivisionError escape")
     def test_division_by_zero_in_a_unit(self) -> None:
         """A unit dividing by zero is an unknown unit (QC110)."""
         with pytest.raises(UnitProblem):
@@ -267,6 +256,26 @@ class TestKnownUnitParserCrashes:
         except ZeroDivisionError:
             return
         assert isinstance(result, Fraction)
+
+
+MINI_DERIVED = """\
+qcrules: 1
+catalog: {{id: t, title: t}}
+rules:
+  - id: r
+    indicator: {{zh: 指标, unit: 件}}
+    kind: floor
+    target: 达1件
+    commitment: strive
+    deadline: 2027
+    clause: 一
+    quote: 达1件
+    lead: [甲]
+    formula: {formula}
+    inputs:
+      a: {{unit: 件}}
+      b: {{unit: "1"}}
+"""
 
 
 class TestFormulasNeverRunCode:
@@ -309,9 +318,25 @@ class TestFormulasNeverRunCode:
         """A long chain of signs is within the language and evaluates exactly."""
         assert parse_formula("-" * 300 + "a").evaluate({"a": Fraction(2)}) == 2
 
-    @pytest.mark.xfail(reason="_formula accepts a float literal that overflows to inf "
-                              "(1e999); its evaluation then raises ValueError", strict=True)
-    def test_overflowing_literal(self) -> None:
-        """A literal too large for a float is refused when the formula is parsed."""
-        with pytest.raises(FormulaError):
-            parse_formula("deaths / gdp * 1e999")
+    def test_literals_are_read_exactly_as_written(self) -> None:
+        """0.1 is 1/10 and 1e999 is 10**999, not a binary float or infinity."""
+        formula = parse_formula("deaths / gdp * 0.1 + 1e999 - 1e999")
+        assert formula.evaluate({"deaths": Fraction(3), "gdp": Fraction(1)}) == Fraction(3, 10)
+
+    @pytest.mark.parametrize("literal", ["1e1001", "1e-1001", "1e999999999"])
+    def test_literal_beyond_the_exponent_limit(self, literal: str) -> None:
+        """A literal whose exponent is beyond the documented limit is refused, at once."""
+        with pytest.raises(FormulaError, match="out of range"):
+            parse_formula(f"deaths / gdp * {literal}")
+
+    def test_literal_beyond_floats_in_the_vectorised_path(self, tmp_path: Path) -> None:
+        """A literal no float can hold sends the rule to the exact path: same verdicts."""
+        catalogue = tmp_path / "c.yaml"
+        catalogue.write_text(MINI_DERIVED.format(formula="a * 1e999 / b"), encoding="utf-8")
+        plan = qcrules.compile_catalog(qcrules.load_catalog(catalogue))
+        table = {"r.a": [1.0, 0.0], "r.b": [3.0, 1e308]}
+        result = qcrules.evaluate_table(plan, table)
+        assert [result.report(row)["r"].status for row in range(2)] == [
+            qcrules.evaluate(plan, {"r.a": a, "r.b": b})["r"].status
+            for a, b in zip(table["r.a"], table["r.b"], strict=True)] == [
+            qcrules.Status.MET, qcrules.Status.NOT_MET]

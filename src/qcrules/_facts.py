@@ -20,7 +20,7 @@ import attrs
 from ._errors import Diagnostic, FactError, Location
 from ._model import Fact, FactForm
 from ._parse import LIMITS, LocatedList, LocatedMap, NotANumber, header_field
-from ._units import UnitProblem, canonical_unit, normalize_text, parse_quantity
+from ._units import UnitProblem, normalize_text, parse_quantity, unit_is_malformed
 
 __all__ = ["FactSet", "facts_from_data", "merge_fact_sets"]
 
@@ -164,16 +164,10 @@ def _unit_parses(unit: str) -> bool:
     """Whether pint's unit parser reads ``unit`` without breaking.
 
     An unknown unit is fine here (it may be a ratio's terms, such as 教师/学生, that only the
-    rule knows, and the rule reports it); a unit that makes the parser itself fail, such as an
-    unbalanced ``)``, is refused now so that evaluation never meets it.
+    rule knows, and the rule reports it); a unit that is not a unit expression at all, such as
+    one with an unbalanced ``)``, is refused now.
     """
-    try:
-        canonical_unit(unit)
-    except UnitProblem:
-        return True
-    except Exception:  # pint's tokenizer raises TokenError, ZeroDivisionError, …
-        return False
-    return True
+    return not unit_is_malformed(unit)
 
 
 def _raw_text(value: Any, unit: Any) -> str:

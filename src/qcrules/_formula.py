@@ -11,12 +11,14 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pint
 
+from ._numbers import MAX_EXPONENT, exponent_in_range
 from ._units import UNITS, canonical_unit
 
 __all__ = ["Formula", "FormulaError", "parse_formula"]
@@ -77,7 +79,7 @@ def _walk(node: ast.expr, name_value: Callable[[str], object],
     if isinstance(node, ast.Name):
         return name_value(node.id)
     if isinstance(node, ast.Constant):
-        return number(Fraction(str(node.value)))
+        return number(cast(Fraction, node.value))  # exact, set by _exact_literals
     raise FormulaError(f"unsupported element {type(node).__name__}")  # pragma: no cover
 
 
@@ -121,4 +123,28 @@ def parse_formula(text: str) -> Formula:
         _check(tree.body, names)
     except RecursionError:
         raise FormulaError("nested too deeply") from None
+    _exact_literals(tree.body, text.strip())
     return Formula(text.strip(), tuple(names), tree.body)
+
+
+def _exact_literals(body: ast.expr, text: str) -> None:
+    """Replace each number's value by the exact Fraction of its digits as written.
+
+    Python's parser reads ``0.1`` as a binary float and ``1e999`` as infinity; the digits in
+    the text are what the author meant.
+    """
+    for node in ast.walk(body):
+        if not isinstance(node, ast.Constant):
+            continue
+        written = (ast.get_source_segment(text, node) or str(node.value)).replace("_", "")
+        if isinstance(node.value, int):
+            node.value = cast(Any, Fraction(node.value))  # exact already, in any base
+            continue
+        try:
+            number = Decimal(written)
+        except InvalidOperation:
+            raise FormulaError(f"{written!r} is not a decimal number") from None
+        if not number.is_finite() or not exponent_in_range(number):
+            raise FormulaError(f"the number {written} is out of range "
+                               f"(decimal exponent beyond ±{MAX_EXPONENT})")
+        node.value = cast(Any, Fraction(number))

@@ -9,6 +9,16 @@ from fractions import Fraction
 __all__ = ["exact", "format_number", "round_gbt8170"]
 
 
+MAX_EXPONENT = 1000
+"""The largest decimal exponent of a number qcrules reads exactly (``1e1000``); beyond it,
+computing the exact value would take unbounded time and memory."""
+
+
+def exponent_in_range(number: Decimal) -> bool:
+    """Whether a finite decimal's exponent is within ±:data:`MAX_EXPONENT`."""
+    return number == 0 or abs(number.adjusted()) <= MAX_EXPONENT
+
+
 def exact(value: float | int | Decimal | Fraction) -> Fraction:
     """An exact number for ``value``; a float is read as the shortest decimal that prints it.
 
@@ -32,6 +42,9 @@ def exact(value: float | int | Decimal | Fraction) -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             msg = f"{value} is not a finite number"
+            raise ValueError(msg)
+        if not exponent_in_range(value):
+            msg = f"{value} is out of range (decimal exponent beyond ±{MAX_EXPONENT})"
             raise ValueError(msg)
         return Fraction(value)
     return Fraction(value)

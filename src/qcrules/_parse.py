@@ -23,6 +23,7 @@ import attrs
 import yaml
 
 from ._errors import Diagnostic, Location
+from ._numbers import MAX_EXPONENT
 
 __all__ = [
     "HEADER_LABELS",
@@ -61,7 +62,7 @@ class Limits:
     max_zip_ratio: int = 100
     #: The decimal exponent of a number (1e1000 is read, 1e1001 refused: QC112), so that reading
     #: a number exactly never takes unbounded time.
-    max_exponent: int = 1000
+    max_exponent: int = MAX_EXPONENT
 
 
 LIMITS = Limits()

@@ -17,7 +17,8 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from fractions import Fraction
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -235,11 +236,20 @@ def _apply(op: Op, x: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
     return x == threshold
 
 
-def _has_add_or_sub(compiled: CompiledRule) -> bool:
+def _needs_exact_path(compiled: CompiledRule) -> bool:
+    """A formula that adds or subtracts (floats may cancel), or holds a number beyond floats."""
     formula = compiled.formula
     return formula is not None and any(
-        isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))
+        (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)))
+        or (isinstance(node, ast.Constant) and not _fits_float(cast(Fraction, node.value)))
         for node in ast.walk(formula.tree))
+
+
+def _fits_float(value: Fraction) -> bool:
+    try:
+        return math.isfinite(float(value)) and (value == 0 or float(value) != 0)
+    except OverflowError:
+        return False
 
 
 def _scaled(compiled: CompiledRule, key: str | None, columns: _Columns,
@@ -317,7 +327,7 @@ def _vector_derived(compiled: CompiledRule, vector: _Vector, columns: _Columns,
                     keys: dict[str, str | None], units: Mapping[str, str], rows: int,
                     absent: np.ndarray) -> np.ndarray | None:
     assert compiled.formula is not None
-    if _has_add_or_sub(compiled):
+    if _needs_exact_path(compiled):
         return None
     values: dict[str, np.ndarray] = {}
     any_missing = np.zeros(rows, dtype=bool)

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import functools
 import re
+import tokenize
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import attrs
 import pint
+
+from ._numbers import MAX_EXPONENT, exponent_in_range
 
 __all__ = [
     "UNITS",
@@ -136,6 +139,9 @@ def parse_number(text: str) -> Fraction:
     if not number.is_finite():
         raise UnitProblem("QC301", f"{text!r} is not a finite number",
                           expected="a finite number", got=text)
+    if not exponent_in_range(number):
+        raise UnitProblem("QC112", f"{text!r} is out of range", got=text,
+                          expected=f"a decimal exponent of at most {MAX_EXPONENT}")
     return Fraction(number)
 
 
@@ -180,6 +186,24 @@ def _pint_expression(unit: str) -> str:
     return "dimensionless" if expression in {"", "1"} else expression
 
 
+# What pint's expression parser raises for text that is not a unit expression at all: its
+# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), and others.
+_MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError,
+              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
+
+
+def unit_is_malformed(unit: str) -> bool:
+    """Whether ``unit`` is not even a unit expression (``万元/人)``, ``元/0``), as opposed to an
+    expression naming units that may be unknown (``教师/学生``)."""
+    try:
+        UNITS.parse_units(_pint_expression(unit))
+    except pint.errors.UndefinedUnitError:
+        return False
+    except _MALFORMED:
+        return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)
 def canonical_unit(unit: str) -> pint.Unit:
     """The pint unit for a unit string as written in a catalogue or fact.
@@ -189,8 +213,7 @@ def canonical_unit(unit: str) -> pint.Unit:
     """
     try:
         return UNITS.parse_units(_pint_expression(unit))
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,
-            AttributeError, TypeError, ValueError, AssertionError, SyntaxError) as error:
+    except (pint.errors.UndefinedUnitError, *_MALFORMED) as error:
         suggestions = unit_suggestions(unit)
         hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else ""
         raise UnitProblem("QC110", f"unknown unit {unit!r}", expected="a unit such as 万元/人, %, 件",
