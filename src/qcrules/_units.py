@@ -270,9 +270,3 @@ def is_percent_like(unit: str | None) -> bool:
     if unit is None:
         return False
     return normalize_text(unit) in {"%", "‰", "percent", "permille"}
-
-
-def dimension_text(unit: str) -> str:
-    """A short description of a unit's dimension for messages."""
-    dimensionality = canonical_unit(unit).dimensionality
-    return str(dimensionality) if dimensionality else "a pure number"

@@ -1,7 +1,7 @@
 """The plan's own words for bounds and commitments, read into operators.
 
 Inclusive words include the number (民法典 第1259条: 以上、以下、以内 include it; 超过、不满、以外
-exclude it). GB/T 8170-2008 §3: 大于/高于/多于/超过 → >; 小于/低于/少于/不足 → <;
+exclude it). GB/T 8170-2008 §4.1: 大于/高于/多于/超过 → >; 小于/低于/少于/不足 → <;
 不小于/不低于/不少于/至少 → ≥; 不大于/不高于/不多于/至多 → ≤. "达X" with no qualifier is a floor.
 """
 
