@@ -23,7 +23,10 @@ MINI = ROOT / "tests" / "data" / "mini.yaml"
 MINI_FACTS = ROOT / "tests" / "data" / "mini-facts.yaml"
 CATALOGUES = (ROOT / "rules" / "tongcheng-2025-2027.yaml", MINI)
 
-EXAMPLE_PAGES = ("docs/tutorial.md", "docs/reference/api.md")
+# Pages that must show runnable examples; every page's ```python blocks run as written.
+TEACHING_PAGES = ("docs/tutorial.md", "docs/reference/api.md")
+EXAMPLE_PAGES = tuple(str(page.relative_to(ROOT)) for page in
+                      sorted([ROOT / "README.md", *DOCS.rglob("*.md")]))
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -60,9 +63,9 @@ def _links(path: Path) -> list[str]:
 
 
 class TestExamples:
-    """Every ```python block of the tutorial and the API reference runs as written."""
+    """Every ```python block of the README and docs/ runs as written."""
 
-    @pytest.mark.parametrize("page", EXAMPLE_PAGES)
+    @pytest.mark.parametrize("page", TEACHING_PAGES)
     def test_page_has_examples(self, page: str) -> None:
         """The page exists and shows at least one runnable example."""
         assert _python_blocks(page), f"{page} has no ```python block"
