@@ -208,3 +208,65 @@ class TestReportSchema:
         data = qcrules.report_to_dict(_reports()[0])
         data["verdicts"][0]["value"] = 8.5
         assert _errors(validator, report_schema(), data)
+
+
+def _transcripts() -> list[Any]:
+    """(page, command, expected output lines, expected exit code or None) for every
+    ``$ qcrules …`` line of a ```console or ```text block that is followed by its output."""
+    found = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for block in _FENCE.finditer(text):
+            if block.group(1) not in ("console", "text"):
+                continue
+            lines = block.group(2).splitlines()
+            for i, line in enumerate(lines):
+                if not line.startswith("$ qcrules "):
+                    continue
+                output = []
+                for following in lines[i + 1:]:
+                    if following.startswith("$ "):
+                        break
+                    output.append(following)
+                rest = lines[i + 1 + len(output):]
+                exit_code = int(rest[1]) if rest[:1] == ["$ echo $?"] and len(rest) > 1 else None
+                if output or exit_code is not None:
+                    found.append(pytest.param(line[2:], output, exit_code,
+                                              id=f"{page.relative_to(ROOT)}:{line[2:40]}"))
+    return found
+
+
+def _squeeze(line: str) -> str:
+    return " ".join(line.split())
+
+
+@pytest.mark.parametrize(("command", "expected", "exit_code"), _transcripts())
+def test_console_transcripts_are_what_qcrules_prints(command: str, expected: list[str],
+                                                     exit_code: int | None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shown command prints the shown lines (runs of spaces aside; "…" skips lines)."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from qcrules.cli import main
+
+    monkeypatch.chdir(ROOT)
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(main, shlex.split(command)[1:])
+    printed = [_squeeze(line) for line in result.stdout.splitlines()]
+    position = 0
+    skipping = False
+    for line in expected:
+        if line.strip() == "…":
+            skipping = True
+            continue
+        wanted = _squeeze(line)
+        if skipping:
+            assert wanted in printed[position:], f"{command}: {line!r} not printed"
+            position = printed.index(wanted, position) + 1
+        else:
+            assert printed[position:position + 1] == [wanted], f"{command}: line {position + 1}"
+            position += 1
+        skipping = False
+    if exit_code is not None:
+        assert result.exit_code == exit_code
