@@ -100,12 +100,14 @@ class Op(enum.Enum):
 
     def holds(self, value: Fraction, threshold: Fraction) -> bool:
         """Exact comparison ``value OP threshold`` (by cross-multiplying whole numbers)."""
-        return _COMPARE[self](value.numerator * threshold.denominator,
-                              threshold.numerator * value.denominator)
+        n, d = value.as_integer_ratio()
+        tn, td = threshold.as_integer_ratio()
+        return _COMPARE[self._name_](n * td, tn * d)
 
 
-_COMPARE = {Op.GE: operator.ge, Op.GT: operator.gt, Op.LE: operator.le, Op.LT: operator.lt,
-            Op.EQ: operator.eq}
+# By member name: a str hash is cached, an Enum member's hash is computed in Python each time.
+_COMPARE = {"GE": operator.ge, "GT": operator.gt, "LE": operator.le, "LT": operator.lt,
+            "EQ": operator.eq}
 
 
 def _fraction(value: object) -> Fraction:
