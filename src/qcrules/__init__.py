@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._compile import Plan, compile_catalog
+from ._dump import dump_catalog
 from ._errors import (
     CatalogError,
     Diagnostic,
@@ -140,6 +141,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "compile_catalog",
+    "dump_catalog",
     "evaluate",
     "evaluate_many",
     "evaluate_table",
