@@ -1,4 +1,5 @@
-"""Stage 6, render: a report → text table, JSON, Markdown or CSV (a string; the caller writes it).
+"""Stage 6, render: a report → text table, JSON, Markdown, CSV, HTML or JUnit XML (a string;
+:func:`write_report` or the caller writes it).
 
 The JSON layout is versioned (``schema: qcrules-report/1``) and documented in
 ``docs/reference/json-report.md``. Exact numbers are written as decimal strings so that no
@@ -10,16 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import unicodedata
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from ._explain import commitment_word, explain, op_word, quantity_text, status_word
+from ._model import Commitment, Op
 from ._numbers import format_number
 from ._results import Report, Severity, Status, Verdict
 
-__all__ = ["FORMATS", "JSON_SCHEMA_ID", "render", "report_to_dict"]
+__all__ = ["FORMATS", "JSON_SCHEMA_ID", "format_for", "render", "report_to_dict", "write_report"]
 
 JSON_SCHEMA_ID = "qcrules-report/1"
 
@@ -107,9 +112,16 @@ def _cut(text: str, width: int) -> str:
     return out
 
 
-def _target_cell(verdict: Verdict, lang: str) -> str:
+OP_SYMBOLS = {Op.GE: "≥", Op.GT: ">", Op.LE: "≤", Op.LT: "<", Op.EQ: "="}
+
+
+def _target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
+    """The target as ``>=8.5万元/人`` (with ``symbols``, ``≥8.5万元/人``)."""
+    def sign(op: Op) -> str:
+        return OP_SYMBOLS[op] if symbols else op.value
+
     if verdict.thresholds:
-        return " ".join(f"{op.value}{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang)}"
+        return " ".join(f"{sign(op)}{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang)}"
                         for op, t in verdict.thresholds)
     rule = verdict.rule
     if rule.kind.needs_reference and rule.bounds:
@@ -118,7 +130,7 @@ def _target_cell(verdict: Verdict, lang: str) -> str:
         return f"{op_word(rule.bounds[0].op, lang)} {label}".strip()
     stated = [(b.op, b.threshold) for b in rule.bounds if b.threshold is not None]
     if stated:   # no fact to convert: the threshold as the catalogue states it
-        return " ".join(f"{op.value}{quantity_text(t.magnitude, t.unit, rule=rule, lang=lang)}"
+        return " ".join(f"{sign(op)}{quantity_text(t.magnitude, t.unit, rule=rule, lang=lang)}"
                         for op, t in stated)
     return "是" if lang == "zh" else "yes"
 
@@ -190,27 +202,117 @@ def _summary_line(report: Report, lang: str) -> str:
             f"{counts[Status.UNKNOWN]} unknown, {counts[Status.INVALID]} invalid")
 
 
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text safe in a Markdown table cell: a backslash, ``|`` and a ``<`` that could open an HTML
+    tag or an autolink (``<script``, ``</``, ``<!``) are escaped; line breaks become spaces.
+    ``<=10位`` stays as it is."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return _TAG_OPEN.sub(r"\\<", text)
+
+
+_MD_WORDS = {
+    "zh": {"violations": "违反确保目标", "no_violations": "没有违反确保目标。",
+           "by_section": "分领域统计", "section": "领域", "by_commitment": "按承诺统计",
+           "commitment": "承诺", "by_lead": "牵头单位完成情况", "lead": "牵头单位",
+           "met_of_owned": "达标/牵头", "total": "合计", "targets": "分领域目标",
+           "missing": "缺少或无效的数据", "missing_data": "缺少", "invalid_data": "数据无效"},
+    "en": {"violations": "Violations of ensure (确保) targets",
+           "no_violations": "No ensure (确保) target is violated.", "by_section": "By section",
+           "section": "section", "by_commitment": "By commitment", "commitment": "commitment",
+           "by_lead": "By lead department", "lead": "lead department", "met_of_owned": "met/owned",
+           "total": "total", "targets": "Targets by section", "missing": "Missing or unusable data",
+           "missing_data": "missing", "invalid_data": "invalid"},
+}
+
+
+def _status_headers(lang: str, statuses: tuple[Status, ...] = tuple(Status)) -> list[str]:
+    return [f"{SYMBOLS[s]} {status_word(s, lang)}" for s in statuses]
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(_md(h) for h in headers) + " |", "|" + "---|" * len(headers),
+            *("| " + " | ".join(_md(c) for c in row) + " |" for row in rows), ""]
+
+
+def _md_summaries(report: Report, lang: str) -> list[str]:
+    """Violations first, then counts by section, by commitment and by lead department."""
+    words = _MD_WORDS[lang]
+    catalog = report.catalog
+    out = [f"## {words['violations']}", ""]
+    if report.violations:
+        out += [f"- ✘ **{v.rule_id}** [{_md(v.rule.clause)}]: {_md(explain(v, lang).summary)}"
+                for v in report.violations] + [""]
+    else:
+        out += [words["no_violations"], ""]
+    statuses = tuple(Status)
+    out += [f"## {words['by_section']}", ""]
+    out += _md_table([words["section"], *_status_headers(lang), words["total"]],
+                     [[f"{prefix} {catalog.section_title(prefix)}".strip(),
+                       *(str(counts[s]) for s in statuses), str(sum(counts.values()))]
+                      for prefix, counts in report.by_section.items()])
+    by_commitment: dict[Commitment, dict[Status, int]] = {}
+    for verdict in report.verdicts:
+        counts = by_commitment.setdefault(verdict.rule.commitment, dict.fromkeys(Status, 0))
+        counts[verdict.status] += 1
+    out += [f"## {words['by_commitment']}", ""]
+    out += _md_table([words["commitment"], *_status_headers(lang), words["total"]],
+                     [[commitment_word(c, lang), *(str(by_commitment[c][s]) for s in statuses),
+                       str(sum(by_commitment[c].values()))]
+                      for c in Commitment if c in by_commitment])
+    others = (Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
+    out += [f"## {words['by_lead']}", ""]
+    out += _md_table([words["lead"], words["met_of_owned"], *_status_headers(lang, others)],
+                     [[lead, f"{counts[Status.MET]}/{sum(counts.values())}",
+                       *(str(counts[s]) for s in others)]
+                      for lead, counts in report.by_lead.items()])
+    return out
+
+
+def _md_missing(report: Report, lang: str) -> list[str]:
+    """What each lead department should supply: unknown and invalid targets."""
+    words = _MD_WORDS[lang]
+    groups: dict[str, list[str]] = {}
+    for verdict in report.verdicts:
+        if verdict.status is Status.UNKNOWN:
+            what = f"{words['missing_data']} {', '.join(verdict.missing)}"
+        elif verdict.status is Status.INVALID:
+            what = f"{words['invalid_data']}: {verdict.problem.message if verdict.problem else ''}"
+        else:
+            continue
+        for lead in verdict.rule.lead or ("—",):
+            groups.setdefault(lead, []).append(f"`{verdict.rule_id}` {_md(what)}")
+    if not groups:
+        return []
+    out = [f"## {words['missing']}", ""]
+    for lead, items in groups.items():
+        out.append(f"- **{_md(lead)}**: " + "; ".join(items))
+    return [*out, ""]
 
 
 def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
-    """Markdown: a summary, then a table per plan section, then the explanations."""
+    """Markdown: a summary, violations, counts by section, commitment and lead department, a
+    table per plan section with the explanations, then the missing data by department."""
     catalog = report.catalog
+    status_word(Status.MET, lang)   # an unknown language is a ValueError, as elsewhere
     headers = (("状态", "编号", "指标", "实际", "目标", "余量/差距", "承诺", "牵头单位") if lang == "zh"
                else ("status", "id", "indicator", "observed", "target", "margin", "commitment",
                      "lead"))
     out = [f"# {_md(catalog.title)}", ""]
     context = " · ".join(x for x in (report.region, report.period) if x)
     if context:
-        out += [context, ""]
+        out += [_md(context), ""]
     out += [_summary_line(report, lang), ""]
+    out += _md_summaries(report, lang)
+    out += [f"## {_MD_WORDS[lang]['targets']}", ""]
     sections: dict[str, list[Verdict]] = {}
     for verdict in _rows(report, lang, only_unmet):
         sections.setdefault(verdict.rule.section, []).append(verdict)
     for prefix, verdicts in sections.items():
         title = catalog.section_title(prefix)
-        out += [f"## {prefix} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
+        out += [f"### {prefix} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
                 "|" + "---|" * len(headers)]
         for verdict in verdicts:
             rule = verdict.rule
@@ -220,12 +322,13 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                      quantity_text(verdict.value, verdict.unit, rule=rule, lang=lang),
                      _target_cell(verdict, lang), _margin_cell(verdict),
                      commitment_word(rule.commitment, lang), "、".join(rule.lead))
-            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+            out.append("| " + " | ".join(c if c.startswith("`") else _md(c) for c in cells) + " |")
         out.append("")
         for verdict in verdicts:
             explanation = explain(verdict, lang)
             out.append(f"- **{verdict.rule_id}**: {_md(explanation.summary)}")
         out.append("")
+    out += _md_missing(report, lang)
     return "\n".join(out)
 
 
@@ -235,7 +338,11 @@ CSV_COLUMNS = ("rule_id", "status", "severity", "indicator", "value", "unit", "o
 
 
 def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
-    """CSV, one row per verdict, exact numbers as decimal text."""
+    """CSV, one row per verdict, exact numbers as decimal text.
+
+    The string has no byte-order mark; :func:`write_report` writes CSV files in UTF-8 *with*
+    one (``utf-8-sig``), so that spreadsheet programs open the Chinese text correctly.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -244,12 +351,18 @@ def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) ->
         op, threshold = verdict.thresholds[0] if verdict.thresholds else (None, None)
         writer.writerow((
             verdict.rule_id, verdict.status.value, verdict.severity.value,
-            rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh),
+            _cell(rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)),
             _csv_value(verdict.value), verdict.unit or "", op.value if op else "",
             _csv_value(threshold), _csv_value(verdict.margin), _csv_value(verdict.relative_margin),
-            rule.commitment.value, rule.deadline, rule.clause, "、".join(rule.lead),
-            "、".join(rule.support), rule.quote, explain(verdict, lang).summary))
+            rule.commitment.value, rule.deadline, _cell(rule.clause), _cell("、".join(rule.lead)),
+            _cell("、".join(rule.support)), _cell(rule.quote), _cell(explain(verdict, lang).summary)))
     return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: a leading ``= + - @`` (or tab, CR)
+    gets an apostrophe in front (numbers are written by :func:`_csv_value`, never through here)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _csv_value(value: Fraction | bool | None) -> str:
@@ -265,12 +378,53 @@ def render_json(report: Report, *, lang: str = "zh", only_unmet: bool = False) -
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+    """One self-contained HTML page (see :mod:`qcrules._html`; Jinja2 is loaded when asked for)."""
+    from ._html import render_html as _render_html
+
+    return _render_html(report, lang=lang, only_unmet=only_unmet)
+
+
+def render_junit(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+    """JUnit XML, one test suite per plan section (see :mod:`qcrules._junit`)."""
+    from ._junit import render_junit as _render_junit
+
+    return _render_junit(report, lang=lang, only_unmet=only_unmet)
+
+
 FORMATS: dict[str, Callable[..., str]] = {
     "text": render_text,
     "json": render_json,
     "markdown": render_markdown,
     "csv": render_csv,
+    "html": render_html,
+    "junit": render_junit,
 }
+
+
+#: How each format is encoded in a file: CSV with a byte-order mark, the rest plain UTF-8.
+FILE_ENCODINGS = {"csv": "utf-8-sig"}
+
+#: The format a report file's extension stands for (``qcrules report -o FILE``).
+EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+              ".csv": "csv", ".json": "json", ".xml": "junit", ".txt": "text"}
+
+
+def format_for(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name's extension stands for, or ``None``."""
+    return EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def write_report(report: Report, path: str | os.PathLike[str], fmt: str, *, lang: str = "zh",
+                 only_unmet: bool = False, **options: Any) -> None:
+    """Render ``report`` and write it to ``path`` in the format's file encoding.
+
+    Raises:
+        ValueError: an unknown format or language.
+        OSError: the file cannot be written.
+    """
+    text = render(report, fmt, lang=lang, only_unmet=only_unmet, **options)
+    Path(path).write_text(text, encoding=FILE_ENCODINGS.get(fmt, "utf-8"), newline="")
 
 
 def render(report: Report, fmt: str = "text", *, lang: str = "zh", only_unmet: bool = False,

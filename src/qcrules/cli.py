@@ -19,7 +19,7 @@ import click
 
 from . import _render
 from ._compile import Plan, compile_catalog
-from ._errors import Diagnostic, FactError, QcrulesError
+from ._errors import Diagnostic, FactError, Location, QcrulesError, UsageError
 from ._evaluate import evaluate_plan
 from ._explain import LANGUAGES, explain, quantity_text
 from ._facts import FactSet
@@ -139,12 +139,12 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
         click.echo("bad fact input; no report written (use --keep-going to evaluate the rest)",
                    err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    options = {"colour": _colour_wanted() and output is None} if fmt == "text" else {}
-    text = _render.render(report, fmt, lang=lang, only_unmet=only == "unmet", **options)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        _write(report, output, fmt, lang, only_unmet=only == "unmet")
     else:
-        click.echo(text, nl=False)
+        options = {"colour": _colour_wanted()} if fmt == "text" else {}
+        click.echo(_render.render(report, fmt, lang=lang, only_unmet=only == "unmet", **options),
+                   nl=False)
     _echo_diagnostics([d for d in report.diagnostics if d.code == "QC202"], prefix="warning")
     if errors:
         _echo_diagnostics(errors)
@@ -161,6 +161,66 @@ def input_errors(report: Report) -> list[Diagnostic]:
             errors.append(verdict.problem)
             seen.add(verdict.problem)
     return errors
+
+
+def _write(report: Report, output: str, fmt: str, lang: str, *, only_unmet: bool = False) -> None:
+    """Write a report file (CSV with a byte-order mark); a file that cannot be written is QC405."""
+    try:
+        _render.write_report(report, output, fmt, lang=lang, only_unmet=only_unmet)
+    except OSError as error:
+        _fail(UsageError(Diagnostic("QC405", "cannot write the report file", Location(output),
+                                    field="output", expected="a writable file path",
+                                    got=error.strerror or type(error).__name__)))
+
+
+REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
+
+
+@main.command()
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The report file; its extension gives the format (.html/.htm, .md, .csv, "
+                   ".json, .xml for JUnit).")
+@click.option("--format", "-f", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+              help="Report format (default: from the output file's extension).")
+@_rules_option
+@_lang_option
+@click.option("--strict", is_flag=True, help="Exit 1 on any missed target, not only 确保 ones.")
+@click.option("--keep-going", is_flag=True,
+              help="Write the report even when some facts are bad, their targets shown as "
+                   "invalid (the exit code is still 2).")
+@_encoding_option
+@_engine_option
+def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | None, lang: str,
+           strict: bool, keep_going: bool, encoding: str | None, engine: str) -> None:
+    """Write a report to hand on: HTML, Markdown, CSV, JSON or JUnit XML.
+
+    The format is taken from the extension of the -o file unless --format is given. Exit codes
+    as for `check`: 0 no 确保 target missed, 1 one is (with --strict, any missed target), 2 bad
+    input or usage (no file is written).
+    """
+    fmt = fmt or _render.format_for(output)
+    if fmt is None or fmt not in REPORT_FORMATS:
+        _fail(UsageError(Diagnostic(
+            "QC404", "cannot tell the report format from the file name", Location(output),
+            field="output", expected=".html, .htm, .md, .csv, .json or .xml, or --format",
+            got=Path(output).suffix or "no extension")))
+    catalog = _catalog(rules)
+    fact_set = _load_fact_set(facts, encoding, keep_going)
+    result = _evaluate(compile_catalog(catalog), fact_set, engine)
+    errors = input_errors(result)
+    if errors and not keep_going:
+        _echo_diagnostics(errors)
+        click.echo("bad fact input; no report written (use --keep-going to evaluate the rest)",
+                   err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    _write(result, output, fmt, lang)
+    click.echo(f"{output} ({fmt}): {_render._summary_line(result, lang)}")
+    _echo_diagnostics([d for d in result.diagnostics if d.code == "QC202"], prefix="warning")
+    if errors:
+        _echo_diagnostics(errors)
+        raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(result.exit_code(strict=strict))
 
 
 @main.command(name="explain")
