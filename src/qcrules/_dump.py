@@ -54,9 +54,10 @@ def _decimal(value: Fraction, rule_id: str | None, field: str) -> Decimal:
             field=field, expected="a number with a finite decimal expansion (e.g. 0.125)",
             got=str(value)))
     places = max(twos, fives)
-    scaled = value * 10**places
-    return Decimal(scaled.numerator).scaleb(-places).normalize() if places else Decimal(
-        value.numerator)
+    digits = str(abs((value * 10**places).numerator)).rjust(places + 1, "0")
+    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places:].rstrip("0")
+    # From text, so that no decimal context rounds a long number.
+    return Decimal(("-" if value < 0 else "") + whole + (f".{fraction}" if fraction else ""))
 
 
 def _number_text(value: Fraction, rule_id: str | None, field: str) -> str:

@@ -1,0 +1,945 @@
+"""Hypothesis strategies for property-testing catalogues and rule logic.
+
+>>> from hypothesis import given
+>>> import qcrules
+>>> from qcrules import strategies as qst
+>>> plan = qcrules.compile_catalog(qcrules.load_catalog())
+>>> @given(qst.boundary_facts(plan.catalog["gdp-per-capita"]))
+... def test_gdp_boundary(case):
+...     assert qcrules.evaluate(plan, case.facts)[case.rule_id].status is case.expected
+>>> test_gdp_boundary()
+
+Every number drawn is exact: magnitudes are decimals, written as decimal text, so a value
+*on* a threshold is on it in every unit it is written in (8.5 万元/人 = 85000 元/人; 3.5 % =
+35 ‰ = 0.035). The strategies follow Hypothesis's own style: keyword-only options, arguments
+checked when the strategy is built (``hypothesis.errors.InvalidArgument``), readable reprs.
+See ``docs/reference/strategies.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import yaml
+from hypothesis import reject
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from ._compile import CompiledRule, Plan, compile_rule
+from ._errors import CatalogError
+from ._facts import FALSE_WORDS, TRUE_WORDS
+from ._load import loads_catalog
+from ._model import Catalog, Kind, Op, Quantity, Rule
+from ._results import Status
+from ._units import KNOWN_UNITS, UnitProblem, canonical_unit, conversion_factor
+from ._words import _NEUTRAL, _PREFIX_OPS, _SUFFIX_OPS
+
+__all__ = [
+    "BOUND_WORDS",
+    "BoundaryCase",
+    "Position",
+    "boundary_facts",
+    "catalogs",
+    "fact_sets",
+    "fact_values",
+    "facts_for",
+    "quantities",
+    "quantity_text",
+    "rules",
+]
+
+
+class Position(enum.Enum):
+    """Where a boundary value lies relative to the bound it probes."""
+
+    ON = "on"            # exactly on the threshold (after rounding, for a rule with a precision)
+    INSIDE = "inside"    # the nearest value that meets the bound
+    OUTSIDE = "outside"  # the nearest value that misses it
+
+
+@attrs.frozen
+class BoundaryCase:
+    """A fact set probing one bound of one rule, and the status it must get.
+
+    ``value`` is the rule's value in the rule's unit, before any rounding; ``rounded`` is the
+    value after GB/T 8170 rounding for a rule with a precision (else ``None``). ``op`` and
+    ``threshold`` are the bound probed (``None`` for boolean and qualitative rules).
+    ``expected`` is worked out from the position and the comparison's meaning, not by
+    evaluating the rule: ``MET`` inside, ``NOT_MET`` outside, and on the threshold ``MET``
+    exactly when the bound's word includes the number (以上, 不低于, 以内) — with every other
+    bound of a range holding as well.
+    """
+
+    rule_id: str
+    position: Position
+    op: Op | None
+    threshold: Fraction | None
+    value: Fraction | bool
+    rounded: Fraction | None
+    facts: Mapping[str, Any]
+    expected: Status
+
+    @property
+    def fact(self) -> Any:
+        """The rule's own fact as written (``facts[rule_id]``)."""
+        return self.facts[self.rule_id]
+
+
+def _word_table() -> dict[str, tuple[Op, str]]:
+    table: dict[str, tuple[Op, str]] = {}
+    for word, op in _PREFIX_OPS:
+        table[word] = (op, "prefix")
+    for word, op in _SUFFIX_OPS:
+        table[word] = (op, "suffix")
+    for word, implied in _NEUTRAL:
+        if implied is not None and word not in ("前", "完成"):
+            table[word] = (implied, "prefix")
+    return table
+
+
+#: Every word (or symbol) that states a bound, with its operator and whether it stands before
+#: the number (``不低于98%``) or after it (``98%以上``).
+BOUND_WORDS: Mapping[str, tuple[Op, str]] = _word_table()
+
+#: Values a statistics office may send that no numeric rule can use.
+_UNUSABLE: tuple[Any, ...] = ("很多", True, float("nan"), "1:2", "-3", "12 kg", "达标", "1e2000")
+
+
+def _named(name: str) -> Any:
+    """``st.composite`` under the public name, so that a strategy's repr is the call written."""
+    def decorate(function: Any) -> Any:
+        function.__name__ = function.__qualname__ = name
+        return st.composite(function)
+    return decorate
+
+
+def _given(defaults: Mapping[str, Any], **arguments: Any) -> dict[str, Any]:
+    """The arguments that differ from their defaults (for the repr)."""
+    return {k: v for k, v in arguments.items() if v is not defaults.get(k) and v != defaults.get(k)}
+
+
+def _check_flag(value: object, name: str) -> None:
+    if value not in (None, True, False):
+        msg = f"{name}={value!r} must be True, False or None"
+        raise InvalidArgument(msg)
+
+
+# -- exact decimals ------------------------------------------------------------------------
+
+def _terminates(value: Fraction) -> bool:
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
+
+
+def _text(value: Fraction) -> str:
+    """``value`` as plain decimal text, exactly, however many digits (it must terminate)."""
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    digits = str(abs((value * 10**places).numerator)).rjust(places + 1, "0")
+    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places:].rstrip("0")
+    return ("-" if value < 0 else "") + whole + (f".{fraction}" if fraction else "")
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """``value`` as an exact :class:`Decimal` (it must terminate); no context rounding."""
+    return Decimal(_text(value))
+
+
+def _exact(value: object, name: str) -> Fraction | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal, Fraction)):
+        msg = f"{name}={value!r} must be an exact number (int, Decimal, Fraction or decimal string)"
+        raise InvalidArgument(msg)
+    try:
+        number = Fraction(value)
+    except (ValueError, ArithmeticError):
+        msg = f"{name}={value!r} is not a finite number"
+        raise InvalidArgument(msg) from None
+    return number
+
+
+def quantity_text(quantity: Quantity) -> str:
+    """A quantity as fact text: ``Quantity(Fraction(17, 2), "万元/人")`` → ``"8.5万元/人"``.
+
+    Raises:
+        InvalidArgument: a magnitude with no exact decimal form (1/3).
+    """
+    if not _terminates(quantity.magnitude):
+        msg = f"{quantity.magnitude} has no exact decimal form"
+        raise InvalidArgument(msg)
+    return _text(quantity.magnitude) + (quantity.unit or "")
+
+
+# -- units ---------------------------------------------------------------------------------
+
+def _check_unit(unit: object, name: str = "unit") -> str:
+    if not isinstance(unit, str):
+        msg = f"{name}={unit!r} must be a unit string such as '万元/人' or '%'"
+        raise InvalidArgument(msg)
+    try:
+        canonical_unit(unit)
+    except UnitProblem as problem:
+        msg = f"{name}={unit!r}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
+        raise InvalidArgument(msg) from None
+    return unit
+
+
+def _same(unit: str) -> list[str]:
+    dimension = canonical_unit(unit).dimensionality
+    return [known for known in KNOWN_UNITS if known != "1"
+            and canonical_unit(known).dimensionality == dimension]
+
+
+@functools.lru_cache(maxsize=512)
+def _compatible_units(unit: str) -> tuple[str, ...]:
+    """Units a fact may be written in for ``unit``: itself first, then others of its dimension."""
+    parts = unit.split("/")
+    found: list[str] = []
+    if len(parts) == 1:
+        found = _same(unit)
+    elif len(parts) == 2 and all(part.strip() for part in parts):
+        try:
+            found = [f"{a}/{b}" for a in _same(parts[0]) for b in _same(parts[1])]
+        except UnitProblem:
+            found = []
+    own = [] if unit == "1" else [unit]
+    return tuple(dict.fromkeys([*own, *found]))
+
+
+# -- quantities ----------------------------------------------------------------------------
+
+def quantities(unit: str, *, min_value: int | str | Decimal | Fraction | None = None,
+               max_value: int | str | Decimal | Fraction | None = None, places: int = 3,
+               units: Iterable[str] | None = None) -> st.SearchStrategy[Quantity]:
+    """Quantities of ``unit``'s dimension, written in any compatible unit.
+
+    ``min_value`` and ``max_value`` bound the value *in* ``unit``; the magnitude has at most
+    ``places`` decimals in the unit it is written in. ``units`` restricts the units written
+    (default: ``unit`` and every known unit of its dimension: 元/人, 千元/人, 万元/人 …). A pure
+    number (``unit`` ``"1"`` or a unit of no dimension written bare) has ``unit=None``.
+
+    Raises:
+        InvalidArgument: an unknown unit, an incompatible one in ``units``, ``min_value >
+            max_value``, a bound that is not an exact number, or ``places`` outside 0..12.
+    """
+    _quantity_options(unit, min_value, max_value, places, units)
+    return _quantities(unit, **_given({"places": 3}, min_value=min_value, max_value=max_value,
+                                      places=places, units=units))
+
+
+def _quantity_options(unit: object, min_value: object, max_value: object, places: object,
+                      units: Iterable[str] | None) -> tuple[Fraction | None, Fraction | None,
+                                                             int, tuple[str | None, ...]]:
+    unit = _check_unit(unit)
+    low, high = _exact(min_value, "min_value"), _exact(max_value, "max_value")
+    if low is not None and high is not None and low > high:
+        msg = f"min_value={min_value!r} is greater than max_value={max_value!r}"
+        raise InvalidArgument(msg)
+    if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= 12:
+        msg = f"places={places!r} must be a whole number from 0 to 12"
+        raise InvalidArgument(msg)
+    if units is None:
+        written: list[str | None] = list(_compatible_units(unit))
+        if canonical_unit(unit).dimensionless:
+            written.append(None)
+    else:
+        written = []
+        for candidate in units:
+            _check_unit(candidate, "units")
+            if canonical_unit(candidate).dimensionality != canonical_unit(unit).dimensionality:
+                msg = f"units: {candidate!r} is not compatible with {unit!r}"
+                raise InvalidArgument(msg)
+            written.append(candidate)
+        if not written:
+            msg = "units must name at least one unit"
+            raise InvalidArgument(msg)
+    step = Fraction(1, 10**places)
+    if _interval(low, high, Fraction(1), step) is None:
+        msg = f"no value with {places} decimals lies between {min_value} and {max_value}"
+        raise InvalidArgument(msg)
+    return low, high, places, tuple(written)
+
+
+def _interval(low: Fraction | None, high: Fraction | None, factor: Fraction,
+              step: Fraction) -> tuple[Fraction | None, Fraction | None] | None:
+    """The bounds in a unit whose value times ``factor`` is in the reference unit, on ``step``."""
+    def inner(bound: Fraction | None, up: bool) -> Fraction | None:
+        if bound is None:
+            return None
+        steps = bound / factor / step
+        whole = -((-steps.numerator) // steps.denominator) if up else steps.numerator // steps.denominator
+        return whole * step
+    lo, hi = inner(low, True), inner(high, False)
+    if lo is not None and hi is not None and lo > hi:
+        return None
+    return lo, hi
+
+
+@_named("quantities")
+def _quantities(draw: st.DrawFn, unit: str, *, min_value: Any = None, max_value: Any = None,
+                places: int = 3, units: Iterable[str] | None = None) -> Quantity:
+    min_value, max_value, places, choices = _quantity_options(unit, min_value, max_value, places,
+                                                              units)
+    written = draw(st.sampled_from(choices))
+    factor = conversion_factor(written or "1", unit)
+    bounds = _interval(min_value, max_value, factor, Fraction(1, 10**places))
+    if bounds is None:  # too narrow in this unit: write it in the unit itself
+        written, factor = unit if unit != "1" else None, Fraction(1)
+        bounds = _interval(min_value, max_value, factor, Fraction(1, 10**places))
+        assert bounds is not None
+    lo, hi = bounds
+    magnitude = draw(st.decimals(min_value=None if lo is None else _decimal(lo),
+                                 max_value=None if hi is None else _decimal(hi),
+                                 places=places, allow_nan=False, allow_infinity=False))
+    return Quantity(Fraction(magnitude), written)
+
+
+# -- writing one exact value for a rule ----------------------------------------------------
+
+def _check_rule(rule: object) -> Rule:
+    if not isinstance(rule, Rule):
+        msg = f"rule={rule!r} must be a qcrules.Rule (e.g. catalog['gdp-per-capita'])"
+        raise InvalidArgument(msg)
+    return rule
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(rule: Rule) -> CompiledRule:
+    return compile_rule(rule)
+
+
+def _grouped(text: str) -> str:
+    """``85000.5`` → ``85,000.5``."""
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    return sign + f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
+def _quantity_writings(compiled: CompiledRule, value: Fraction) -> list[Any]:
+    unit = compiled.unit or "1"
+    writings: list[Any] = []
+    bare = value * conversion_factor(unit, "1") if compiled.percent_like else value
+    if _terminates(bare):
+        writings += [_text(bare), _decimal(bare)]
+    for written in _compatible_units(unit):
+        magnitude = value / conversion_factor(written, unit)
+        if _terminates(magnitude):
+            text = _text(magnitude)
+            writings += [f"{text}{written}", f"{text} {written}"]
+            if abs(magnitude) >= 1000:
+                writings.append(f"{_grouped(text)}{written}")
+    if compiled.rule.kind is Kind.RANK and value.denominator == 1:
+        writings.append(f"第{value}位")
+    return writings
+
+
+def _ratio_writings(compiled: CompiledRule, value: Fraction) -> list[Any]:
+    writings: list[Any] = []
+    for first in range(1, 11):
+        second = value * first
+        if _terminates(second):
+            writings += [f"{first}:{_text(second)}", f"{first}∶{_text(second)}"]
+    if _terminates(value):
+        writings += [_text(value), _decimal(value)]
+        if compiled.ratio_units is not None:
+            writings.append(f"{_text(value)} {compiled.ratio_units[0]}")
+    if compiled.ratio_units is not None and value != 0 and _terminates(1 / value):
+        writings.append(f"{_text(1 / value)} {compiled.ratio_units[1]}")
+    return writings
+
+
+def _writings(compiled: CompiledRule, value: Fraction | bool, role: str = "value") -> list[Any]:
+    if isinstance(value, bool):
+        words = sorted(TRUE_WORDS if value else FALSE_WORDS)
+        return [value, *words]
+    if compiled.rule.kind is Kind.RATIO and role == "value":
+        return _ratio_writings(compiled, value)
+    return _quantity_writings(compiled, value)
+
+
+def fact_values(rule: Rule, value: int | str | Decimal | Fraction | bool) -> st.SearchStrategy[Any]:
+    """The ways a statistics office may write exactly ``value`` (in the rule's unit) for ``rule``.
+
+    For a quantity: in the rule's unit and every compatible unit where the number is an exact
+    decimal (``8.5万元/人``, ``85000 元/人``, ``85,000元/人``), and bare (in the indicator's unit;
+    as a fraction for %, ‰: ``0.035`` for 3.5 %), as text or as a :class:`~decimal.Decimal`.
+    For a ratio: ``1:12.5``, ``2:25``, ``1∶12.5``, ``12.5``, ``0.08 教师/学生``. For a rank:
+    also ``第8位``. For boolean and qualitative rules, ``value`` is a bool: ``True``, 是, 达标, ….
+
+    Raises:
+        InvalidArgument: not a rule, a value that is not exact, or a value with no exact
+            decimal writing for this rule (1/3 of a %).
+    """
+    compiled = _compiled(_check_rule(rule))
+    if isinstance(value, bool):
+        if compiled.numeric:
+            msg = f"rule {rule.id} is judged from a quantity, not {value!r}"
+            raise InvalidArgument(msg)
+        return st.sampled_from(_writings(compiled, value))
+    if not compiled.numeric:
+        msg = f"rule {rule.id} is a {rule.kind.value} rule: value must be True or False"
+        raise InvalidArgument(msg)
+    exact = _exact(value, "value")
+    assert exact is not None
+    writings = _writings(compiled, exact)
+    if not writings:
+        msg = f"{exact} has no exact decimal writing for rule {rule.id}"
+        raise InvalidArgument(msg)
+    return st.sampled_from(writings)
+
+
+# -- boundary facts ------------------------------------------------------------------------
+
+_STEPS = (*(Fraction(1, 10**k) for k in (0, 1, 2, 3, 6, 9)), Fraction(1, 2), Fraction(5))
+
+
+def _satisfies(op: Op, value: Fraction, threshold: Fraction) -> bool:
+    """The meaning of a comparison, stated independently of :meth:`Op.holds`."""
+    if op is Op.GE:
+        return value >= threshold
+    if op is Op.GT:
+        return value > threshold
+    if op is Op.LE:
+        return value <= threshold
+    if op is Op.LT:
+        return value < threshold
+    return value == threshold
+
+
+def _in_domain(compiled: CompiledRule, value: Fraction) -> bool:
+    if compiled.minimum is not None and value < compiled.minimum:
+        return False
+    if compiled.maximum is not None and value > compiled.maximum:
+        return False
+    return not (compiled.whole and value.denominator != 1)
+
+
+def _inside_direction(op: Op) -> int:
+    return 1 if op.lower else -1
+
+
+def _multiple_beyond(threshold: Fraction, precision: Fraction, direction: int) -> Fraction:
+    """The first multiple of ``precision`` strictly beyond ``threshold`` in ``direction``."""
+    steps = threshold / precision
+    if direction > 0:
+        return (steps.numerator // steps.denominator + 1) * precision
+    return (-((-steps.numerator) // steps.denominator) - 1) * precision
+
+
+def _candidates(compiled: CompiledRule, op: Op, threshold: Fraction,
+                position: Position, step: Fraction, nudge: Fraction) -> Fraction | None:
+    """The rule's value for ``position``; ``None`` when the position cannot be reached."""
+    precision = None if compiled.whole else compiled.rule.precision
+    if position is Position.ON:
+        if precision is not None and (threshold / precision).denominator != 1:
+            return None
+        target = threshold
+    else:
+        if op is Op.EQ and position is Position.INSIDE:
+            return None
+        direction = _inside_direction(op) if position is Position.INSIDE else -_inside_direction(op)
+        if op is Op.EQ:
+            direction = 1 if nudge >= 0 else -1
+        if precision is not None:
+            target = _multiple_beyond(threshold, precision, direction)
+        else:
+            target = threshold + direction * (Fraction(1) if compiled.whole else step)
+    if precision is not None:
+        return target + nudge * precision   # |nudge| < 1/2: rounds back to ``target``
+    return target
+
+
+@_named("boundary_facts")
+def _boundary_facts(draw: st.DrawFn, rule: Rule, *,
+                    positions: Iterable[Position | str] | None = None) -> BoundaryCase:
+    positions = _positions(rule, positions)
+    compiled = _compiled(rule)
+    facts: dict[str, Any] = {}
+    if not compiled.numeric:
+        position = draw(st.sampled_from([p for p in positions if p is not Position.ON]))
+        holds = position is Position.INSIDE
+        facts[rule.id] = draw(st.sampled_from(_writings(compiled, holds)))
+        return BoundaryCase(rule.id, position, None, None, holds, None, facts,
+                            Status.MET if holds else Status.NOT_MET)
+    thresholds = compiled.thresholds
+    if compiled.needs_reference:
+        assert rule.reference is not None
+        low = compiled.minimum if compiled.minimum is not None else Fraction(0)
+        high = compiled.maximum if compiled.maximum is not None else low + 1000
+        reference = Fraction(draw(st.decimals(min_value=_decimal(low) if _terminates(low) else 0,
+                                              max_value=_decimal(high) if _terminates(high)
+                                              else 1000, places=0 if compiled.whole else 2)))
+        precision = rule.precision
+        if precision is not None and not compiled.whole and draw(st.booleans()):
+            reference = round(reference / precision) * precision
+        if not _in_domain(compiled, reference) or not _terminates(reference):
+            reject()
+        facts[rule.reference.id] = draw(st.sampled_from(_writings(compiled, reference,
+                                                                  "reference")))
+        thresholds = tuple((op, reference) for op, _ in compiled.bounds)
+    op, threshold = draw(st.sampled_from(thresholds))
+    position = draw(st.sampled_from(positions))
+    step = draw(st.sampled_from(_STEPS))
+    nudge = draw(st.sampled_from([Fraction(0), Fraction(1, 10), Fraction(-1, 10),
+                                  Fraction(49, 100), Fraction(-49, 100)]))
+    value = _candidates(compiled, op, threshold, position, step, nudge)
+    if value is None or not _in_domain(compiled, value):
+        reject()
+    assert value is not None
+    precision = compiled.rule.precision
+    rounded = None
+    judged = value
+    if precision is not None:
+        rounded = value - nudge * precision if not compiled.whole else value
+        judged = rounded
+    met = all(_satisfies(o, judged, t) for o, t in thresholds)
+    if (position is Position.INSIDE and not met) or (position is Position.OUTSIDE and met):
+        reject()   # a range narrower than the step: the neighbour lies past the other bound
+    writings = _writings(compiled, value)
+    if not writings:
+        reject()
+    facts[rule.id] = draw(st.sampled_from(writings))
+    return BoundaryCase(rule.id, position, op, threshold, value, rounded, facts,
+                        Status.MET if met else Status.NOT_MET)
+
+
+def boundary_facts(rule: Rule, *,
+                   positions: Iterable[Position | str] | None = None) -> st.SearchStrategy[BoundaryCase]:
+    """Facts exactly on, just inside and just outside a bound of ``rule``, with the status due.
+
+    One bound of the rule is drawn (either side of a range), then a position; the value is
+    the threshold itself, or the threshold moved by a small exact step (1, 0.5, 0.1 … 10⁻⁹; a
+    whole number for counts and ranks) toward meeting or missing it, and written in a random
+    compatible unit and form (see :func:`fact_values`). For a rule with a ``precision`` the
+    position is that of the *rounded* value: the value is a multiple of the precision moved by
+    less than half of it. A relative or assigned rule gets a drawn reference fact too; a
+    boolean or qualitative rule gets a yes (inside) or no (outside) word. Values stay inside
+    the indicator's possible values.
+
+    Raises:
+        InvalidArgument: not a rule, an unknown position, or only ``on`` for a rule without a
+            numeric bound.
+    """
+    _positions(rule, positions)
+    return _boundary_facts(rule, **_given({}, positions=positions))
+
+
+def _positions(rule: object, positions: Iterable[Position | str] | None) -> tuple[Position, ...]:
+    rule = _check_rule(rule)
+    chosen: tuple[Position, ...] = tuple(Position) if positions is None else tuple(
+        _position(p) for p in positions)
+    if not chosen:
+        msg = "positions must name at least one of on, inside, outside"
+        raise InvalidArgument(msg)
+    compiled = _compiled(rule)
+    if not compiled.numeric and set(chosen) == {Position.ON}:
+        msg = f"rule {rule.id} ({rule.kind.value}) has no threshold to be on; use inside or outside"
+        raise InvalidArgument(msg)
+    return chosen
+
+
+def _position(value: Position | str) -> Position:
+    try:
+        return value if isinstance(value, Position) else Position(value)
+    except ValueError:
+        msg = f"unknown position {value!r}; expected one of on, inside, outside"
+        raise InvalidArgument(msg) from None
+
+
+# -- facts for a rule and for a catalogue --------------------------------------------------
+
+@_named("facts_for")
+def _facts_for(draw: st.DrawFn, rule: Rule, *, derived: bool | None = None,
+               invalid: bool = False) -> dict[str, Any]:
+    compiled = _compiled(rule)
+    if invalid and draw(st.integers(0, 4)) == 0:
+        facts = {rule.id: draw(st.sampled_from(_UNUSABLE))}
+        if rule.reference is not None:
+            facts[rule.reference.id] = draw(st.sampled_from(_UNUSABLE))
+        return facts
+    if (rule.derivation is not None and derived is not False
+            and (derived or draw(st.booleans()))):
+        facts = {}
+        for spec in rule.derivation.inputs:
+            input_unit = spec.unit or "1"
+            quantity = draw(quantities(input_unit, min_value=0, max_value=10**6, places=2))
+            facts[rule.derivation.input_fact_id(rule.id, spec.name)] = (
+                quantity_text(quantity) if spec.unit else _text(quantity.magnitude))
+        return facts
+    if draw(st.booleans()) or not compiled.numeric:
+        return dict(draw(boundary_facts(rule)).facts)
+    facts = {}
+    low = compiled.minimum if compiled.minimum is not None else Fraction(-100)
+    high = compiled.maximum if compiled.maximum is not None else Fraction(10**5)
+    if compiled.needs_reference:
+        assert rule.reference is not None
+        facts[rule.reference.id] = draw(_any_value(compiled, low, high, "reference"))
+    facts[rule.id] = draw(_any_value(compiled, low, high, "value"))
+    return facts
+
+
+@st.composite
+def _any_value(draw: st.DrawFn, compiled: CompiledRule, low: Fraction, high: Fraction,
+               role: str) -> Any:
+    places = 0 if compiled.whole else draw(st.integers(0, 4))
+    if compiled.rule.kind is Kind.RATIO:
+        low = max(low, Fraction(1, 10**places))
+    bounds = _interval(low, high, Fraction(1), Fraction(1, 10**places))
+    if bounds is None:
+        reject()
+    assert bounds is not None
+    lo, hi = bounds
+    assert lo is not None
+    assert hi is not None
+    value = Fraction(draw(st.decimals(min_value=_decimal(lo), max_value=_decimal(hi),
+                                      places=places)))
+    writings = _writings(compiled, value, role)
+    if not writings:
+        reject()
+    return draw(st.sampled_from(writings))
+
+
+def facts_for(rule: Rule, *, derived: bool | None = None,
+              invalid: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Every fact ``rule`` reads, as a mapping of fact id to value (pass it to ``evaluate``).
+
+    Half the time the value lies on or next to a bound (see :func:`boundary_facts`), else
+    anywhere among the indicator's possible values; a relative or assigned rule also gets its
+    reference. ``derived``: for a derived indicator, ``True`` gives its inputs instead of the
+    value, ``False`` never, ``None`` either. ``invalid=True`` sometimes gives values no rule
+    can use (``很多``, NaN, ``12 kg``, a ratio for a quantity).
+
+    Raises:
+        InvalidArgument: not a rule.
+    """
+    _check_rule(rule)
+    _check_flag(derived, "derived")
+    _check_flag(invalid, "invalid")
+    return _facts_for(rule, **_given({"invalid": False}, derived=derived, invalid=invalid))
+
+
+@_named("fact_sets")
+def _fact_sets(draw: st.DrawFn, catalog: Catalog | Plan, *, missing: bool = True,
+               invalid: bool = False) -> dict[str, Any]:
+    if isinstance(catalog, Plan):
+        catalog = catalog.catalog
+    facts: dict[str, Any] = {}
+    for rule in catalog:
+        if missing and draw(st.integers(0, 4)) == 0:
+            continue
+        facts.update(draw(facts_for(rule, invalid=invalid)))
+        if missing and rule.reference is not None and draw(st.integers(0, 6)) == 0:
+            facts.pop(rule.reference.id, None)
+    return facts
+
+
+def fact_sets(catalog: Catalog | Plan, *, missing: bool = True,
+              invalid: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Fact sets for a whole catalogue: :func:`facts_for` each rule, merged into one mapping.
+
+    With ``missing=True`` (the default) some rules get no fact and some references are left
+    out, so their verdicts must be *unknown*; ``invalid=True`` mixes in unusable values.
+
+    Raises:
+        InvalidArgument: not a catalogue or plan.
+    """
+    if not isinstance(catalog, (Catalog, Plan)):
+        msg = f"catalog={catalog!r} must be a qcrules.Catalog or Plan"
+        raise InvalidArgument(msg)
+    _check_flag(missing, "missing")
+    _check_flag(invalid, "invalid")
+    return _fact_sets(catalog, **_given({"missing": True, "invalid": False}, missing=missing,
+                                        invalid=invalid))
+
+
+# -- rules and catalogues ------------------------------------------------------------------
+
+#: Indicator units rules are drawn with, and each unit's possible values (None: unbounded).
+_INDICATOR_UNITS: dict[str, tuple[str | None, str | None]] = {
+    "%": ("0%", "100%"), "‰": ("0‰", "1000‰"), "万元/人": ("0元/人", None), "亿元": (None, None),
+    "件/万人": ("0件/万人", None), "分": (None, None), "人/十万台": ("0人/十万台", None),
+    "人/亿元": ("0人/亿元", None), "百分点": (None, None), "天": ("0天", None),
+    "平方米": ("0平方米", None), "万人": ("0万人", None),
+}
+_COUNT_UNITS = ("项", "件", "个", "家")
+_RANK_UNITS = ("位", "名")
+_DEPARTMENTS = ("市发改委", "市科工局", "市统计局", "市市场监管局", "市教育局", "市财政局",
+                "市生态环境局", "市应急管理局", "市农业农村局")
+_NAMES = ("人均GDP", "合格率", "专利拥有量", "质量竞争力指数", "死亡率", "覆盖率", "增长率",
+          "达标率", "师生比", "认证数", "示范项目", "排名")
+_SECTIONS = ("一", "二", "三", "四")
+_NUMBERS = ("一", "二", "三", "四", "五", "六")
+_KINDS = tuple(Kind)
+_rule_ids = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}\Z")
+
+#: Derived indicators: unit → (formula, {input: unit}).
+_DERIVED: dict[str, tuple[str, dict[str, str | None]]] = {
+    "人/亿元": ("deaths / gdp", {"deaths": "人", "gdp": "亿元"}),
+    "件/万人": ("patents / population", {"patents": "件", "population": "万人"}),
+    "%": ("passed / checked", {"passed": "件", "checked": "件"}),
+    "万元/人": ("gdp / population", {"gdp": "亿元", "population": "万人"}),
+}
+
+
+def _word_for(op_filter: Any, words: tuple[str, ...]) -> list[str]:
+    return [w for w in words if op_filter(BOUND_WORDS[w][0])]
+
+
+def _bound_text(word: str, number: str, unit: str | None) -> str:
+    place = BOUND_WORDS[word][1]
+    written = f"{number}{unit or ''}"
+    if place == "suffix":
+        return f"{written}{word}"
+    if word[0] in "<>=≥≤":
+        return f"{word} {number} {unit or ''}".strip()
+    return f"{word}{written}"
+
+
+@st.composite
+def _threshold_text(draw: st.DrawFn, unit: str, word: str, low: Fraction,
+                    high: Fraction, places: int) -> str:
+    value = Fraction(draw(st.decimals(min_value=_decimal(low), max_value=_decimal(high),
+                                      places=places)))
+    units = [u for u in _compatible_units(unit) if _terminates(value / conversion_factor(u, unit))]
+    written = draw(st.sampled_from(units))
+    return _bound_text(word, _text(value / conversion_factor(written, unit)), written)
+
+
+@st.composite
+def _rule_mapping(draw: st.DrawFn, *, rule_id: str, index: int, kinds: tuple[Kind, ...],
+                  words: tuple[str, ...], units: tuple[str, ...], precision: bool | None,
+                  derived: bool | None) -> dict[str, Any]:
+    kind = draw(st.sampled_from(kinds))
+    unit = draw(st.sampled_from(units))
+    indicator: dict[str, Any] = {"zh": f"{draw(st.sampled_from(_NAMES))}{index}"}
+    if draw(st.booleans()):
+        indicator["en"] = f"indicator {index}"
+    section = draw(st.sampled_from(_SECTIONS))
+    rule: dict[str, Any] = {
+        "id": rule_id, "indicator": indicator, "kind": kind.value,
+        "commitment": draw(st.sampled_from(["ensure", "strive", "none", "确保", "力争"])),
+        "deadline": draw(st.sampled_from([2025, 2026, 2027, "annual"])),
+        "clause": f"{section}({draw(st.sampled_from(_NUMBERS))}){draw(st.integers(1, 9))}",
+        "quote": f"目标{index}", "lead": draw(st.lists(st.sampled_from(_DEPARTMENTS), min_size=1,
+                                                      max_size=2, unique=True)),
+    }
+    if draw(st.booleans()):
+        rule["support"] = draw(st.lists(st.sampled_from(_DEPARTMENTS), min_size=1, max_size=3,
+                                        unique=True))
+    if draw(st.integers(0, 3)) == 0:
+        rule["note"] = f"解读{index}"
+    if kind.numeric and (precision or (precision is None and draw(st.booleans()))):
+        rule["precision"] = draw(st.sampled_from(["0.1", "0.5", "1", "0.01", "0.2"]))
+    low_text, high_text = _INDICATOR_UNITS.get(unit, (None, None))
+    low = Fraction(0)
+    high = Fraction(100) if unit == "%" else Fraction(1000)
+    places = draw(st.integers(0, 3))
+    if kind in (Kind.FLOOR, Kind.CEILING):
+        indicator["unit"] = unit
+        if draw(st.booleans()):
+            if low_text is not None:
+                indicator["min"] = low_text
+            if high_text is not None:
+                indicator["max"] = high_text
+        side = (lambda op: op.lower or op is Op.EQ) if kind is Kind.FLOOR else (
+            lambda op: op.upper or op is Op.EQ)
+        word = draw(st.sampled_from(_word_for(side, words)))
+        if draw(st.booleans()) and BOUND_WORDS[word][1] == "suffix":
+            prefix = draw(st.sampled_from(["稳定在", "保持在", ""]))
+        else:
+            prefix = ""
+        rule["target"] = prefix + draw(_threshold_text(unit, word, low, high, places))
+        if derived is not False and (derived or draw(st.booleans())) and unit in _DERIVED:
+            formula, inputs = _DERIVED[unit]
+            rule["formula"] = formula
+            rule["inputs"] = {name: {"zh": f"{name}{index}", "unit": input_unit}
+                              for name, input_unit in inputs.items()}
+    elif kind is Kind.RANGE:
+        indicator["unit"] = unit
+        low_word = draw(st.sampled_from(_word_for(lambda op: op.lower, words)))
+        high_word = draw(st.sampled_from(_word_for(lambda op: op.upper, words)))
+        first = Fraction(draw(st.decimals(min_value=0, max_value=_decimal(high), places=places)))
+        second = Fraction(draw(st.decimals(min_value=_decimal(first), max_value=_decimal(high),
+                                           places=places)))
+        rule["target"] = [_bound_text(low_word, _text(first), unit),
+                          _bound_text(high_word, _text(second), unit)]
+    elif kind is Kind.RATIO:
+        value = Fraction(draw(st.decimals(min_value=Decimal("0.5"), max_value=50, places=places)))
+        rule["target"] = f"1:{_text(value)}"
+        if draw(st.booleans()):
+            rule["ratio"] = {"antecedent": "教师", "consequent": "学生"}
+    elif kind is Kind.COUNT:
+        indicator["unit"] = draw(st.sampled_from(_COUNT_UNITS))
+        count = draw(st.integers(1, 20))
+        rule["target"] = draw(st.sampled_from([f">= {count} {indicator['unit']}",
+                                               f"{count}{indicator['unit']}以上",
+                                               f"不少于{count}{indicator['unit']}"]))
+    elif kind is Kind.RANK:
+        indicator["unit"] = draw(st.sampled_from(_RANK_UNITS))
+        place = draw(st.integers(1, 20))
+        rule["target"] = draw(st.sampled_from([f"<= {place} {indicator['unit']}",
+                                               f"前{place}{indicator['unit']}",
+                                               f"{place}{indicator['unit']}以内"]))
+    elif kind in (Kind.RELATIVE, Kind.ASSIGNED):
+        indicator["unit"] = unit
+        if draw(st.booleans()) and low_text is not None:
+            indicator["min"] = low_text
+        word = draw(st.sampled_from(words))
+        if kind is Kind.RELATIVE or draw(st.booleans()):
+            rule["target"] = word
+        if kind is Kind.RELATIVE or draw(st.booleans()):
+            relative = kind is Kind.RELATIVE
+            rule["reference"] = {
+                "id": f"{rule_id}.{'province-average' if relative else 'assigned'}",
+                "zh": "全省平均数" if relative else "上级下达的任务"}
+    return rule
+
+
+def _document(rules: list[dict[str, Any]], header: dict[str, Any]) -> str:
+    return yaml.safe_dump({"qcrules": 1, "catalog": header, "rules": rules},
+                          allow_unicode=True, sort_keys=False)
+
+
+def _load(rules: list[dict[str, Any]], header: dict[str, Any]) -> Catalog:
+    text = _document(rules, header)
+    try:
+        return loads_catalog(text, file="<generated>")
+    except CatalogError as error:  # a bug in these strategies, not in the code under test
+        msg = f"a generated catalogue did not load:\n{error}\n{text}"
+        raise AssertionError(msg) from error
+
+
+def _options(kinds: Iterable[Kind | str] | None, words: Iterable[str] | None,
+             units: Iterable[str] | None) -> tuple[tuple[Kind, ...], tuple[str, ...], tuple[str, ...]]:
+    chosen_kinds: list[Kind] = []
+    for kind in _KINDS if kinds is None else kinds:
+        try:
+            chosen_kinds.append(kind if isinstance(kind, Kind) else Kind(kind))
+        except ValueError:
+            msg = f"unknown kind {kind!r}; expected one of {', '.join(k.value for k in Kind)}"
+            raise InvalidArgument(msg) from None
+    chosen_words = tuple(BOUND_WORDS) if words is None else tuple(words)
+    for word in chosen_words:
+        if word not in BOUND_WORDS:
+            msg = f"unknown bound word {word!r}; expected one of {', '.join(BOUND_WORDS)}"
+            raise InvalidArgument(msg)
+    chosen_units = tuple(_INDICATOR_UNITS) if units is None else tuple(units)
+    for unit in chosen_units:
+        _check_unit(unit, "units")
+    if not chosen_kinds or not chosen_words or not chosen_units:
+        msg = "kinds, words and units must each name at least one choice"
+        raise InvalidArgument(msg)
+    ops = {BOUND_WORDS[w][0] for w in chosen_words}
+    feasible = []
+    for kind in dict.fromkeys(chosen_kinds):
+        if kind is Kind.FLOOR and not ops & {Op.GE, Op.GT, Op.EQ}:
+            continue
+        if kind is Kind.CEILING and not ops & {Op.LE, Op.LT, Op.EQ}:
+            continue
+        if kind is Kind.RANGE and not (ops & {Op.GE, Op.GT} and ops & {Op.LE, Op.LT}):
+            continue
+        feasible.append(kind)
+    if not feasible:
+        msg = (f"no rule of kind {', '.join(k.value for k in chosen_kinds)} can be written with "
+               f"the words {', '.join(chosen_words)}")
+        raise InvalidArgument(msg)
+    return tuple(feasible), chosen_words, chosen_units
+
+
+def rules(*, kinds: Iterable[Kind | str] | None = None, words: Iterable[str] | None = None,
+          units: Iterable[str] | None = None, precision: bool | None = None,
+          derived: bool | None = None) -> st.SearchStrategy[Rule]:
+    """Valid rules of every kind, as the loader builds them from a catalogue file.
+
+    ``kinds`` restricts the kinds (``Kind`` members or names: floor, ceiling, range, ratio,
+    count, boolean, qualitative, relative, assigned, rank). ``words`` restricts the bound words
+    (keys of :data:`BOUND_WORDS`: 以上, 不低于, 低于, 超过, ``>=`` …); a floor gets a lower-bound
+    word, a ceiling an upper-bound one. ``units`` restricts the indicator units of floors,
+    ceilings, ranges, relative and assigned rules (default: %, ‰, 万元/人, 亿元, 件/万人, 分,
+    人/十万台, 人/亿元, 百分点, 天, 平方米, 万人); the target may be written in any compatible
+    unit (a 万元/人 rule may say 达85000元/人). ``precision``: ``True`` always declares one,
+    ``False`` never, ``None`` either. ``derived``: floors and ceilings of some units may be
+    derived from inputs by a formula (``True`` whenever possible, ``False`` never).
+
+    Raises:
+        InvalidArgument: an unknown kind, word or unit, or kinds no given word can express.
+    """
+    _options(kinds, words, units)
+    _check_flag(precision, "precision")
+    _check_flag(derived, "derived")
+    return _rules(**_given({}, kinds=kinds, words=words, units=units, precision=precision,
+                           derived=derived))
+
+
+@_named("rules")
+def _rules(draw: st.DrawFn, *, kinds: Iterable[Kind | str] | None = None,
+           words: Iterable[str] | None = None, units: Iterable[str] | None = None,
+           precision: bool | None = None, derived: bool | None = None) -> Rule:
+    chosen = _options(kinds, words, units)
+    mapping = draw(_rule_mapping(rule_id=draw(_rule_ids), index=1, kinds=chosen[0],
+                                 words=chosen[1], units=chosen[2], precision=precision,
+                                 derived=derived))
+    return _load([mapping], {"id": "generated", "title": "生成的方案"})[mapping["id"]]
+
+
+def catalogs(*, min_rules: int = 1, max_rules: int = 6,
+             kinds: Iterable[Kind | str] | None = None, words: Iterable[str] | None = None,
+             units: Iterable[str] | None = None, precision: bool | None = None,
+             derived: bool | None = None) -> st.SearchStrategy[Catalog]:
+    """Whole valid catalogues: a header (title, issuer, region, period, sections, phases,
+    source) and ``min_rules`` to ``max_rules`` rules drawn as by :func:`rules` (same options),
+    with unique ids and indicator names.
+
+    Raises:
+        InvalidArgument: bad sizes (negative, ``min_rules > max_rules``, more than 50) or a bad
+            option of :func:`rules`.
+    """
+    for name, size in (("min_rules", min_rules), ("max_rules", max_rules)):
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= 50:
+            msg = f"{name}={size!r} must be a whole number from 0 to 50"
+            raise InvalidArgument(msg)
+    if min_rules > max_rules:
+        msg = f"min_rules={min_rules} is greater than max_rules={max_rules}"
+        raise InvalidArgument(msg)
+    _options(kinds, words, units)
+    _check_flag(precision, "precision")
+    _check_flag(derived, "derived")
+    return _catalogs(**_given({"min_rules": 1, "max_rules": 6}, min_rules=min_rules,
+                              max_rules=max_rules, kinds=kinds, words=words, units=units,
+                              precision=precision, derived=derived))
+
+
+@_named("catalogs")
+def _catalogs(draw: st.DrawFn, *, min_rules: int = 1, max_rules: int = 6,
+              kinds: Iterable[Kind | str] | None = None, words: Iterable[str] | None = None,
+              units: Iterable[str] | None = None, precision: bool | None = None,
+              derived: bool | None = None) -> Catalog:
+    kinds, words, units = _options(kinds, words, units)
+    ids = draw(st.lists(_rule_ids, min_size=min_rules, max_size=max_rules, unique=True))
+    mappings = [draw(_rule_mapping(rule_id=rule_id, index=i + 1, kinds=kinds, words=words,
+                                   units=units, precision=precision, derived=derived))
+                for i, rule_id in enumerate(ids)]
+    start = draw(st.integers(2020, 2030))
+    header: dict[str, Any] = {"id": draw(_rule_ids), "title": f"{draw(st.sampled_from(_SECTIONS))}号实施方案"}
+    if draw(st.booleans()):
+        header |= {"issuer": "某市人民政府", "region": "某市",
+                   "period": {"start": start, "end": start + draw(st.integers(0, 5))}}
+    if draw(st.booleans()):
+        header["sections"] = {f"{s}({n})": f"第{s}部分第{n}节" for s in _SECTIONS[:2]
+                              for n in _NUMBERS[:2]}
+    if draw(st.booleans()):
+        header["phases"] = [{"name": "部署阶段", "start": f"{start}-07", "end": f"{start}-08"}]
+    if draw(st.booleans()):
+        header["source"] = {"title": header["title"]}
+    return _load(mappings, header)
