@@ -12,9 +12,9 @@ PUBLIC = {
     "EvaluationError", "Explanation", "Fact", "FactError", "FactForm", "FactSet", "Indicator",
     "Input", "Kind", "Location", "Op", "Plan", "QcrulesError", "Quantity", "RatioTerms",
     "Reference", "Report", "Rule", "Severity", "Status", "UsageError", "Verdict",
-    "__version__", "compile_catalog", "evaluate", "evaluate_many", "evaluate_table", "explain",
-    "facts_from_data", "load_catalog", "load_facts", "loads_catalog", "render",
-    "report_to_dict", "round_gbt8170",
+    "VerdictChange", "__version__", "compile_catalog", "evaluate", "evaluate_many",
+    "evaluate_table", "explain", "facts_from_data", "load_catalog", "load_facts",
+    "loads_catalog", "render", "report_to_dict", "round_gbt8170",
 }
 
 

@@ -43,6 +43,7 @@ from ._model import (
     Reference,
     Rule,
 )
+from ._monitor import Monitor, VerdictChange
 from ._numbers import round_gbt8170
 from ._render import render, report_to_dict
 from ._results import Report, Severity, Status, Verdict
@@ -126,6 +127,7 @@ __all__ = [
     "Input",
     "Kind",
     "Location",
+    "Monitor",
     "Op",
     "Plan",
     "QcrulesError",
@@ -139,6 +141,7 @@ __all__ = [
     "TableResult",
     "UsageError",
     "Verdict",
+    "VerdictChange",
     "__version__",
     "compile_catalog",
     "dump_catalog",

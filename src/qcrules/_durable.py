@@ -51,7 +51,7 @@ import attrs
 from durable.lang import c, m, when_all
 
 from ._compile import CompiledRule, Plan
-from ._durable_host import ActionContext, DurableEngineError, DurableHost
+from ._durable_host import ActionContext, DurableEngineError, DurableHost, DurableSession
 from ._evaluate import (
     _boolean,
     _domain_problem,
@@ -77,7 +77,7 @@ from ._results import (
     Verdict,
 )
 
-__all__ = ["DurableEngine", "engine_for"]
+__all__ = ["DurableEngine", "LiveSession", "engine_for"]
 
 _CLAMP = 2**62
 _MAX_CONSTANT = 2**62 - 2
@@ -239,6 +239,10 @@ class DurableEngine:
         if self._host is not None:
             self._host.close()
 
+    def session(self) -> LiveSession:
+        """A long-lived session that re-judges rules as their facts change (see :class:`LiveSession`)."""
+        return LiveSession(self)
+
     # -- the generated ruleset ---------------------------------------------
 
     def _define(self) -> None:
@@ -379,6 +383,67 @@ class DurableEngine:
         return Report(self._plan.catalog, verdicts, region=fact_set.region,
                       period=fact_set.period, sources=fact_set.sources,
                       diagnostics=diagnostics, engine="durable")
+
+
+class LiveSession:
+    """One fact set held in one long-lived durable_rules session, re-judged rule by rule.
+
+    :meth:`judge` takes the current facts and the indices of the rules whose facts changed. For
+    those rules only, it retracts what the session holds (the facts the adapter asserted and
+    those the rules derived from them: durable_rules keeps derived facts after their premises
+    are retracted), reads the rules' facts again and asserts them; the session's rules fire on
+    them (derivation forward-chained, rounding, joins, comparisons) and the verdicts are
+    assembled exactly as :meth:`DurableEngine.evaluate` does. No generated rule joins facts of
+    two plan rules, so every other rule's facts, derived facts and verdict stay as they are.
+
+    Used by :class:`qcrules.Monitor`; not thread-safe by itself (the monitor holds a lock).
+    """
+
+    def __init__(self, engine: DurableEngine) -> None:
+        self._engine = engine
+        self._state = _RunState()
+        self._session = engine.host.session() if engine.host is not None else None
+
+    @property
+    def session(self) -> DurableSession | None:
+        """The durable_rules session (``None`` for an empty plan)."""
+        return self._session
+
+    def judge(self, facts: FactSet, indices: Iterable[int]) -> dict[int, Verdict]:
+        """The verdicts of the rules ``indices`` (plan positions) for ``facts``.
+
+        Raises:
+            DurableEngineError: durable_rules failed (the session is then unusable).
+        """
+        engine = self._engine
+        chosen = sorted(set(indices))
+        readings = {i: _Reading(engine._rules[i], facts) for i in chosen}
+        state = self._state
+        for i in chosen:
+            for held in (state.value, state.inputs, state.derived, state.judged,
+                         state.reference):
+                held.pop(i, None)
+        batch: list[dict[str, Any]] = []
+        for reading in readings.values():
+            reading.assert_into(state, batch)
+        outcomes = {i: _Outcomes() for i in chosen}
+        if self._session is not None and chosen:
+            wanted = frozenset(chosen)
+            with engine._lock:
+                engine._state = state
+                try:
+                    self._session.retract(lambda fact: fact["r"] in wanted)
+                    results = self._session.assert_facts(batch)
+                finally:
+                    engine._state = _RunState()
+            for result in results:
+                _record(outcomes[result[1]], result)
+        return {i: readings[i].verdict(state, outcomes[i]) for i in chosen}
+
+    def close(self) -> None:
+        """Delete the session in durable_rules. Idempotent."""
+        if self._session is not None:
+            self._session.close()
 
 
 def _constant(result: tuple[Any, ...]) -> Callable[[ActionContext], Any]:

@@ -132,6 +132,7 @@ __all__ = [
     "DurableEngineError",
     "DurableHost",
     "DurableInputError",
+    "DurableSession",
     "FactView",
     "RuleAction",
     "RulesetDefinition",
@@ -451,6 +452,7 @@ class _Run:
         "error",
         "error_rule",
         "finished",
+        "live",
         "outputs",
         "sid",
         "used_hashes",
@@ -466,6 +468,8 @@ class _Run:
         self.counter = 0
         self.finished = False
         self.actions = 0
+        #: In a long-lived session: the facts in the session, by id (fact, encoded payload).
+        self.live: dict[str, tuple[dict[str, Any], str]] | None = None
 
     def new_id(self) -> str:
         while True:
@@ -589,6 +593,10 @@ class DurableHost:
         self._max_actions = max_actions_per_run
         self._sids = itertools.count(1)
         self._live_sid_hashes: set[int] = set()
+        #: Sessions dropped without being closed, deleted at the next safe moment.
+        self._orphans: list[str] = []
+        #: How many runs or session calls of this host are in progress (nested through actions).
+        self._depth = 0
         self._broken: str | None = None
         self._closed = False
         with _ENGINE_LOCK:
@@ -660,6 +668,7 @@ class DurableHost:
         facts = list(facts)
         with _ENGINE_LOCK:
             self._check_usable()
+            self._collect_orphans()
             sid = self._new_sid()
             run = _Run(sid)
             encoded = [_encode_fact(f, sid, run.new_id()) for f in facts]
@@ -667,9 +676,11 @@ class DurableHost:
                 return []
             h = _fnv1a32(sid)
             self._live_sid_hashes.add(h)
+            self._depth += 1
             try:
                 self._run_session(run, "[" + ",".join(encoded) + "]")
             finally:
+                self._depth -= 1
                 run.finished = True
                 if self._broken is None:
                     self._live_sid_hashes.discard(h)
@@ -684,6 +695,32 @@ class DurableHost:
                 run.error_rule,
             ) from error
         return run.outputs
+
+    def session(self) -> DurableSession:
+        """A long-lived session: facts asserted and retracted one batch at a time.
+
+        Unlike :meth:`run`, the facts stay in the session between calls, so rules join new
+        facts with old ones. Close it (:meth:`DurableSession.close`) when done: a session counts
+        towards durable_rules' 1,024 live sessions per ruleset until then.
+        """
+        with _ENGINE_LOCK:
+            self._check_usable()
+            self._collect_orphans()
+            sid = self._new_sid()
+            self._live_sid_hashes.add(_fnv1a32(sid))
+            return DurableSession(self, sid)
+
+    def _collect_orphans(self) -> None:
+        """Delete the sessions whose :class:`DurableSession` was dropped without ``close``.
+
+        Called with the lock held and outside any action (a session is never deleted from a
+        garbage-collection finaliser, which could run in the middle of an action).
+        """
+        while self._orphans and self._depth == 0:
+            sid = self._orphans.pop()
+            with contextlib.suppress(Exception):
+                _dre.delete_state(self._handle, sid)
+            self._live_sid_hashes.discard(_fnv1a32(sid))
 
     def _check_usable(self) -> None:
         if self._closed:
@@ -777,7 +814,10 @@ class DurableHost:
             run.error_rule = rule
 
     def _assert_one(self, run: _Run, fact: Mapping[str, Any]) -> None:
-        payload = _encode_fact(fact, run.sid, run.new_id())
+        mid = run.new_id()
+        payload = _encode_fact(fact, run.sid, mid)
+        if run.live is not None:
+            run.live[mid] = (dict(fact), payload)
         try:
             code, _ = _dre.assert_fact(self._handle, payload)
         except Exception as exc:
@@ -801,3 +841,189 @@ def _binds_state_fact(message: Any) -> bool:
         ):
             return True
     return False
+
+
+def _raise_run_error(run: _Run) -> None:
+    error = run.error
+    if error is None:
+        return
+    if not isinstance(error, Exception):
+        raise error  # KeyboardInterrupt, SystemExit ...
+    if not run.error_rule:
+        raise error
+    raise DurableActionError(
+        f"action of rule {run.error_rule!r} raised {type(error).__name__}: {error}",
+        run.error_rule,
+    ) from error
+
+
+def _orphan(orphans: list[str], sid: str) -> None:
+    orphans.append(sid)
+
+
+def _forget_sid(hashes: set[int], h: int) -> None:
+    hashes.discard(h)
+
+
+class DurableSession:
+    """One long-lived, isolated session of a :class:`DurableHost` (see :meth:`DurableHost.session`).
+
+    :meth:`assert_facts` adds facts and fires what they make true, forward chaining included;
+    :meth:`retract` removes facts (those asserted by actions too, which durable_rules would
+    otherwise keep: it has no truth maintenance). Both return the actions' non-``None`` results
+    of that call. Facts carry the same encoding rules as in :meth:`DurableHost.run`.
+
+    After an action raised (:class:`DurableActionError`) the session's contents are no longer
+    known to be consistent: it refuses further calls; close it and open another.
+    """
+
+    def __init__(self, host: DurableHost, sid: str) -> None:
+        self._host = host
+        self._run = _Run(sid)
+        self._run.live = {}
+        self._run.finished = True
+        self._started = False
+        self._closed = False
+        self._broken = False
+        # Until the session exists in the engine, dropping it only frees its id.
+        self._finalizer: weakref.finalize[Any, Any] = weakref.finalize(
+            self, _forget_sid, host._live_sid_hashes, _fnv1a32(sid))
+
+    @property
+    def sid(self) -> str:
+        """The session's id in durable_rules."""
+        return self._run.sid
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def facts(self) -> tuple[Mapping[str, Any], ...]:
+        """The facts now in the session (asserted by the caller or by actions), oldest first."""
+        live = self._run.live
+        assert live is not None
+        return tuple(fact for fact, _ in live.values())
+
+    def assert_facts(self, facts: Iterable[Mapping[str, Any]]) -> list[Any]:
+        """Add facts to the session and fire every rule they complete.
+
+        Raises:
+            DurableInputError: a fact the engine would mishandle; nothing was sent.
+            DurableActionError: an action raised (the session is then unusable).
+            DurableEngineError: durable_rules failed, or the session is closed or unusable.
+        """
+        facts = list(facts)
+        host = self._host
+        with _ENGINE_LOCK:
+            self._check_usable()
+            run = self._run
+            live = run.live
+            assert live is not None
+            encoded = []
+            for fact in facts:
+                mid = run.new_id()
+                encoded.append((mid, dict(fact), _encode_fact(fact, run.sid, mid)))
+            if not encoded:
+                return []
+            for mid, fact, payload in encoded:
+                live[mid] = (fact, payload)
+            payload = "[" + ",".join(payload for _, _, payload in encoded) + "]"
+            try:
+                code, offset = _dre.assert_facts(host._handle, payload)
+            except Exception as exc:
+                self._broken = True
+                raise host._engine_failure("assert facts", exc) from exc
+            if not self._started:
+                self._started = True
+                self._finalizer.detach()
+                self._finalizer = weakref.finalize(self, _orphan, host._orphans, run.sid)
+            self._check_code(code, "assert facts")
+            return self._drive(offset)
+
+    def retract(self, which: Callable[[Mapping[str, Any]], bool]) -> list[Any]:
+        """Remove every fact of the session for which ``which(fact)`` is true.
+
+        Raises:
+            DurableActionError: an action raised (the session is then unusable).
+            DurableEngineError: durable_rules failed, or the session is closed or unusable.
+        """
+        host = self._host
+        with _ENGINE_LOCK:
+            self._check_usable()
+            live = self._run.live
+            assert live is not None
+            chosen = [mid for mid, (fact, _) in live.items() if which(fact)]
+            if not chosen:
+                return []
+            payload = "[" + ",".join(live[mid][1] for mid in chosen) + "]"
+            for mid in chosen:
+                del live[mid]
+            try:
+                code, offset = _dre.retract_facts(host._handle, payload)
+            except Exception as exc:
+                self._broken = True
+                raise host._engine_failure("retract facts", exc) from exc
+            self._check_code(code, "retract facts")
+            return self._drive(offset)
+
+    def close(self) -> None:
+        """Delete the session in durable_rules. Idempotent."""
+        host = self._host
+        with _ENGINE_LOCK:
+            if self._closed:
+                return
+            self._closed = True
+            self._finalizer.detach()
+            if host.closed or host._broken is not None:
+                return
+            if self._started and not self._broken:
+                if host._depth:
+                    host._orphans.append(self._run.sid)
+                    return
+                try:
+                    _dre.delete_state(host._handle, self._run.sid)
+                except Exception as exc:
+                    raise host._engine_failure("delete the session state", exc) from exc
+            if not self._broken:
+                host._live_sid_hashes.discard(_fnv1a32(self._run.sid))
+
+    def __enter__(self) -> DurableSession:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def _check_usable(self) -> None:
+        if self._closed:
+            raise DurableEngineError(f"session {self.sid} is closed")
+        if self._broken:
+            raise DurableEngineError(f"session {self.sid} is unusable after an error; open another")
+        self._host._check_usable()
+        self._host._collect_orphans()
+
+    def _check_code(self, code: int, what: str) -> None:
+        if code not in (_RULES_OK, _ERR_EVENT_NOT_HANDLED):
+            self._broken = True
+            raise self._host._engine_failure(what, RuntimeError(f"unexpected result code {code}"))
+
+    def _drive(self, offset: int) -> list[Any]:
+        host, run = self._host, self._run
+        run.outputs = []
+        run.error = None
+        run.error_rule = ""
+        run.actions = 0
+        run.finished = False
+        host._depth += 1
+        try:
+            host._drive(run, offset)
+        except BaseException:
+            self._broken = True
+            raise
+        finally:
+            host._depth -= 1
+            run.finished = True
+        if run.error is not None:
+            self._broken = True
+            _raise_run_error(run)
+        return run.outputs

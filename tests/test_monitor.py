@@ -1,0 +1,365 @@
+"""Tests for live monitoring (``qcrules.Monitor``) and the durable_rules session behind it.
+
+Agreement of the two engines over random update sequences is in
+``properties/test_monitor_engines.py``; the ``qcrules watch`` command is tested in
+``TestWatchCommand`` below.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import qcrules
+from qcrules import Status
+from qcrules._durable_host import DurableActionError, DurableEngineError, DurableHost
+
+DATA = Path(__file__).parent / "data"
+ENGINES = ["native", "durable"]
+
+
+@pytest.fixture(scope="module")
+def plan() -> qcrules.Plan:
+    return qcrules.compile_catalog(qcrules.load_catalog(str(DATA / "mini.yaml")))
+
+
+@pytest.fixture(params=ENGINES)
+def monitor(request: pytest.FixtureRequest, plan: qcrules.Plan) -> Any:
+    if request.param == "durable":
+        pytest.importorskip("durable")
+    with qcrules.Monitor(plan, engine=request.param) as watched:
+        yield watched
+
+
+def _moves(changes: list[qcrules.VerdictChange]) -> list[tuple[str, Status | None, Status]]:
+    return [(c.rule_id, c.before.status if c.before else None, c.after.status) for c in changes]
+
+
+class TestUpdates:
+    """An update re-judges the rules that read the fact and returns the status changes."""
+
+    def test_a_new_fact_moves_unknown_to_a_judgement(self, monitor: qcrules.Monitor) -> None:
+        """The first value of a fact takes its rule from unknown to met or not met."""
+        changes = monitor.update("gdp-per-capita", "8.2万元/人", source="市统计局")
+        assert _moves(changes) == [("gdp-per-capita", Status.UNKNOWN, Status.NOT_MET)]
+        after = changes[0].after
+        assert after.value == qcrules.evaluate(monitor.plan, {"gdp-per-capita": "8.2万元/人"})[
+            "gdp-per-capita"].value
+        assert after.steps[0].source == "市统计局"      # provenance is kept for the explanation
+        assert _moves(monitor.update("gdp-per-capita", "9万元/人")) == [
+            ("gdp-per-capita", Status.NOT_MET, Status.MET)]
+
+    def test_a_new_value_with_the_same_status_is_no_change(self, monitor: qcrules.Monitor) -> None:
+        """Only status changes are reported; the report still has the new value."""
+        monitor.update("gdp-per-capita", "9万元/人")
+        assert monitor.update("gdp-per-capita", "9.5万元/人") == []
+        assert monitor.report()["gdp-per-capita"].value == 9.5
+
+    @pytest.mark.parametrize(("value", "status"), [
+        ("8.5万元/人", Status.MET),            # on the threshold (达 is inclusive)
+        ("85000元/人", Status.MET),            # on it, in another unit
+        ("84999.99元/人", Status.NOT_MET),     # just outside, in another unit
+        ("8.50001万元/人", Status.MET),        # just inside
+    ])
+    def test_boundary(self, monitor: qcrules.Monitor, value: str, status: Status) -> None:
+        """An update is judged exactly like evaluate, at and beside the threshold."""
+        changes = monitor.update("gdp-per-capita", value)
+        assert _moves(changes) == [("gdp-per-capita", Status.UNKNOWN, status)]
+
+    def test_derived_indicator_follows_its_inputs(self, monitor: qcrules.Monitor) -> None:
+        """A derived rule waits for all inputs, then moves with each (given by id or name)."""
+        assert monitor.update("death-rate.deaths", 12) == []     # still unknown: no GDP
+        assert monitor.report()["death-rate"].missing == ("death-rate", "death-rate.gdp")
+        changes = monitor.update("地区生产总值", "600亿元")      # the input's Chinese name
+        assert _moves(changes) == [("death-rate", Status.UNKNOWN, Status.NOT_MET)]  # 0.02 人/亿元
+        assert _moves(monitor.update("death-rate.deaths", 5)) == [
+            ("death-rate", Status.NOT_MET, Status.MET)]                          # 0.0083…
+        assert _moves(monitor.update("death-rate.deaths", 6)) == [
+            ("death-rate", Status.MET, Status.NOT_MET)]            # 0.01 is not below 0.01
+        assert _moves(monitor.retract("地区生产总值")) == [
+            ("death-rate", Status.NOT_MET, Status.UNKNOWN)]
+
+    def test_reference_change_rejudges_the_relative_rule(self, monitor: qcrules.Monitor) -> None:
+        """A new provincial average re-judges 低于全省平均数 with the same own value."""
+        monitor.update("equipment-death-rate", "0.4 人/十万台")
+        assert monitor.report()["equipment-death-rate"].missing == (
+            "equipment-death-rate.province-average",)
+        assert _moves(monitor.update("equipment-death-rate.province-average", 0.42)) == [
+            ("equipment-death-rate", Status.UNKNOWN, Status.MET)]
+        assert _moves(monitor.update("equipment-death-rate.province-average", 0.4)) == [
+            ("equipment-death-rate", Status.MET, Status.NOT_MET)]    # 低于 is strict
+
+    def test_update_many_judges_each_rule_once(self, monitor: qcrules.Monitor) -> None:
+        """Several facts at once: the changes come in catalogue order, one per rule."""
+        changes = monitor.update_many({"award": 1, "gdp-per-capita": "9万元/人",
+                                       "death-rate.deaths": 3, "death-rate.gdp": "600亿元",
+                                       "抽检合格率": {"value": 0.97, "source": "市市场监管局"}})
+        assert _moves(changes) == [("gdp-per-capita", Status.UNKNOWN, Status.MET),
+                                   ("pass-rate", Status.UNKNOWN, Status.NOT_MET),
+                                   ("death-rate", Status.UNKNOWN, Status.MET),
+                                   ("award", Status.UNKNOWN, Status.MET)]
+
+    def test_retract(self, monitor: qcrules.Monitor) -> None:
+        """Retracting a fact makes its rules unknown again; retracting an absent one is no-op."""
+        monitor.update("pilot", "是")
+        assert _moves(monitor.retract("pilot")) == [("pilot", Status.MET, Status.UNKNOWN)]
+        assert monitor.retract("pilot") == []
+        assert "pilot" not in monitor.facts.facts
+
+    def test_report_equals_evaluating_the_held_facts(self, monitor: qcrules.Monitor) -> None:
+        """After any updates the monitor's report is what evaluate gives for its facts."""
+        facts = qcrules.load_facts(str(DATA / "mini-facts.yaml"))
+        for fact in facts:
+            monitor.update_many({fact.id: fact})
+        monitor.retract("award")
+        monitor.update("quality-index", 89.94)
+        report = monitor.report()
+        batch = qcrules.evaluate(monitor.plan, monitor.facts, engine=monitor.engine)
+        assert report.verdicts == batch.verdicts
+        assert report.engine == monitor.engine
+
+    def test_starting_facts_and_snapshot(self, plan: qcrules.Plan) -> None:
+        """Starting facts are judged silently; the snapshot gives every verdict from nothing."""
+        seen: list[qcrules.VerdictChange] = []
+        facts = qcrules.load_facts(str(DATA / "mini-facts.yaml"))
+        watched = qcrules.Monitor(plan, facts=facts, on_change=seen.append)
+        assert seen == []
+        snapshot = watched.snapshot()
+        assert [c.rule_id for c in snapshot] == [r.rule.id for r in plan.rules]
+        assert all(c.before is None for c in snapshot)
+        assert [c.after for c in snapshot] == list(qcrules.evaluate(plan, facts).verdicts)
+        assert watched.report().period == "2026"
+
+
+class TestInvalidUpdates:
+    """A value that cannot be used makes its rules invalid; it never raises."""
+
+    @pytest.mark.parametrize(("value", "meta", "code"), [
+        (float("nan"), {}, "QC301"),
+        ("NaN", {}, "QC301"),
+        ("12 kg", {}, "QC300"),                 # wrong dimension
+        ("8.2万元/人", {"sorce": "统计局"}, "QC203"),   # a misspelt field
+        (8.2, {"unit": "万元/人)"}, "QC201"),   # a unit that is not a unit
+    ])
+    def test_invalid_value(self, monitor: qcrules.Monitor, value: Any, meta: dict[str, Any],
+                           code: str) -> None:
+        """The rule becomes invalid, with the problem's code; the monitor goes on."""
+        monitor.update("gdp-per-capita", "9万元/人")
+        changes = monitor.update("gdp-per-capita", value, **meta)
+        assert _moves(changes) == [("gdp-per-capita", Status.MET, Status.INVALID)]
+        assert changes[0].after.problem is not None
+        assert changes[0].after.problem.code == code
+        assert _moves(monitor.update("gdp-per-capita", "9万元/人")) == [
+            ("gdp-per-capita", Status.INVALID, Status.MET)]
+
+    def test_unknown_fact_id_raises_with_a_suggestion(self, monitor: qcrules.Monitor) -> None:
+        """A fact no rule reads is a FactError (QC202) naming the nearest id; nothing changes."""
+        with pytest.raises(qcrules.FactError) as raised:
+            monitor.update_many({"gdp-per-capita": "9万元/人", "gdp-per-capta": 1})
+        diagnostic = raised.value.diagnostics[0]
+        assert (diagnostic.code, diagnostic.fact_id) == ("QC202", "gdp-per-capta")
+        assert diagnostic.hint == "did you mean 'gdp-per-capita'?"
+        assert monitor.report()["gdp-per-capita"].status is Status.UNKNOWN
+        with pytest.raises(qcrules.FactError, match="QC202"):
+            monitor.retract("no-such-fact")
+        with pytest.raises(qcrules.FactError, match="QC202"):
+            monitor.update("", 1)
+
+    def test_bad_arguments(self, plan: qcrules.Plan) -> None:
+        """An unknown engine or a non-catalogue is a usage error."""
+        with pytest.raises(qcrules.UsageError, match="QC401"):
+            qcrules.Monitor(plan, engine="rete")
+        with pytest.raises(qcrules.UsageError, match="QC400"):
+            qcrules.Monitor("rules.yaml")  # type: ignore[arg-type]
+        with pytest.raises(qcrules.UsageError, match="QC400"):
+            qcrules.Monitor(plan).update_many([("award", 1)])  # type: ignore[arg-type]
+
+
+class TestDependencies:
+    """Only the rules that read an updated fact are judged again."""
+
+    def test_dependency_index(self, plan: qcrules.Plan) -> None:
+        """Every name of a fact maps to the rules that read it."""
+        watched = qcrules.Monitor(plan)
+        assert watched.depends_on("gdp-per-capita") == ("gdp-per-capita",)
+        assert watched.depends_on("人均GDP") == ("gdp-per-capita",)
+        assert watched.depends_on("death-rate.gdp") == ("death-rate",)
+        assert watched.depends_on("equipment-death-rate.province-average") == (
+            "equipment-death-rate",)
+        assert watched.depends_on("nothing") == ()
+
+    def test_only_dependent_rules_are_evaluated(self, plan: qcrules.Plan,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+        """An update evaluates the rules that read the fact, and no other."""
+        from qcrules import _monitor
+
+        watched = qcrules.Monitor(plan)
+        judged: list[str] = []
+        real = _monitor.evaluate_rule
+
+        def spy(compiled: Any, facts: Any) -> Any:
+            judged.append(compiled.rule.id)
+            return real(compiled, facts)
+
+        monkeypatch.setattr(_monitor, "evaluate_rule", spy)
+        watched.update("地区生产总值", "600亿元")
+        watched.update("equipment-death-rate.province-average", 0.42)
+        watched.update_many({"award": 1, "pilot": True})
+        assert judged == ["death-rate", "equipment-death-rate", "award", "pilot"]
+
+    def test_durable_session_holds_only_current_facts(self, plan: qcrules.Plan) -> None:
+        """In the durable session, a rule's old facts and what was derived from them are gone."""
+        pytest.importorskip("durable")
+        with qcrules.Monitor(plan, engine="durable") as watched:
+            session = watched._live.session  # type: ignore[union-attr]
+            watched.update_many({"death-rate.deaths": 12, "death-rate.gdp": "600亿元"})
+            first = session.facts
+            assert {f["t"] for f in first} == {"i", "v"}      # inputs, and the derived value
+            watched.update("death-rate.deaths", 3)
+            assert session.sid == watched._live.session.sid  # type: ignore[union-attr]
+            assert sorted(f["t"] for f in session.facts) == ["i", "i", "v"]
+            watched.retract("death-rate.deaths")
+            assert session.facts == ()
+
+
+class TestCallbacks:
+    """on_change sees every change, in order, with the new verdict."""
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_callback_gets_the_returned_changes(self, plan: qcrules.Plan, engine: str) -> None:
+        """The callback is called once per change, with the same objects the update returns."""
+        if engine == "durable":
+            pytest.importorskip("durable")
+        seen: list[qcrules.VerdictChange] = []
+        with qcrules.Monitor(plan, engine=engine, on_change=seen.append) as watched:
+            returned = watched.update_many({"award": 0, "pilot": "否"})
+            returned += watched.update("award", 2)
+        assert seen == returned
+        assert _moves(seen) == [("award", Status.UNKNOWN, Status.NOT_MET),
+                                ("pilot", Status.UNKNOWN, Status.NOT_MET),
+                                ("award", Status.NOT_MET, Status.MET)]
+        assert "达到目标" in str(qcrules.explain(seen[-1].after, lang="zh"))
+
+    def test_updating_from_the_callback_is_refused(self, plan: qcrules.Plan) -> None:
+        """A callback that updates its own monitor gets a usage error (QC430)."""
+        errors: list[qcrules.UsageError] = []
+
+        def callback(change: qcrules.VerdictChange) -> None:
+            try:
+                watched.update("pilot", True)
+            except qcrules.UsageError as error:
+                errors.append(error)
+
+        watched = qcrules.Monitor(plan, on_change=callback)
+        watched.update("award", 1)
+        assert [e.code for e in errors] == ["QC430"]
+        assert watched.update("pilot", True) != []      # usable again after the callback
+
+    def test_a_failing_callback_leaves_the_state_updated(self, plan: qcrules.Plan) -> None:
+        """The callback's exception reaches the caller; the verdicts are already current."""
+        def callback(change: qcrules.VerdictChange) -> None:
+            raise RuntimeError("dashboard down")
+
+        watched = qcrules.Monitor(plan, on_change=callback)
+        with pytest.raises(RuntimeError, match="dashboard down"):
+            watched.update("award", 1)
+        assert watched.report()["award"].status is Status.MET
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_threads(self, plan: qcrules.Plan, engine: str) -> None:
+        """Updates from several threads: each rule's changes chain, the end state is consistent."""
+        if engine == "durable":
+            pytest.importorskip("durable")
+        seen: list[qcrules.VerdictChange] = []
+        values = ["8万元/人", "9万元/人", "nan", "85000元/人"]
+        with qcrules.Monitor(plan, engine=engine, on_change=seen.append) as watched:
+            def work(k: int) -> None:
+                for n in range(40):
+                    watched.update("gdp-per-capita", values[(n + k) % 4])
+                    watched.update("award", (n + k) % 2)
+
+            threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            report = watched.report()
+            assert report.verdicts == qcrules.evaluate(plan, watched.facts).verdicts
+        for rule_id in ("gdp-per-capita", "award"):
+            chain = [c for c in seen if c.rule_id == rule_id]
+            assert chain
+            for earlier, later in itertools.pairwise(chain):
+                assert later.before is not None
+                assert later.before.status is earlier.after.status
+                assert later.after.status is not later.before.status
+            assert chain[-1].after.status is report[rule_id].status
+
+
+class TestDurableSessions:
+    """The long-lived durable_rules session API behind the durable monitor."""
+
+    def test_more_monitors_than_the_session_cap(self, plan: qcrules.Plan) -> None:
+        """1,100 monitors on one plan, closed or just dropped, do not exhaust the sessions."""
+        pytest.importorskip("durable")
+        for n in range(1100):
+            watched = qcrules.Monitor(plan, engine="durable")
+            watched.update("award", n % 3)
+            if n % 2:
+                watched.close()
+            del watched
+            if n % 100 == 0:
+                gc.collect()
+        assert qcrules.evaluate(plan, {"award": 1}, engine="durable")["award"].met
+
+    def test_session_assert_retract_and_forward_chaining(self) -> None:
+        """Facts persist between calls; retracting removes derived facts when asked."""
+        pytest.importorskip("durable")
+        from durable.lang import c, m, when_all
+
+        def rules() -> None:
+            @when_all(c.a << (m.t == "v"), c.b << (m.t == "ref"))
+            def join(context: Any) -> None:
+                context.assert_fact({"t": "d", "x": context.a.x - context.b.x})
+
+            @when_all((m.t == "d") & (m.x > 0))
+            def above(context: Any) -> Any:
+                return ("above", context.m.x)
+
+        with DurableHost(rules) as host, host.session() as session:
+            assert session.assert_facts([{"t": "ref", "x": 3}]) == []
+            assert session.assert_facts([{"t": "v", "x": 5}]) == [("above", 2)]
+            assert session.retract(lambda f: f["t"] in ("v", "d")) == []
+            assert session.facts == ({"t": "ref", "x": 3},)
+            assert session.assert_facts([{"t": "v", "x": 9}]) == [("above", 6)]
+            session.close()
+            session.close()
+            with pytest.raises(DurableEngineError, match="closed"):
+                session.assert_facts([{"t": "v", "x": 1}])
+
+    def test_a_failed_action_makes_the_session_unusable(self) -> None:
+        """After an action error the session refuses further calls; the host stays usable."""
+        pytest.importorskip("durable")
+        from durable.lang import m, when_all
+
+        def rules() -> None:
+            @when_all(m.t == "boom")
+            def boom(context: Any) -> None:
+                raise ValueError("no")
+
+            @when_all(m.t == "ok")
+            def ok(context: Any) -> Any:
+                return "ok"
+
+        with DurableHost(rules) as host:
+            session = host.session()
+            with pytest.raises(DurableActionError):
+                session.assert_facts([{"t": "boom"}])
+            with pytest.raises(DurableEngineError, match="unusable"):
+                session.assert_facts([{"t": "ok"}])
+            session.close()
+            assert host.run([{"t": "ok"}]) == ["ok"]
