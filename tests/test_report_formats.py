@@ -265,6 +265,18 @@ class TestHtmlBar:
         assert len(ticks) == 1
         assert (end > ticks[0]) - (end < ticks[0]) == relation
 
+    def test_negative_value_runs_left_of_zero(self) -> None:
+        """A negative value (energy intensity rose: −1 % against an assigned 3 %) draws its bar
+        from the zero line leftwards; the tick stays at the target."""
+        page = parse_html(render_html(mini_report({"energy-drop": "-1%",
+                                                   "energy-drop.assigned": "3%"})))
+        svg = target_rows(page)["energy-drop"].find("svg")[0]
+        zero = float(svg.by_class("zero")[0].attrs["x1"] or 0)
+        rect = svg.by_class("value")[0]
+        assert float(rect.attrs["x"] or 0) < zero
+        assert float(rect.attrs["x"] or 0) + float(rect.attrs["width"] or 0) == pytest.approx(zero)
+        assert float(svg.by_class("threshold")[0].attrs["x1"] or 0) > zero
+
     def test_no_bar_without_a_number(self, page: Node) -> None:
         """A yes/no target and a target without data have no bar, only a dash."""
         rows = target_rows(page)
