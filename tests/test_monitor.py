@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -363,3 +364,116 @@ class TestDurableSessions:
                 session.assert_facts([{"t": "ok"}])
             session.close()
             assert host.run([{"t": "ok"}]) == ["ok"]
+
+
+def _watch(lines: list[str], *args: str) -> tuple[int, list[str], list[str]]:
+    from click.testing import CliRunner
+
+    from qcrules.cli import main
+
+    result = CliRunner().invoke(main, ["watch", "--rules", str(DATA / "mini.yaml"), *args],
+                                input="\n".join(lines) + "\n")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    return result.exit_code, result.stdout.splitlines(), result.stderr.splitlines()
+
+
+class TestWatchCommand:
+    """``qcrules watch`` prints each verdict change of a stream of JSON lines."""
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_stream_of_updates(self, engine: str) -> None:
+        """Updates, a facts line and a retraction print one line per change, in order."""
+        if engine == "durable":
+            pytest.importorskip("durable")
+        code, out, err = _watch([
+            '{"id": "gdp-per-capita", "value": "8.2万元/人", "source": "市统计局"}',
+            '{"id": "gdp-per-capita", "value": "8.3万元/人"}',          # same status: silent
+            '{"facts": {"award": 1, "抽检合格率": "97%"}, "source": "市市场监管局"}',
+            "",
+            '{"id": "gdp-per-capita", "value": "85000元/人"}',
+            '{"retract": "award"}',
+        ], "--engine", engine, "--lang", "en")
+        assert (code, err) == (0, [])
+        assert [line.split("  ")[0] for line in out] == [
+            "gdp-per-capita: unknown → not met", "pass-rate: unknown → not met",
+            "award: unknown → met", "gdp-per-capita: not met → met", "award: met → unknown"]
+        assert "8.2 万元/人" in out[0]         # the explanation follows
+        assert "at least 8.5 万元/人" in out[0]
+
+    def test_bad_lines_are_located_and_skipped(self) -> None:
+        """Each bad line gives <stdin>:LINE: QCnnn on stderr; the stream goes on."""
+        code, out, err = _watch([
+            "not json",
+            '{"id": "gdp-per-capta", "value": 1}',
+            "[1, 2]",
+            '{"id": "award"}',
+            '{"retract": 3}',
+            '{"id": "award", "value": 1}',
+        ])
+        assert code == 0
+        assert [line.split(" ")[:2] for line in err] == [
+            ["<stdin>:1:", "QC100"], ["<stdin>:2:", "QC202"], ["<stdin>:3:", "QC201"],
+            ["<stdin>:4:", "QC201"], ["<stdin>:5:", "QC201"]]
+        assert "did you mean 'gdp-per-capita'?" in err[1]
+        assert len(out) == 1
+        assert out[0].startswith("award: 缺数据 → 达标")
+        assert "Traceback" not in "\n".join(err)
+
+    def test_an_unusable_value_is_invalid_and_reported(self) -> None:
+        """NaN or a wrong unit: the change to invalid is printed and its problem located."""
+        code, out, err = _watch(['{"id": "gdp-per-capita", "value": "9万元/人"}',
+                                 '{"id": "gdp-per-capita", "value": "NaN"}',
+                                 '{"id": "gdp-per-capita", "value": "12 kg"}',
+                                 '{"id": "gdp-per-capita", "value": 9.1, "unit": "万元/人"}'],
+                                "--lang", "en")
+        assert code == 0
+        assert [line.split("  ")[0] for line in out] == [
+            "gdp-per-capita: unknown → met", "gdp-per-capita: met → invalid",
+            "gdp-per-capita: invalid → met"]
+        assert [line.split(" ")[:2] for line in err] == [["<stdin>:2:", "QC301"],
+                                                         ["<stdin>:3:", "QC300"]]
+
+    def test_json_format_initial_state_and_fail_on(self) -> None:
+        """--initial prints every rule first; --format json gives one object per change;
+        --fail-on violation exits 1 when a 确保 target is missed at the end."""
+        code, out, _ = _watch(['{"id": "pass-rate", "value": 0.97}'], "--initial",
+                              "--format", "json", "--fail-on", "violation")
+        changes = [json.loads(line) for line in out]
+        rules = [rule.id for rule in qcrules.load_catalog(str(DATA / "mini.yaml")).rules]
+        assert [c["rule_id"] for c in changes] == [*rules, "pass-rate"]
+        assert all(c["before"] is None and c["line"] is None and c["after"] == "unknown"
+                   for c in changes[:-1])
+        assert changes[-1] | {"verdict": None} == {
+            "line": 1, "rule_id": "pass-rate", "before": "unknown", "after": "not_met",
+            "severity": "violation", "verdict": None}
+        assert changes[-1]["verdict"]["value"] == "97"
+        assert code == 1
+        assert _watch(['{"id": "pass-rate", "value": 0.98}'], "--fail-on", "violation")[0] == 0
+        assert _watch(['{"id": "pass-rate", "value": 0.97}'])[0] == 0
+
+    def test_starting_facts(self) -> None:
+        """Starting fact files are judged first; only changes from them are printed."""
+        code, out, err = _watch(['{"id": "award", "value": 1}'], str(DATA / "mini-facts.yaml"))
+        assert (code, err) == (0, [])
+        assert [line.split("  ")[0] for line in out] == ["award: 未达标 → 达标"]
+
+    def test_the_how_to_example_is_what_watch_prints(self) -> None:
+        """docs/how-to/monitor.md shows updates and the lines watch prints for them."""
+        import re
+
+        from click.testing import CliRunner
+
+        from qcrules.cli import main
+
+        page = (Path(__file__).parent.parent / "docs" / "how-to" / "monitor.md").read_text(
+            encoding="utf-8")
+        updates = re.search(r"```jsonl\n(.*?)```", page, re.DOTALL)
+        shown = re.search(r"```console\n\$ cat updates.jsonl \| qcrules (.*?)\n(.*?)```", page,
+                          re.DOTALL)
+        assert updates is not None
+        assert shown is not None
+        result = CliRunner().invoke(main, shown.group(1).split(), input=updates.group(1))
+        lines = shown.group(2).splitlines()
+        assert result.exit_code == 0
+        assert result.stdout.splitlines() == [x for x in lines if not x.startswith("<stdin>:")]
+        assert result.stderr.splitlines() == [x for x in lines if x.startswith("<stdin>:")]

@@ -26,6 +26,7 @@ from ._facts import FactSet
 from ._load import load_catalog, load_facts
 from ._model import Catalog
 from ._results import Report
+from ._watch import watch
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -74,6 +75,9 @@ def _evaluate(plan: Plan, fact_set: FactSet, engine: str) -> Report:
 @click.version_option(package_name="qcrules")
 def main() -> None:
     """Check reported statistics against the quantified targets of a plan."""
+
+
+main.add_command(watch)
 
 
 @main.command()
