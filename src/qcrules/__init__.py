@@ -48,6 +48,7 @@ from ._numbers import round_gbt8170
 from ._render import render, report_to_dict
 from ._results import Report, Severity, Status, Verdict
 from ._table import TableResult
+from ._trajectory import Trajectory, TrajectoryStatus
 
 __version__ = "0.1.0"
 
@@ -65,16 +66,28 @@ def _plan(catalog: Catalog | Plan) -> Plan:
 
 
 def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,
-             engine: str = "native") -> Report:
+             engine: str = "native",
+             baseline: FactSet | Mapping[str, Any] | Iterable[Fact] | None = None) -> Report:
     """Evaluate one fact set against a catalogue (compiled on the fly) or a compiled plan.
 
     ``facts`` is a :class:`FactSet` (from :func:`load_facts`), a plain mapping of fact id or
     indicator name to value (``{"gdp-per-capita": "8.2万元/人"}``), or an iterable of facts.
+    With ``baseline`` (the facts of an earlier period), every verdict also carries a
+    :class:`Trajectory` toward its deadline; both fact sets then need a ``period``.
 
     Raises:
         UsageError: an unknown engine or a wrong argument type.
+        FactError: with a baseline, a missing or unreadable period (QC207, QC208).
+        EvaluationError: a baseline period that does not come first (QC209).
     """
     plan = _plan(catalog)
+    if baseline is not None:
+        from ._evaluate import as_fact_set
+        from ._progress import track
+
+        fact_set, base_set = as_fact_set(facts), as_fact_set(baseline)
+        return track(evaluate(plan, fact_set, engine=engine), fact_set,
+                     evaluate(plan, base_set, engine=engine), base_set)
     if engine == "native":
         return evaluate_plan(plan, facts)
     if engine == "durable":
@@ -139,6 +152,8 @@ __all__ = [
     "Severity",
     "Status",
     "TableResult",
+    "Trajectory",
+    "TrajectoryStatus",
     "UsageError",
     "Verdict",
     "VerdictChange",

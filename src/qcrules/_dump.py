@@ -124,6 +124,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
                          "consequent": rule.ratio.consequent}
     if rule.note:
         data["note"] = rule.note
+    if rule.path != "linear":
+        data["path"] = rule.path
     return data
 
 

@@ -25,6 +25,7 @@ from ._results import (
     UnitAssumed,
     Verdict,
 )
+from ._trajectory import Trajectory, TrajectoryStatus
 
 __all__ = ["LANGUAGES", "Explanation", "explain", "quantity_text"]
 
@@ -135,8 +136,10 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
                     else ("done" if verdict.met else "not done"))
     else:
         summary = _numeric_summary(verdict, name, unit, lang)
-    return Explanation(rule.id, lang, summary + tail,
-                       tuple(_step_line(step, verdict, lang) for step in verdict.steps))
+    lines = tuple(_step_line(step, verdict, lang) for step in verdict.steps)
+    if verdict.trajectory is not None:
+        lines = (*lines, trajectory_line(verdict, lang))
+    return Explanation(rule.id, lang, summary + tail, lines)
 
 
 def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -> str:
@@ -230,3 +233,85 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
         return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
                 else f"compare {value} {step.op.value} {threshold}: {outcome}")
     return str(step)  # pragma: no cover
+
+
+_TRAJECTORY_WORDS = {
+    "zh": {"on_track": "进度正常", "behind": "落后于进度", "met_early": "提前达标",
+           "due": "到期判定", "unknown": "进度未知", "not_applicable": "进度不适用"},
+    "en": {"on_track": "on track", "behind": "behind", "met_early": "met early",
+           "due": "due", "unknown": "unknown", "not_applicable": "not applicable"},
+}
+_PATH_WORDS = {"zh": {"linear": "线性路径", "front-loaded": "前快后慢路径"},
+               "en": {"linear": "linear path", "front-loaded": "front-loaded path"}}
+
+
+def trajectory_word(status: TrajectoryStatus, lang: str = "zh") -> str:
+    """``进度正常``/``on track`` and so on."""
+    return _TRAJECTORY_WORDS[_lang(lang)][status.value]
+
+
+def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
+    """The trajectory of a verdict in words: the value expected for the period and the gap."""
+    zh = _lang(lang) == "zh"
+    path = verdict.trajectory
+    if path is None:
+        return ""
+    word = trajectory_word(path.status, lang)
+    head = f"{word}：" if zh else f"trajectory {word}: "
+    if path.expected is not None and path.op is not None and path.target is not None:
+        return head + _path_text(verdict, path, zh)
+    reason = path.reason.value
+    if path.status is TrajectoryStatus.MET_EARLY:
+        text = (f"{path.deadline} 年的目标已提前达到" if zh
+                else f"the {path.deadline} target is already met")
+    elif reason == "annual":
+        text = "年度目标，每年按当期判定" if zh else "an annual target, judged every year"
+    elif reason == "deadline":
+        text = (f"{path.period} 已到目标年 {path.deadline}，以本期判定为准" if zh
+                else f"{path.period} reaches the deadline {path.deadline}; the verdict decides")
+    elif reason == "no_baseline":
+        text = "未给出基期数据，无法判断进度" if zh else "no baseline given"
+    elif reason == "baseline_value":
+        text = (f"基期 {path.baseline_period} 缺少该指标的可用数据" if zh
+                else f"no usable value in the baseline {path.baseline_period}")
+    elif reason == "value":
+        text = "本期数据缺失或无效" if zh else "no usable value for this period"
+    else:
+        text = (f"{verdict.rule.kind.value} 类目标不按路径判断" if zh
+                else f"a {verdict.rule.kind.value} target has no numeric path")
+    return head + text
+
+
+def _path_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:
+    rule = verdict.rule
+    lang = "zh" if zh else "en"
+    unit = verdict.unit
+
+    def q(value: Fraction | None) -> str:
+        return quantity_text(value, unit, rule=rule, lang=lang)
+
+    assert path.op is not None
+    assert path.gap is not None
+    target = f"{op_word(path.op, lang)} {q(path.target)}"
+    gap = _gap_text(abs(path.gap), unit, rule, lang)
+    if zh:
+        where = ("恰在路径上" if path.gap == 0 else
+                 f"超出路径 {gap}" if path.gap > 0 else f"落后路径 {gap}")
+        text = (f"按{_PATH_WORDS['zh'][path.path]}，自基期 {path.baseline_period} 的 "
+                f"{q(path.baseline)} 到 {path.deadline} 年末{target}，{path.period} 应达 "
+                f"{q(path.expected)}，实际 {q(path.value)}，{where}")
+        if path.projected is not None:
+            meets = "达标" if path.projected_meets else "不达标"
+            text += (f"；按基期以来的速度，{path.deadline} 年末将为 {q(path.projected)}"
+                     f"（{meets}）")
+        return text
+    where = ("exactly on the path" if path.gap == 0 else
+             f"{gap} ahead of the path" if path.gap > 0 else f"{gap} behind the path")
+    text = (f"{_PATH_WORDS['en'][path.path]} from {q(path.baseline)} in {path.baseline_period} "
+            f"to {target} by the end of {path.deadline}; expected {q(path.expected)} for "
+            f"{path.period}, observed {q(path.value)}, {where}")
+    if path.projected is not None:
+        meets = "meets" if path.projected_meets else "misses"
+        text += (f"; at the pace since {path.baseline_period}, {q(path.projected)} by the end "
+                 f"of {path.deadline} ({meets} the target)")
+    return text

@@ -40,6 +40,9 @@ __all__ = [
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
+#: The paths a target may take from its baseline to its deadline (``docs/explanation/trajectories.md``).
+PATHS = ("linear", "front-loaded")
+
 
 class Kind(enum.Enum):
     """What a rule judges, and how (see ``docs/reference/catalog-format.md``)."""
@@ -232,6 +235,7 @@ class Rule:
     ratio: RatioTerms | None = attrs.field(default=None,
                                            validator=v.optional(v.instance_of(RatioTerms)))
     note: str = attrs.field(default="", validator=v.instance_of(str))
+    path: str = attrs.field(default="linear", validator=v.in_(PATHS))
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
 
     @deadline.validator

@@ -19,10 +19,18 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ._explain import commitment_word, explain, op_word, quantity_text, status_word
+from ._explain import (
+    commitment_word,
+    explain,
+    op_word,
+    quantity_text,
+    status_word,
+    trajectory_word,
+)
 from ._model import Commitment, Op
 from ._numbers import format_number
 from ._results import Report, Severity, Status, Verdict
+from ._trajectory import Trajectory
 
 __all__ = ["FORMATS", "JSON_SCHEMA_ID", "format_for", "render", "report_to_dict", "write_report"]
 
@@ -67,6 +75,19 @@ def verdict_to_dict(verdict: Verdict, lang: str = "zh") -> dict[str, Any]:
         "problem": verdict.problem.to_dict() if verdict.problem else None,
         "note": rule.note or None,
         "explanation": {"summary": explanation.summary, "steps": list(explanation.steps)},
+    } | ({"trajectory": trajectory_to_dict(verdict.trajectory)} if verdict.trajectory else {})
+
+
+def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
+    """A verdict's trajectory as JSON-ready data (present only when a baseline was given)."""
+    return {
+        "status": path.status.value, "reason": path.reason.value, "path": path.path,
+        "period": path.period, "baseline_period": path.baseline_period,
+        "deadline": path.deadline, "baseline": _exact(path.baseline), "value": _exact(path.value),
+        "op": path.op.value if path.op else None, "target": _exact(path.target),
+        "elapsed_months": path.elapsed_months, "total_months": path.total_months,
+        "expected": _exact(path.expected), "gap": _exact(path.gap),
+        "projected": _exact(path.projected), "projected_meets": path.projected_meets,
     }
 
 
@@ -156,17 +177,26 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
     """A readable table with status symbols, then each verdict's explanation."""
     import click
 
-    headers = (("", "编号", "指标", "实际", "目标", "余量/差距", "承诺") if lang == "zh" else
-               ("", "id", "indicator", "observed", "target", "margin", "commitment"))
+    headers: tuple[str, ...] = (
+        ("", "编号", "指标", "实际", "目标", "余量/差距", "承诺") if lang == "zh" else
+        ("", "id", "indicator", "observed", "target", "margin", "commitment"))
+    tracked = any(v.trajectory is not None for v in report.verdicts)
+    if tracked:
+        headers = (*headers, "进度" if lang == "zh" else "trajectory")
     rows = []
     for verdict in _rows(report, lang, only_unmet):
         rule = verdict.rule
         name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
-        rows.append((verdict, (SYMBOLS[verdict.status], verdict.rule_id, _cut(name, 28),
-                     quantity_text(verdict.value, verdict.unit, rule=rule, lang=lang)
-                     if verdict.value is not None else status_word(verdict.status, lang),
-                     _target_cell(verdict, lang), _margin_cell(verdict),
-                     commitment_word(rule.commitment, lang))))
+        cells: tuple[str, ...] = (
+            SYMBOLS[verdict.status], verdict.rule_id, _cut(name, 28),
+            quantity_text(verdict.value, verdict.unit, rule=rule, lang=lang)
+            if verdict.value is not None else status_word(verdict.status, lang),
+            _target_cell(verdict, lang), _margin_cell(verdict),
+            commitment_word(rule.commitment, lang))
+        if tracked:
+            cells = (*cells, trajectory_word(verdict.trajectory.status, lang)
+                     if verdict.trajectory is not None else "")
+        rows.append((verdict, cells))
     widths = [max([_width(h)] + [_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
     lines = []
     title = report.catalog.title

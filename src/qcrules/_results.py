@@ -6,11 +6,15 @@ import enum
 from collections import Counter
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ._errors import Diagnostic
 from ._model import Catalog, Commitment, Op, Rule
+
+if TYPE_CHECKING:
+    from ._trajectory import Trajectory
 
 __all__ = [
     "Compared",
@@ -146,7 +150,8 @@ class Verdict:
 
     ``value`` and ``thresholds`` are in the rule's unit (``value`` after any rounding).
     :attr:`margin` and :attr:`relative_margin` are derived from them. ``missing`` names the
-    facts whose absence made it unknown; ``problem`` says why it is invalid.
+    facts whose absence made it unknown; ``problem`` says why it is invalid. ``trajectory``
+    is set when a baseline was given (:mod:`qcrules._trajectory`).
     """
 
     rule: Rule = attrs.field(eq=False, repr=False)
@@ -159,6 +164,7 @@ class Verdict:
     steps: tuple[Step, ...] = ()
     missing: tuple[str, ...] = ()
     problem: Diagnostic | None = None
+    trajectory: Trajectory | None = None
 
     @property
     def met(self) -> bool:

@@ -18,6 +18,7 @@ import pint
 from ._errors import CatalogError, Diagnostic, Location
 from ._formula import FormulaError, parse_formula
 from ._model import (
+    PATHS,
     RULE_ID,
     Bound,
     Catalog,
@@ -51,7 +52,8 @@ FORMAT_VERSION = 1
 _TOP_FIELDS = ("qcrules", "catalog", "rules")
 _CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections")
 _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
-                "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note")
+                "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
+                "path")
 _INDICATOR_FIELDS = ("zh", "en", "unit", "min", "max")
 _REQUIRED_RULE_FIELDS = ("id", "indicator", "kind", "commitment", "deadline", "clause", "quote",
                          "lead")
@@ -199,13 +201,25 @@ class _RuleBuilder:
         derivation = self._derivation(indicator)
         ratio = self._ratio(kind)
         note = _text(node, "note", out, rule_id=rid)
+        path = self._path()
         if (len(out.items) > before or rid is None or kind is None or indicator is None
                 or commitment is None or deadline is None):
             return None
         return Rule(id=rid, indicator=indicator, kind=kind, bounds=bounds, commitment=commitment,
                     deadline=deadline, clause=clause, quote=quote, lead=lead, support=support,
                     precision=precision, reference=reference, derivation=derivation, ratio=ratio,
-                    note=note, location=node.location)
+                    note=note, path=path, location=node.location)
+
+    def _path(self) -> str:
+        raw = self.node.get("path")
+        if raw is None:
+            return "linear"
+        if raw not in PATHS:
+            self.out.add("QC141", "unknown path", self.node.at("path"), rule_id=self.rule_id,
+                         field="path", expected=", ".join(PATHS), got=repr(raw),
+                         hint=_suggest(str(raw), PATHS))
+            return "linear"
+        return str(raw)
 
     def _kind(self) -> Kind | None:
         raw = self.node.get("kind")

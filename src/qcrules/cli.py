@@ -126,9 +126,12 @@ def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: boo
 @_engine_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to a file instead of standard output.")
+@click.option("--baseline", "-b", metavar="BASEFILE", type=click.Path(dir_okay=False),
+              default=None, help="Facts of a baseline period: add each target's trajectory "
+                                 "(on track, behind, ...) toward its deadline.")
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
           strict: bool, keep_going: bool, encoding: str | None, engine: str,
-          output: str | None) -> None:
+          output: str | None, baseline: str | None) -> None:
     """Evaluate FACTS (YAML, JSON or CSV files) against the catalogue.
 
     Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
@@ -136,7 +139,10 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     """
     catalog = _catalog(rules)
     fact_set = _load_fact_set(facts, encoding, keep_going)
-    report = _evaluate(compile_catalog(catalog), fact_set, engine)
+    plan = compile_catalog(catalog)
+    report = _evaluate(plan, fact_set, engine)
+    if baseline is not None:
+        report = _track(plan, report, fact_set, baseline, encoding, keep_going, engine)
     errors = input_errors(report)
     if errors and not keep_going:
         _echo_diagnostics(errors)
@@ -154,6 +160,70 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
         _echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(report.exit_code(strict=strict))
+
+
+def _track(plan: Plan, report: Report, fact_set: FactSet, baseline: str, encoding: str | None,
+           keep_going: bool, engine: str) -> Report:
+    """``report`` with trajectories from the baseline file's facts (bad input exits 2)."""
+    from ._progress import track
+
+    base_set = _load_fact_set((baseline,), encoding, keep_going)
+    base_report = _evaluate(plan, base_set, engine)
+    errors = input_errors(base_report)
+    if errors and not keep_going:
+        _echo_diagnostics(errors)
+        click.echo("bad baseline input; no report written (use --keep-going to go on)", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    try:
+        return track(report, fact_set, base_report, base_set)
+    except QcrulesError as error:
+        _fail(error)
+
+
+@main.command(name="progress")
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--baseline", "-b", metavar="PERIOD", default=None,
+              help="The baseline period, one of those given (default: the earliest).")
+@_rules_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@_lang_option
+@click.option("--keep-going", is_flag=True,
+              help="Go on when some facts are bad, their targets unknown (the exit code is "
+                   "still 2).")
+@_encoding_option
+def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | None, fmt: str,
+                     lang: str, keep_going: bool, encoding: str | None) -> None:
+    """Show each target's series over the periods of FACTS (one file per period, any order),
+    its trajectory from the baseline and where the current pace leads by the deadline.
+
+    Exit 0, or 2 on bad input.
+    """
+    from ._periods import PeriodProblem, parse_period
+    from ._progress import facts_by_period, progress, render_progress
+
+    catalog = _catalog(rules)
+    sets = [_load_fact_set((path,), encoding, keep_going) for path in facts]
+    start = None
+    if baseline is not None:
+        try:
+            start = parse_period(baseline)
+        except PeriodProblem as problem:
+            _fail(UsageError(problem.diagnostic(baseline, None, field="baseline")))
+    try:
+        result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
+    except QcrulesError as error:
+        _fail(error)
+    errors = [error for report in result.reports for error in input_errors(report)]
+    if errors and not keep_going:
+        _echo_diagnostics(errors)
+        click.echo("bad fact input; nothing shown (use --keep-going to go on)", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    click.echo(render_progress(result, fmt, lang=lang), nl=False)
+    if errors:
+        _echo_diagnostics(errors)
+        raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(EXIT_OK)
 
 
 def input_errors(report: Report) -> list[Diagnostic]:
