@@ -8,6 +8,7 @@ for 2026 in its explanation.
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,18 @@ def test_progress_english(fmt: str) -> None:
     code, out, _ = invoke("progress", Y2024, Y2026, "--lang", "en", "--format", fmt)
     assert code == 0
     assert "on track" in out
+
+
+def test_progress_html_trend_lines() -> None:
+    """--format html: the latest period's report, with a trend line for every target that has
+    a known value in both periods, labelled with the series; no trend for the others."""
+    code, out, _ = invoke("progress", Y2026, Y2024, "--format", "html")
+    assert code == 0
+    plan = qcrules.compile_catalog(qcrules.load_catalog())
+    before = qcrules.evaluate(plan, qcrules.load_facts(Y2024))
+    after = qcrules.evaluate(plan, qcrules.load_facts(Y2026))
+    both = [v.rule_id for v in after
+            if isinstance(v.value, Fraction) and isinstance(before[v.rule_id].value, Fraction)]
+    assert out.count('<svg class="trend') == len(both)
+    assert 'aria-label="2024: 7.6万元/人; 2026: 8.2万元/人"' in out
+    assert "2026 应达 8.2万元/人" in out

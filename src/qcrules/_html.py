@@ -12,7 +12,7 @@ all markup lives in the templates (one macro per target row, see ``_macros.html`
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -73,6 +73,27 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 _BAR_WIDTH, _BAR_HEIGHT, _BAR_PAD = 160, 18, 4
+_TREND_HEIGHT = 28
+
+#: A target's values over periods, oldest first (``None`` where unknown): ``render_html``'s
+#: ``history``, given by ``qcrules progress --format html``.
+History = Mapping[str, Sequence[tuple[str, Fraction | None]]]
+
+
+@attrs.frozen
+class Trend:
+    """An inline SVG trend line: the target's value in each period, with the threshold."""
+
+    width: int
+    height: int
+    points: tuple[tuple[float, float], ...]
+    threshold_y: float | None
+    label: str
+
+    @property
+    def polyline(self) -> str:
+        """The points as an SVG ``points`` attribute."""
+        return " ".join(f"{x},{y}" for x, y in self.points)
 
 
 @attrs.frozen
@@ -121,6 +142,7 @@ class TargetRow:
     summary: str
     steps: tuple[str, ...]
     note: str
+    trend: Trend | None = None
 
 
 @attrs.frozen
@@ -215,7 +237,37 @@ def _bar(verdict: Verdict, observed: str, target: str, labels: dict[str, str]) -
                labels["bar_label"].format(value=observed, target=target))
 
 
-def _row(verdict: Verdict, lang: str, labels: dict[str, str]) -> TargetRow:
+def _trend(verdict: Verdict, series: Sequence[tuple[str, Fraction | None]],
+           lang: str) -> Trend | None:
+    """A trend line over the periods with a value, scaled between the values and threshold."""
+    known = [(period, value) for period, value in series if value is not None]
+    if len(known) < 2:
+        return None
+    threshold = verdict.rule.bounds[0].threshold if verdict.rule.bounds else None
+    limit = verdict.thresholds[0][1] if verdict.thresholds else None
+    if limit is None and threshold is not None and threshold.unit in (None, verdict.unit):
+        limit = threshold.magnitude
+    values = [value for _, value in known]
+    low, high = min(values + ([limit] if limit is not None else [])), max(
+        values + ([limit] if limit is not None else []))
+    if high == low:
+        high = low + 1
+    usable_x, usable_y = _BAR_WIDTH - 2 * _BAR_PAD, _TREND_HEIGHT - 2 * _BAR_PAD
+
+    def y(value: Fraction) -> float:
+        return round(float(_BAR_PAD + usable_y * (high - value) / (high - low)), 2)
+
+    step = usable_x / (len(series) - 1)
+    points = tuple((round(_BAR_PAD + step * index, 2), y(value))
+                   for index, (_period, value) in enumerate(series) if value is not None)
+    label = "; ".join(f"{period}: {quantity_text(value, verdict.unit, rule=verdict.rule, lang=lang)}"
+                      for period, value in known)
+    return Trend(_BAR_WIDTH, _TREND_HEIGHT, points, y(limit) if limit is not None else None,
+                 label)
+
+
+def _row(verdict: Verdict, lang: str, labels: dict[str, str],
+         history: History | None = None) -> TargetRow:
     from ._render import _target_cell
 
     rule = verdict.rule
@@ -232,7 +284,9 @@ def _row(verdict: Verdict, lang: str, labels: dict[str, str]) -> TargetRow:
         commitment=commitment_word(rule.commitment, lang), commitment_kind=rule.commitment.value,
         deadline=_deadline(rule, labels), lead=separator.join(rule.lead),
         support=separator.join(rule.support), summary=explanation.summary,
-        steps=explanation.steps, note=rule.note)
+        steps=explanation.steps, note=rule.note,
+        trend=_trend(verdict, history[verdict.rule_id], lang)
+        if history and verdict.rule_id in history else None)
 
 
 def _counts(counts: dict[Status, int]) -> dict[str, int]:
@@ -302,9 +356,11 @@ def _headline(catalog: Catalog) -> dict[str, str]:
             "document": catalog.source.title if catalog.source else ""}
 
 
-def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False,
+                history: History | None = None) -> str:
     """One self-contained HTML page: summary, violations, a table per section, departments,
-    missing data.
+    missing data. With ``history`` (each target's values over periods) every target with two
+    or more known values gets a trend line under its bar.
 
     Raises:
         ValueError: an unknown language.
@@ -316,7 +372,7 @@ def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -
         msg = f"unknown language {lang!r}; expected one of {', '.join(LABELS)}"
         raise ValueError(msg)
     labels = LABELS[lang]
-    pairs = [(verdict, _row(verdict, lang, labels)) for verdict in report.verdicts
+    pairs = [(verdict, _row(verdict, lang, labels, history)) for verdict in report.verdicts
              if not (only_unmet and verdict.status is Status.MET)]
     rows = {verdict.rule_id: row for verdict, row in pairs}
     violations = [rows.get(v.rule_id) or _row(v, lang, labels) for v in report.violations]

@@ -187,6 +187,11 @@ def _value(verdict: Verdict, lang: str) -> str:
     return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang)
 
 
+def _number(verdict: Verdict) -> Fraction | None:
+    value = verdict.value
+    return value if isinstance(value, Fraction) else None
+
+
 def _exact(value: Fraction | bool | None) -> str | bool | None:
     if value is None or isinstance(value, bool):
         return value
@@ -232,9 +237,17 @@ _MARKS = {TrajectoryStatus.ON_TRACK: "↗", TrajectoryStatus.BEHIND: "↘",
 
 
 def render_progress(result: Progress, fmt: str = "text", *, lang: str = "zh") -> str:
-    """The progress as a text table (one column per period) with the path lines, or JSON."""
+    """The progress as a text table (one column per period) with the path lines, as JSON, or
+    as the HTML report of the latest period with a trend line per target."""
     if fmt == "json":
         return json.dumps(progress_to_dict(result, lang), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        from ._html import render_html
+
+        history = {v.rule_id: [(period.text, _number(verdict))
+                               for period, verdict in result.series(v.rule_id)]
+                   for v in result.latest.verdicts}
+        return render_html(result.latest, lang=lang, history=history)
     from ._render import _pad, _target_cell, _width
 
     zh = lang == "zh"

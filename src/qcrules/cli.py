@@ -185,8 +185,10 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, baseline: str, encodin
 @click.option("--baseline", "-b", metavar="PERIOD", default=None,
               help="The baseline period, one of those given (default: the earliest).")
 @_rules_option
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "html"]),
+              default="text", show_default=True,
+              help="Output format (html: the latest period's report with a trend line per "
+                   "target).")
 @_lang_option
 @click.option("--keep-going", is_flag=True,
               help="Go on when some facts are bad, their targets unknown (the exit code is "
