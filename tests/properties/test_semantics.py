@@ -53,8 +53,8 @@ def test_every_word_is_classified() -> None:
     assert set(INCLUSIVE) == set(qst.BOUND_WORDS) == set(SIDE)
 
 
-#: Each of the 41 words gets a tenth of the profile's examples (10 in ci, 200 when thorough).
-PER_WORD = settings(max_examples=max(5, settings.default.max_examples // 10))
+#: Each of the 41 words gets a twentieth of the profile's examples (5 in ci, 100 when thorough).
+PER_WORD = settings(max_examples=max(5, settings.default.max_examples // 20))
 
 
 @pytest.mark.parametrize("word", sorted(INCLUSIVE))
