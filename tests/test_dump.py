@@ -79,6 +79,14 @@ class TestWhatIsWritten:
         again = qcrules.loads_catalog(qcrules.dump_catalog(built))
         assert again["r"].bounds == (attrs.evolve(bound, words=">= 0.125 %"),)
 
+    def test_a_trajectory_path_is_kept(self) -> None:
+        """A front-loaded path is written; the default linear one is left out."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(path="front-loaded")))
+        text = qcrules.dump_catalog(catalog)
+        assert "path: front-loaded" in text
+        assert qcrules.loads_catalog(text) == catalog
+        assert "path:" not in qcrules.dump_catalog(qcrules.loads_catalog(catalog_text(rule_yaml())))
+
     def test_free_text_is_quoted_where_yaml_needs_it(self) -> None:
         """Notes and quotes with YAML syntax, line breaks or number-like text stay text."""
         catalog = qcrules.loads_catalog(catalog_text(rule_yaml()))
