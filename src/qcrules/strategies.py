@@ -739,6 +739,8 @@ def _rule_mapping(draw: st.DrawFn, *, rule_id: str, index: int, kinds: tuple[Kin
                                         unique=True))
     if draw(st.integers(0, 3)) == 0:
         rule["note"] = f"解读{index}"
+    if kind.numeric and draw(st.integers(0, 3)) == 0:
+        rule["path"] = draw(st.sampled_from(["linear", "front-loaded"]))
     if kind.numeric and (precision or (precision is None and draw(st.booleans()))):
         rule["precision"] = draw(st.sampled_from(["0.1", "0.5", "1", "0.01", "0.2"]))
     low_text, high_text = _INDICATOR_UNITS.get(unit, (None, None))
