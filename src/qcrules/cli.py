@@ -96,6 +96,32 @@ def validate(paths: tuple[str, ...]) -> None:
     raise SystemExit(EXIT_BAD_INPUT if failed else EXIT_OK)
 
 
+@main.command(name="test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=0, show_default=True,
+              metavar="N", help="Fail when a catalogue's outcome coverage is below N %.")
+@_lang_option
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every case and the outcomes tested for every rule.")
+@_engine_option
+def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose: bool,
+                 engine: str) -> None:
+    """Run rule test files (X.tests.yaml beside X.yaml; a directory is searched) and report
+    each rule's outcome coverage.
+
+    Exit 0 when every case passes and coverage reaches --min-coverage, 1 otherwise, 2 on a
+    malformed tests file.
+    """
+    from .ruletests import find_rule_test_files, render_run, run_rule_tests
+
+    try:
+        run_ = run_rule_tests(find_rule_test_files(paths), engine=engine)
+    except QcrulesError as error:
+        _fail(error)
+    click.echo(render_run(run_, lang=lang, verbose=verbose, min_coverage=min_coverage), nl=False)
+    raise SystemExit(run_.exit_code(min_coverage))
+
+
 def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: bool) -> FactSet:
     try:
         fact_set = load_facts(*facts, encoding=encoding)
