@@ -50,8 +50,10 @@ __all__ = [
     "RuleTestRun",
     "find_rule_test_files",
     "load_rule_tests",
+    "margin_in_unit",
     "possible_outcomes",
     "render_run",
+    "run_case",
     "run_rule_tests",
 ]
 
