@@ -91,6 +91,23 @@ class TestBundledCatalogue:
         assert len(loaded.cases) > 43
         assert max(len(case.expect) for case in loaded.cases) <= 7
 
+    def test_a_wrong_expectation_in_the_bundled_tests_fails(self, tmp_path: Path) -> None:
+        """Claiming 低于1% is met at exactly 0.01人/亿元 fails, with the comparison shown."""
+        shutil.copy(ROOT / "rules" / "tongcheng-2025-2027.yaml", tmp_path)
+        text = BUNDLED_TESTS.read_text(encoding="utf-8")
+        wrong = text.replace("production-safety-death-rate: {status: not_met, severity: "
+                             "shortfall, margin: 0}", "production-safety-death-rate: met")
+        assert wrong != text
+        (tmp_path / BUNDLED_TESTS.name).write_text(wrong, encoding="utf-8")
+        code, out, _ = invoke("test", str(tmp_path), "--lang", "en")
+        assert code == 1
+        assert "FAIL  12 deaths over 1200亿元 is exactly 0.01人/亿元, not below it" in out
+        assert "production-safety-death-rate: expected status met, got not_met" in out
+        assert "compare 0.01 人/亿元 < 0.01 人/亿元: fails" in out
+        assert " 1 failed" in out
+        # the only case asserting not met for the rule now fails: that outcome is untested
+        assert "not tested: production-safety-death-rate: not met" in out
+
     def test_durable_engine_agrees(self) -> None:
         """The same cases pass on the durable_rules engine."""
         assert not run_rule_tests([BUNDLED_TESTS], engine="durable").failed
