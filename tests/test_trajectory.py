@@ -180,10 +180,18 @@ class TestStates:
         assert path is not None
         assert (path.status, path.reason) == (TrajectoryStatus.UNKNOWN, Reason.VALUE)
 
-    @pytest.mark.parametrize(("rule_id", "value"), [("rank", 12), ("pilot", "是")])
-    def test_not_applicable(self, rule_id: str, value: Any) -> None:
-        """Ranks and yes/no targets have no numeric path."""
-        assert status(rule_id, value) is TrajectoryStatus.NOT_APPLICABLE
+    def test_not_applicable(self) -> None:
+        """Yes/no targets have no numeric path."""
+        assert status("pilot", "是") is TrajectoryStatus.NOT_APPLICABLE
+
+    @pytest.mark.parametrize(("value", "expected"), [
+        (11, TrajectoryStatus.ON_TRACK),    # the path from 14th to 10th passes 11.33 by 2026
+        (12, TrajectoryStatus.BEHIND),
+        (10, TrajectoryStatus.MET_EARLY),
+    ])
+    def test_a_rank_climbs_toward_its_tier(self, value: int, expected: TrajectoryStatus) -> None:
+        """A rank is a ceiling on the position: lower is better, along the same path."""
+        assert status("rank", value) is expected
 
     @pytest.mark.parametrize("baseline_period", ["2026", "2027"])
     def test_baseline_after_period(self, baseline_period: str) -> None:

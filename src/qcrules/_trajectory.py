@@ -26,10 +26,10 @@ from ._results import Report, Status, Verdict
 __all__ = ["PATH_KINDS", "Trajectory", "TrajectoryStatus", "expected_share", "trajectory",
            "with_trajectories"]
 
-#: The kinds judged along a numeric path. Boolean and qualitative targets have no number; a
-#: rank is a position among others, not an amount that grows; relative and assigned targets
-#: have a threshold known only in the period itself; a range has two ends.
-PATH_KINDS = frozenset({Kind.FLOOR, Kind.CEILING, Kind.COUNT, Kind.RATIO})
+#: The kinds judged along a numeric path. A rank climbs toward its tier like any ceiling
+#: (14th → 10th). Boolean and qualitative targets have no number; relative and assigned
+#: targets have a threshold known only in the period itself; a range has two ends.
+PATH_KINDS = frozenset({Kind.FLOOR, Kind.CEILING, Kind.COUNT, Kind.RATIO, Kind.RANK})
 
 
 class TrajectoryStatus(enum.Enum):
