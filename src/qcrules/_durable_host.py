@@ -684,16 +684,7 @@ class DurableHost:
                 run.finished = True
                 if self._broken is None:
                     self._live_sid_hashes.discard(h)
-        if run.error is not None:
-            error = run.error
-            if not isinstance(error, Exception):
-                raise error  # KeyboardInterrupt, SystemExit ...
-            if not run.error_rule:
-                raise error
-            raise DurableActionError(
-                f"action of rule {run.error_rule!r} raised {type(error).__name__}: {error}",
-                run.error_rule,
-            ) from error
+        _raise_run_error(run)
         return run.outputs
 
     def session(self) -> DurableSession:
