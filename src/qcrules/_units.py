@@ -192,6 +192,7 @@ _MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, Valu
               AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
 
 
+@functools.lru_cache(maxsize=4096)
 def unit_is_malformed(unit: str) -> bool:
     """Whether ``unit`` is not even a unit expression (``万元/人)``, ``元/0``), as opposed to an
     expression naming units that may be unknown (``教师/学生``)."""
