@@ -210,3 +210,42 @@ def test_progress_html_trend_lines() -> None:
     assert out.count('<svg class="trend') == len(both)
     assert 'aria-label="2024: 7.6万元/人; 2026: 8.2万元/人"' in out
     assert "2026 应达 8.2万元/人" in out
+
+
+class TestFromPython:
+    """qcrules.progress: the same series and trajectories as the command, from fact sets."""
+
+    def test_any_order_and_the_earliest_is_the_baseline(self) -> None:
+        result = qcrules.progress(qcrules.load_catalog(), [
+            {"period": 2026, "facts": {"gdp-per-capita": "8.2万元/人", "rd-intensity": "3.1%"}},
+            {"period": "2024年", "facts": {"gdp-per-capita": "76000元/人", "rd-intensity": 0.026}},
+        ])
+        assert [period.text for period in result.periods] == ["2024", "2026"]
+        assert result.baseline.text == "2024"
+        statuses = {rule_id: result.latest[rule_id].trajectory.status  # type: ignore[union-attr]
+                    for rule_id in ("gdp-per-capita", "rd-intensity")}
+        assert statuses == {"gdp-per-capita": qcrules.TrajectoryStatus.ON_TRACK,
+                            "rd-intensity": qcrules.TrajectoryStatus.BEHIND}
+        assert [v.value for _, v in result.series("gdp-per-capita")] == [
+            Fraction("7.6"), Fraction("8.2")]
+
+    def test_a_later_baseline(self) -> None:
+        sets = [{"period": year, "facts": {"gdp-per-capita": value}}
+                for year, value in ((2024, "7.0万元/人"), (2025, "7.9万元/人"), (2026, "8.2万元/人"))]
+        path = qcrules.progress(qcrules.load_catalog(), sets, baseline=2025).latest[
+            "gdp-per-capita"].trajectory
+        assert path is not None
+        assert path.baseline_period == "2025"
+        assert path.expected == Fraction("7.9") + (Fraction("8.5") - Fraction("7.9")) / 2
+
+    @pytest.mark.parametrize(("baseline", "error", "code"), [
+        ("2025x", qcrules.UsageError, "QC207"),
+        (2026, qcrules.FactError, "QC209"),
+        (2023, qcrules.FactError, "QC209"),
+    ])
+    def test_a_bad_baseline(self, baseline: object, error: type[Exception], code: str) -> None:
+        sets = [{"period": 2024, "facts": {"gdp-per-capita": "7.6万元/人"}},
+                {"period": 2026, "facts": {"gdp-per-capita": "8.2万元/人"}}]
+        with pytest.raises(error) as raised:
+            qcrules.progress(qcrules.load_catalog(), sets, baseline=baseline)  # type: ignore[arg-type]
+        assert raised.value.code == code  # type: ignore[attr-defined]

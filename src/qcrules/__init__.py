@@ -45,6 +45,7 @@ from ._model import (
 )
 from ._monitor import Monitor, VerdictChange
 from ._numbers import round_gbt8170
+from ._progress import Progress
 from ._render import render, report_to_dict
 from ._results import Report, Severity, Status, Verdict
 from ._table import TableResult
@@ -106,6 +107,36 @@ def evaluate_many(catalog: Catalog | Plan,
     return [evaluate(plan, facts, engine=engine) for facts in fact_sets]
 
 
+def progress(catalog: Catalog | Plan, fact_sets: Iterable[FactSet | Mapping[str, Any]], *,
+             baseline: str | int | None = None) -> Progress:
+    """Evaluate the fact sets of several periods (one per period, in any order) as a series.
+
+    Each fact set needs a period (``{"period": 2024, "facts": {...}}``, or a fact file's
+    ``period:``). The result holds every period's report, oldest first; the latest carries a
+    :class:`Trajectory` on every verdict, judged from ``baseline`` (a period such as ``2024``;
+    default: the earliest). ``Progress.series(rule_id)`` gives one target's verdicts over time.
+
+    Raises:
+        FactError: a missing or unreadable period, a conflict within a period, fewer than two
+            periods (QC204, QC207, QC208), or a baseline that is not one of the periods before
+            the latest (QC209).
+        UsageError: a ``baseline`` that is not a period (QC207).
+    """
+    from ._evaluate import as_fact_set
+    from ._periods import PeriodProblem, parse_period
+    from ._progress import facts_by_period
+    from ._progress import progress as _progress
+
+    start = None
+    if baseline is not None:
+        try:
+            start = parse_period(baseline)
+        except PeriodProblem as problem:
+            raise UsageError(problem.diagnostic(str(baseline), None, field="baseline")) from None
+    grouped = facts_by_period([as_fact_set(facts) for facts in fact_sets])
+    return _progress(_plan(catalog), grouped, baseline=start)
+
+
 def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
                    units: Mapping[str, str] | None = None) -> TableResult:
     """Evaluate many fact sets given as columns (one row per region or period) at once.
@@ -143,6 +174,7 @@ __all__ = [
     "Monitor",
     "Op",
     "Plan",
+    "Progress",
     "QcrulesError",
     "Quantity",
     "RatioTerms",
@@ -168,6 +200,7 @@ __all__ = [
     "load_catalog",
     "load_facts",
     "loads_catalog",
+    "progress",
     "render",
     "report_to_dict",
     "round_gbt8170",
