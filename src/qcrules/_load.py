@@ -11,6 +11,7 @@ from ._errors import CatalogError, Diagnostic, FactError, Location
 from ._facts import FactSet, facts_from_data, merge_fact_sets
 from ._model import Catalog
 from ._parse import LIMITS, ParseResult, parse_csv_text, parse_yaml_text, read_text
+from ._toml import TOML_SUFFIXES, parse_toml_text
 from ._validate import validate_catalog
 from ._xlsx import XLSX_SUFFIXES, parse_xlsx
 
@@ -51,7 +52,7 @@ def _validated(parsed: ParseResult, file: str | None, source_text: str | None) -
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load and validate a catalogue file; ``None`` loads the bundled 桐城 catalogue.
+    """Load and validate a catalogue file (YAML, JSON or TOML); ``None`` loads the bundled catalogue.
 
     When the catalogue names its source document (``catalog.source.file``, relative to the
     catalogue) and that file exists, every rule's quote must occur in it verbatim.
@@ -64,7 +65,10 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     text, problems = read_text(file_path)
     if text is None:
         raise CatalogError(problems)
-    parsed = parse_yaml_text(text, file=file)
+    if file_path.suffix.lower() in TOML_SUFFIXES:
+        parsed = parse_toml_text(text, file=file)
+    else:
+        parsed = parse_yaml_text(text, file=file)
     return _validated(parsed, file, _source_text(parsed.data, file_path))
 
 
@@ -90,7 +94,7 @@ def _parse_fact_file(path: Path, file: str, encoding: str | None) -> FactSet:
         parsed = parse_xlsx(path, file=file)
     elif suffix in _UNREADABLE_SUFFIXES:
         raise FactError(Diagnostic("QC156", f"{suffix} files are not read", Location(file),
-                                   expected=".yaml, .yml, .json, .csv or .xlsx", got=suffix,
+                                   expected=".yaml, .yml, .json, .toml, .csv or .xlsx", got=suffix,
                                    hint=_UNREADABLE_SUFFIXES[suffix]))
     else:
         text, problems = read_text(path, encoding=encoding)
@@ -98,6 +102,8 @@ def _parse_fact_file(path: Path, file: str, encoding: str | None) -> FactSet:
             raise FactError(problems)
         if suffix == ".csv":
             parsed = parse_csv_text(text, file=file)
+        elif suffix in TOML_SUFFIXES:
+            parsed = parse_toml_text(text, file=file)
         else:
             if suffix == ".json":
                 _check_json(text, file)

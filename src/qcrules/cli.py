@@ -158,7 +158,7 @@ def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: boo
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
           strict: bool, keep_going: bool, encoding: str | None, engine: str,
           output: str | None, baseline: str | None) -> None:
-    """Evaluate FACTS (YAML, JSON, CSV or .xlsx files) against the catalogue.
+    """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files) against the catalogue.
 
     Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
     2 on bad input.
