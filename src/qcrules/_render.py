@@ -226,10 +226,15 @@ def _summary_line(report: Report, lang: str) -> str:
                 f"（违反确保目标 {severities[Severity.VIOLATION]}，力争目标差距 "
                 f"{severities[Severity.SHORTFALL]}，一般要求未达 {severities[Severity.MISS]}），"
                 f"缺数据 {counts[Status.UNKNOWN]}，数据无效 {counts[Status.INVALID]}")
-    return (f"{len(report)} targets: {counts[Status.MET]} met, {counts[Status.NOT_MET]} not met "
-            f"({severities[Severity.VIOLATION]} violations, {severities[Severity.SHORTFALL]} "
-            f"shortfalls, {severities[Severity.MISS]} missed requirements), "
+    return (f"{_count(len(report), 'target')}: {counts[Status.MET]} met, "
+            f"{counts[Status.NOT_MET]} not met ({_count(severities[Severity.VIOLATION], 'violation')}, "
+            f"{_count(severities[Severity.SHORTFALL], 'shortfall')}, "
+            f"{_count(severities[Severity.MISS], 'missed requirement')}), "
             f"{counts[Status.UNKNOWN]} unknown, {counts[Status.INVALID]} invalid")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
