@@ -230,12 +230,22 @@ class TestUnreadableValues:
     """A file that reads but holds values that cannot be read: each is located, exit 2."""
 
     def test_wrong_type(self, tmp_path: Path) -> None:
-        """'facts' given as a list names the field and what was found (QC201)."""
+        """'facts' given as text names the field and what was found (QC201)."""
+        path = write(tmp_path, "f.yaml", "facts: 8.2万元\n")
+        code, _, err = check(path)
+        assert code == 2
+        assert (f"{path}:1:1: QC201 field facts: 'facts' must be a mapping of id to value or a "
+                "list of facts (expected {id: value} or [{id: …, value: …, period: …}]; "
+                "got text '8.2万元')") in err
+
+    def test_list_of_non_facts(self, tmp_path: Path) -> None:
+        """A 'facts' list whose items are not facts names each item's place (QC201)."""
         path = write(tmp_path, "f.yaml", "facts: [1, 2]\n")
         code, _, err = check(path)
         assert code == 2
-        assert (f"{path}:1:1: QC201 field facts: 'facts' must be a mapping of id to value "
-                "(expected {id: value}; got a list)") in err
+        assert (f"{path}:1:9: QC201 field facts: a fact in the 'facts' list must be a mapping "
+                "(expected {id: …, value: …, period: …}; got a number)") in err
+        assert f"{path}:1:12: QC201" in err
 
     def test_value_is_a_list(self, tmp_path: Path) -> None:
         """A fact whose value is a list is named with its line (QC201)."""

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._compile import Plan, compile_catalog
 from ._dump import dump_catalog
@@ -51,6 +51,9 @@ from ._results import Report, Severity, Status, Verdict
 from ._table import TableResult
 from ._trajectory import Trajectory, TrajectoryStatus
 
+if TYPE_CHECKING:
+    from ._periods import Period
+
 __version__ = "0.1.0"
 
 ENGINES = ("native", "durable")
@@ -66,35 +69,58 @@ def _plan(catalog: Catalog | Plan) -> Plan:
                                 got=type(catalog).__name__))
 
 
+def _period_arg(period: str | int, field: str) -> Period:
+    from ._periods import PeriodProblem, parse_period
+
+    try:
+        return parse_period(period)
+    except PeriodProblem as problem:
+        raise UsageError(problem.diagnostic(str(period), None, field=field)) from None
+
+
+def _one_period(facts: FactSet | Mapping[str, Any] | Iterable[Fact], period: str | int | None,
+                what: str = "facts") -> FactSet:
+    from ._evaluate import as_fact_set
+    from ._progress import one_period
+
+    chosen = _period_arg(period, "period") if period is not None else None
+    return one_period(as_fact_set(facts), chosen, what=what)
+
+
 def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,
              engine: str = "native",
-             baseline: FactSet | Mapping[str, Any] | Iterable[Fact] | None = None) -> Report:
+             baseline: FactSet | Mapping[str, Any] | Iterable[Fact] | None = None,
+             period: str | int | None = None) -> Report:
     """Evaluate one fact set against a catalogue (compiled on the fly) or a compiled plan.
 
     ``facts`` is a :class:`FactSet` (from :func:`load_facts`), a plain mapping of fact id or
     indicator name to value (``{"gdp-per-capita": "8.2万元/人"}``), or an iterable of facts.
-    With ``baseline`` (the facts of an earlier period), every verdict also carries a
-    :class:`Trajectory` toward its deadline; both fact sets then need a ``period``.
+    With ``period`` (``2026``, ``"2026Q3"``), only the facts of that period are evaluated; a
+    fact set holding several periods (``FactSet.series``) needs it. With ``baseline`` (the
+    facts of an earlier period), every verdict also carries a :class:`Trajectory` toward its
+    deadline; both fact sets then need a ``period``.
 
     Raises:
-        UsageError: an unknown engine or a wrong argument type.
-        FactError: with a baseline, a missing or unreadable period (QC207, QC208).
+        UsageError: an unknown engine or a wrong argument type; a ``period`` that is not one
+            (QC207).
+        FactError: facts of several periods and no ``period`` (QC210); no facts of ``period``
+            (QC211); with a baseline, a missing or unreadable period (QC207, QC208).
         EvaluationError: a baseline period that does not come first (QC209).
     """
     plan = _plan(catalog)
+    fact_set = _one_period(facts, period)
     if baseline is not None:
-        from ._evaluate import as_fact_set
         from ._progress import track
 
-        fact_set, base_set = as_fact_set(facts), as_fact_set(baseline)
+        base_set = _one_period(baseline, None, "baseline facts")
         return track(evaluate(plan, fact_set, engine=engine), fact_set,
                      evaluate(plan, base_set, engine=engine), base_set)
     if engine == "native":
-        return evaluate_plan(plan, facts)
+        return evaluate_plan(plan, fact_set)
     if engine == "durable":
         from ._durable import engine_for  # durable_rules is loaded only when asked for
 
-        return engine_for(plan).evaluate(facts)
+        return engine_for(plan).evaluate(fact_set)
     raise UsageError(Diagnostic("QC401", f"unknown engine {engine!r}", field="engine",
                                 expected=" or ".join(ENGINES), got=engine))
 
@@ -107,12 +133,15 @@ def evaluate_many(catalog: Catalog | Plan,
     return [evaluate(plan, facts, engine=engine) for facts in fact_sets]
 
 
-def progress(catalog: Catalog | Plan, fact_sets: Iterable[FactSet | Mapping[str, Any]], *,
+def progress(catalog: Catalog | Plan,
+             fact_sets: FactSet | Mapping[str, Any] | Iterable[FactSet | Mapping[str, Any]], *,
              baseline: str | int | None = None) -> Progress:
     """Evaluate the fact sets of several periods (one per period, in any order) as a series.
 
     Each fact set needs a period (``{"period": 2024, "facts": {...}}``, or a fact file's
-    ``period:``). The result holds every period's report, oldest first; the latest carries a
+    ``period:``); one fact set may hold the whole series (a file with a 时期 column, or
+    ``facts:`` as a list of facts each with its ``period``), given alone or among others. The
+    result holds every period's report, oldest first; the latest carries a
     :class:`Trajectory` on every verdict, judged from ``baseline`` (a period such as ``2024``;
     default: the earliest). ``Progress.series(rule_id)`` gives one target's verdicts over time.
 
@@ -123,16 +152,12 @@ def progress(catalog: Catalog | Plan, fact_sets: Iterable[FactSet | Mapping[str,
         UsageError: a ``baseline`` that is not a period (QC207).
     """
     from ._evaluate import as_fact_set
-    from ._periods import PeriodProblem, parse_period
     from ._progress import facts_by_period
     from ._progress import progress as _progress
 
-    start = None
-    if baseline is not None:
-        try:
-            start = parse_period(baseline)
-        except PeriodProblem as problem:
-            raise UsageError(problem.diagnostic(str(baseline), None, field="baseline")) from None
+    start = _period_arg(baseline, "baseline") if baseline is not None else None
+    if isinstance(fact_sets, (FactSet, Mapping)):
+        fact_sets = [fact_sets]
     grouped = facts_by_period([as_fact_set(facts) for facts in fact_sets])
     return _progress(_plan(catalog), grouped, baseline=start)
 

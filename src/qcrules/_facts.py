@@ -20,9 +20,10 @@ import attrs
 from ._errors import Diagnostic, FactError, Location
 from ._model import Fact, FactForm
 from ._parse import LIMITS, LocatedList, LocatedMap, NotANumber, header_field
+from ._periods import PeriodProblem, parse_period
 from ._units import UnitProblem, normalize_text, parse_quantity, unit_is_malformed
 
-__all__ = ["FactSet", "facts_from_data", "merge_fact_sets"]
+__all__ = ["FactSet", "facts_from_data", "merge_fact_sets", "period_key"]
 
 TRUE_WORDS = frozenset({"true", "yes", "是", "达标", "完成", "已完成", "已开展", "开展", "met"})
 FALSE_WORDS = frozenset({"false", "no", "否", "未达标", "未完成", "未开展", "not met"})
@@ -36,6 +37,11 @@ class FactSet:
     """The facts of one evaluation (one region and period), keyed as given (id or Chinese name).
 
     ``diagnostics`` lists facts that could not be read; the rules that need them are invalid.
+
+    A file may hold a time series: the same indicator for several periods (a 时期 column, or
+    ``facts:`` as a list). Then ``series`` holds every fact read, in file order, and ``facts``
+    the first given for each key; such a set is split by period for ``qcrules progress`` and
+    must be narrowed to one period before it is evaluated. ``series`` is empty otherwise.
     """
 
     facts: Mapping[str, Fact] = attrs.field(factory=dict)
@@ -43,6 +49,7 @@ class FactSet:
     period: str | None = None
     sources: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    series: tuple[Fact, ...] = ()
 
     def __iter__(self) -> Iterator[Fact]:
         return iter(self.facts.values())
@@ -216,10 +223,14 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
         body = data.get("facts")
         if body is None:
             body = {}
+        if isinstance(body, list):
+            listed = _facts_from_list(body, defaults, file)
+            return attrs.evolve(listed, diagnostics=(*diagnostics, *listed.diagnostics))
         if not isinstance(body, Mapping):
-            raise FactError(Diagnostic("QC201", "'facts' must be a mapping of id to value",
-                                       _at(data, "facts", file), field="facts",
-                                       expected="{id: value}", got=_kind(body)))
+            raise FactError(Diagnostic("QC201", "'facts' must be a mapping of id to value "
+                                       "or a list of facts", _at(data, "facts", file),
+                                       field="facts", expected="{id: value} or "
+                                       "[{id: …, value: …, period: …}]", got=_kind(body)))
     else:
         body = data
     facts: dict[str, Fact] = {}
@@ -296,9 +307,10 @@ def _facts_from_rows(rows: Iterable[Any], file: str | None) -> FactSet:
     """Facts from table rows keyed by field (or by column labels such as 指标名称, 数值).
 
     A row names its indicator by ``id`` or, failing that, by ``name`` (the Chinese indicator
-    name); the same indicator in two rows with different values is a conflict.
+    name); the same indicator in two rows of one period with different values is a conflict,
+    and in rows of different periods a time series (``FactSet.series``).
     """
-    facts: dict[str, Fact] = {}
+    read: list[tuple[str, Fact]] = []
     diagnostics: list[Diagnostic] = []
     item_locations = getattr(rows, "item_locations", [])
     for index, row in enumerate(rows):
@@ -333,16 +345,91 @@ def _facts_from_rows(rows: Iterable[Any], file: str | None) -> FactSet:
                                    value_where, **meta)
         if problem is not None:
             diagnostics.append(problem)
-        if fact_id in facts:
-            if not _same_value(facts[fact_id], fact):
-                diagnostics.append(_conflict(facts[fact_id], fact))
-            continue
-        facts[fact_id] = fact
+        read.append((fact_id, fact))
+    facts, series, conflicts = _gather(read)
     regions = {fact.region for fact in facts.values()} - {None}
     periods = {fact.period for fact in facts.values()} - {None}
     return FactSet(facts, region=regions.pop() if len(regions) == 1 else None,
-                   period=periods.pop() if len(periods) == 1 else None,
-                   sources=(file,) if file else (), diagnostics=tuple(diagnostics))
+                   period=periods.pop() if len(periods) == 1 and not series else None,
+                   sources=(file,) if file else (), diagnostics=(*diagnostics, *conflicts),
+                   series=series)
+
+
+def _facts_from_list(items: list[Any], defaults: dict[str, str | None],
+                     file: str | None) -> FactSet:
+    """Facts from a fact file's ``facts:`` given as a list of mappings (``id`` or ``name``,
+    ``value`` and the fields of a fact), which may give one id for several periods."""
+    read: list[tuple[str, Fact]] = []
+    diagnostics: list[Diagnostic] = []
+    item_locations = getattr(items, "item_locations", [])
+    for index, item in enumerate(items):
+        where = item_locations[index] if index < len(item_locations) else (
+            Location(file) if file else None)
+        if not isinstance(item, Mapping):
+            diagnostics.append(Diagnostic(
+                "QC201", "a fact in the 'facts' list must be a mapping", where, field="facts",
+                expected="{id: …, value: …, period: …}", got=_kind(item)))
+            continue
+        named = item.get("id") if item.get("id") is not None else item.get("name")
+        fact_id = (_text(named) or "").strip()
+        if not fact_id:
+            diagnostics.append(Diagnostic("QC206", "a fact in the list has no id or name",
+                                          _at(item, "id", file) or where, field="id",
+                                          expected="a rule id or an indicator's Chinese name",
+                                          got=repr(_text(named) or "")))
+            continue
+        fields = {key: cell for key, cell in item.items() if key not in {"id", "name"}}
+        if isinstance(item, LocatedMap):
+            located = LocatedMap(fields)
+            located.location = item.location
+            located.key_locations = item.key_locations
+            fields = located
+        fact, problem = _entry(fact_id, fields, where, defaults, file)
+        read.append((fact_id, fact))
+        if problem is not None:
+            diagnostics.append(problem)
+    facts, series, conflicts = _gather(read)
+    periods = {fact.period for fact in facts.values()} - {None}
+    one = defaults["period"] or (periods.pop() if len(periods) == 1 else None)
+    return FactSet(facts, region=defaults["region"], period=None if series else one,
+                   sources=(file,) if file else (), diagnostics=(*diagnostics, *conflicts),
+                   series=series)
+
+
+def period_key(text: str | None) -> str | None:
+    """A period's canonical text (``2026年`` and ``2026`` are one period), for telling rows of
+    different periods apart; text that is not a period is compared as written."""
+    if text is None:
+        return None
+    try:
+        return parse_period(text).text
+    except PeriodProblem:
+        return text.strip()
+
+
+def _gather(read: Iterable[tuple[str, Fact]]) -> tuple[dict[str, Fact], tuple[Fact, ...],
+                                                       list[Diagnostic]]:
+    """Facts keyed as given (the first for each key), every fact kept when some key is given
+    for more than one period (else no series), and the conflicts: one key given twice for one
+    period with different values (QC204). The same value twice is kept once."""
+    facts: dict[str, Fact] = {}
+    kept: dict[tuple[str, str | None], Fact] = {}
+    order: list[Fact] = []
+    conflicts: list[Diagnostic] = []
+    several = False
+    for key, fact in read:
+        slot = (key, period_key(fact.period))
+        if slot in kept:
+            if not _same_value(kept[slot], fact):
+                conflicts.append(_conflict(kept[slot], fact))
+            continue
+        kept[slot] = fact
+        order.append(fact if fact.id == key else attrs.evolve(fact, id=key))
+        if key in facts:
+            several = True
+        else:
+            facts[key] = fact
+    return facts, tuple(order) if several else (), conflicts
 
 
 def _conflict(first: Fact, second: Fact) -> Diagnostic:
@@ -357,20 +444,19 @@ def _same_value(a: Fact, b: Fact) -> bool:
 
 
 def merge_fact_sets(sets: Iterable[FactSet]) -> FactSet:
-    """One fact set from several files; the same fact with different values is an error."""
-    facts: dict[str, Fact] = {}
+    """One fact set from several files; the same fact for one period with different values is
+    an error, and for different periods a time series (``FactSet.series``)."""
     diagnostics: list[Diagnostic] = []
     region = period = None
     sources: list[str] = []
+    read: list[tuple[str, Fact]] = []
     for fact_set in sets:
         diagnostics.extend(fact_set.diagnostics)
         region = region or fact_set.region
         period = period or fact_set.period
         sources.extend(fact_set.sources)
-        for key, fact in fact_set.facts.items():
-            if key in facts and not _same_value(facts[key], fact):
-                diagnostics.append(_conflict(facts[key], fact))
-                continue
-            facts.setdefault(key, fact)
-    return FactSet(facts, region=region, period=period, sources=tuple(sources),
-                   diagnostics=tuple(diagnostics))
+        read.extend(((fact.id, fact) for fact in fact_set.series) if fact_set.series
+                    else fact_set.facts.items())
+    facts, series, conflicts = _gather(read)
+    return FactSet(facts, region=region, period=None if series else period,
+                   sources=tuple(sources), diagnostics=(*diagnostics, *conflicts), series=series)

@@ -19,15 +19,15 @@ from ._compile import Plan
 from ._errors import Diagnostic, FactError, Location
 from ._evaluate import evaluate_plan
 from ._explain import quantity_text, status_word, trajectory_line, trajectory_word
-from ._facts import FactSet
+from ._facts import FactSet, period_key
 from ._model import Catalog, Fact
 from ._numbers import format_number
 from ._periods import Period, PeriodProblem, parse_period
 from ._results import Report, Verdict
 from ._trajectory import TrajectoryStatus, with_trajectories
 
-__all__ = ["PROGRESS_SCHEMA_ID", "Progress", "facts_by_period", "progress", "render_progress",
-           "single_period"]
+__all__ = ["PROGRESS_SCHEMA_ID", "Progress", "facts_by_period", "one_period", "progress",
+           "render_progress", "single_period"]
 
 PROGRESS_SCHEMA_ID = "qcrules-progress/1"
 
@@ -50,8 +50,9 @@ def _period_location(file: str | None) -> Location | None:
 def facts_by_period(sets: Iterable[FactSet]) -> list[tuple[Period, FactSet]]:
     """Group the facts of several fact sets by period, oldest first.
 
-    A fact belongs to its own ``period`` (which defaults to its file's). The same fact given
-    twice in one period with different values is a conflict.
+    A fact belongs to its own ``period`` (which defaults to its file's); a fact set holding a
+    time series (``FactSet.series``, one file for several periods) is split by period. The same
+    fact given twice in one period with different values is a conflict.
 
     Raises:
         FactError: a period that cannot be read (QC207), a fact with no period (QC208), or a
@@ -64,7 +65,9 @@ def facts_by_period(sets: Iterable[FactSet]) -> list[tuple[Period, FactSet]]:
     regions: dict[Period, str | None] = {}
     for fact_set in sets:
         file = fact_set.sources[0] if fact_set.sources else None
-        for key, fact in fact_set.facts.items():
+        rows = (((fact.id, fact) for fact in fact_set.series) if fact_set.series
+                else fact_set.facts.items())
+        for key, fact in rows:
             text = fact.period
             if text is None:
                 if (file, None) not in reported:
@@ -119,9 +122,67 @@ def single_period(fact_set: FactSet, what: str) -> Period:
         raise FactError(Diagnostic(
             "QC208", f"the {what} hold facts of several periods",
             Location(fact_set.sources[0]) if fact_set.sources else None, field="period",
-            expected="facts of one period (qcrules progress takes one file per period)",
+            expected="facts of one period (qcrules progress shows a series)",
             got=", ".join(p.text for p in periods)))
     return periods[0]
+
+
+def _held(fact_set: FactSet) -> str:
+    """The periods a fact set gives, oldest first, as written in messages."""
+    texts: list[str | None] = []
+    for fact in fact_set.series or fact_set.facts.values():
+        key = period_key(fact.period)
+        if key not in texts:
+            texts.append(key)
+
+    def order(text: str | None) -> tuple[int, tuple[Any, ...], str]:
+        if text is None:
+            return (2, (), "")
+        try:
+            return (0, parse_period(text).sort_key, text)
+        except PeriodProblem:
+            return (1, (), text)
+
+    return ", ".join(text or "no period" for text in sorted(texts, key=order))
+
+
+def one_period(fact_set: FactSet, period: Period | None = None, *,
+               what: str = "facts") -> FactSet:
+    """The facts to evaluate: ``fact_set`` itself, or with ``period`` its facts of that period.
+
+    A fact set holding a time series (the same indicator for several periods) is never
+    evaluated as it is: which row would count is not for qcrules to guess.
+
+    Raises:
+        FactError: (QC210) a series and no ``period``; (QC211) no facts of ``period``; with
+            ``period``, an unreadable period or a fact without one (QC207, QC208).
+    """
+    where = Location(fact_set.sources[0]) if fact_set.sources else None
+    if period is None:
+        if not fact_set.series:
+            return fact_set
+        seen: set[str] = set()
+        repeated = None
+        for fact in fact_set.series:
+            if fact.id in seen:
+                repeated = fact
+                break
+            seen.add(fact.id)
+        raise FactError(Diagnostic(
+            "QC210", f"the {what} hold several periods",
+            (repeated.location if repeated else None) or where,
+            fact_id=repeated.id if repeated else None,
+            field="period", expected="facts of one period", got=_held(fact_set),
+            hint=("give the facts of one period as the baseline, or show the series with "
+                  "qcrules progress --baseline P") if what.startswith("baseline") else
+                 "choose one (qcrules check --period P, period= in Python) or show the series "
+                 "(qcrules progress)"))
+    for held, facts in facts_by_period([fact_set]):
+        if held == period:
+            return attrs.evolve(facts, diagnostics=fact_set.diagnostics)
+    raise FactError(Diagnostic(
+        "QC211", f"no {what} of {period}", where, field="period",
+        expected=f"one of the periods given: {_held(fact_set)}", got=period.text))
 
 
 @attrs.frozen

@@ -61,6 +61,9 @@ _encoding_option = click.option("--encoding", default=None, metavar="NAME",
 _engine_option = click.option("--engine", type=click.Choice(["native", "durable"]),
                               default="native", show_default=True,
                               help="Evaluation engine (both give identical reports).")
+_period_option = click.option("--period", metavar="PERIOD", default=None,
+                              help="Evaluate only the facts of this period (2026, 2026Q3, "
+                                   "2026-07); needed for a file holding several periods.")
 
 
 def _evaluate(plan: Plan, fact_set: FactSet, engine: str) -> Report:
@@ -136,6 +139,24 @@ def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: boo
     return fact_set
 
 
+def _of_period(fact_set: FactSet, period: str | None, what: str = "facts") -> FactSet:
+    """The facts to evaluate: those of ``period`` when given; a series without one is refused
+    (QC210), as is a period the facts do not hold (QC211); exit 2."""
+    from ._periods import PeriodProblem, parse_period
+    from ._progress import one_period
+
+    chosen = None
+    if period is not None:
+        try:
+            chosen = parse_period(period)
+        except PeriodProblem as problem:
+            _fail(UsageError(problem.diagnostic(period, None, field="period")))
+    try:
+        return one_period(fact_set, chosen, what=what)
+    except QcrulesError as error:
+        _fail(error)
+
+
 @main.command()
 @click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_rules_option
@@ -155,16 +176,17 @@ def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: boo
 @click.option("--baseline", "-b", metavar="BASEFILE", type=click.Path(dir_okay=False),
               default=None, help="Facts of a baseline period: add each target's trajectory "
                                  "(on track, behind, ...) toward its deadline.")
+@_period_option
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
           strict: bool, keep_going: bool, encoding: str | None, engine: str,
-          output: str | None, baseline: str | None) -> None:
+          output: str | None, baseline: str | None, period: str | None) -> None:
     """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files) against the catalogue.
 
     Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
     2 on bad input.
     """
     catalog = _catalog(rules)
-    fact_set = _load_fact_set(facts, encoding, keep_going)
+    fact_set = _of_period(_load_fact_set(facts, encoding, keep_going), period)
     plan = compile_catalog(catalog)
     report = _evaluate(plan, fact_set, engine)
     if baseline is not None:
@@ -193,7 +215,8 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, baseline: str, encodin
     """``report`` with trajectories from the baseline file's facts (bad input exits 2)."""
     from ._progress import track
 
-    base_set = _load_fact_set((baseline,), encoding, keep_going)
+    base_set = _of_period(_load_fact_set((baseline,), encoding, keep_going), None,
+                          "baseline facts")
     base_report = _evaluate(plan, base_set, engine)
     errors = input_errors(base_report)
     if errors and not keep_going:
@@ -222,8 +245,9 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, baseline: str, encodin
 @_encoding_option
 def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | None, fmt: str,
                      lang: str, keep_going: bool, encoding: str | None) -> None:
-    """Show each target's series over the periods of FACTS (one file per period, any order),
-    its trajectory from the baseline and where the current pace leads by the deadline.
+    """Show each target's series over the periods of FACTS (one file per period, or a file
+    holding several, any order), its trajectory from the baseline and where the current pace
+    leads by the deadline.
 
     Exit 0, or 2 on bad input.
     """
@@ -293,8 +317,10 @@ REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
                    "invalid (the exit code is still 2).")
 @_encoding_option
 @_engine_option
+@_period_option
 def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | None, lang: str,
-           strict: bool, keep_going: bool, encoding: str | None, engine: str) -> None:
+           strict: bool, keep_going: bool, encoding: str | None, engine: str,
+           period: str | None) -> None:
     """Write a report to hand on: HTML, Markdown, CSV, JSON or JUnit XML.
 
     The format is taken from the extension of the -o file unless --format is given. Exit codes
@@ -308,7 +334,7 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
             field="output", expected=".html, .htm, .md, .csv, .json or .xml, or --format",
             got=Path(output).suffix or "no extension")))
     catalog = _catalog(rules)
-    fact_set = _load_fact_set(facts, encoding, keep_going)
+    fact_set = _of_period(_load_fact_set(facts, encoding, keep_going), period)
     result = _evaluate(compile_catalog(catalog), fact_set, engine)
     errors = input_errors(result)
     if errors and not keep_going:
@@ -332,8 +358,9 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
 @_lang_option
 @_encoding_option
 @_engine_option
+@_period_option
 def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lang: str,
-                    encoding: str | None, engine: str) -> None:
+                    encoding: str | None, engine: str, period: str | None) -> None:
     """Explain the verdict for one rule, step by step."""
     catalog = _catalog(rules)
     if rule_id not in catalog:
@@ -343,7 +370,7 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
         hint = f"; did you mean {close[0]!r}?" if close else ""
         click.echo(f"error: QC402 unknown rule id {rule_id!r}{hint}", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    fact_set = _load_fact_set(facts, encoding, keep_going=True)
+    fact_set = _of_period(_load_fact_set(facts, encoding, keep_going=True), period)
     plan = compile_catalog(_only(catalog, rule_id))
     verdict = _evaluate(plan, fact_set, engine).verdicts[0]
     rule = verdict.rule
