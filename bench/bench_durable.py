@@ -105,21 +105,21 @@ def main(argv: list[str] | None = None) -> int:
 
     # Capture what the adapter sends to the engine for each fact set (and the exact values
     # its actions use), to replay it as the raw durable_rules workload.
-    captured: list[tuple[list[dict[str, Any]], Any]] = []
-    run = host.run
+    captured: list[tuple[list[str], Any]] = []
+    run = host.run_encoded
 
-    def capture(batch: list[dict[str, Any]]) -> list[Any]:
-        captured.append(([dict(fact) for fact in batch], engine._state))
+    def capture(batch: list[str]) -> list[Any]:
+        captured.append((list(batch), engine._state))
         return run(batch)
 
-    host.run = capture  # type: ignore[method-assign]
+    host.run_encoded = capture  # type: ignore[method-assign]
     differences = 0
     for facts in sample:
         report = engine.evaluate(facts)
         native = evaluate_plan(plan, facts)
         if report.verdicts != native.verdicts:
             differences += 1
-    del host.run
+    del host.run_encoded
 
     def raw() -> None:
         for batch, state in captured:

@@ -204,6 +204,55 @@ def test_actions_see_the_facts_without_host_keys():
         _ = view.missing
 
 
+def test_rule_names_needing_json_escapes_fire_their_own_action():
+    # Actions are found from the engine's JSON text; a name written with escapes must not be
+    # taken for another rule whose name is the text before the escape.
+    def named(name):
+        return lambda c: (name, c.m.value)
+
+    definition = {
+        name: {"all": [{"m": {"value": k}}], "run": named(name)}
+        for k, name in enumerate(['a\\', 'a"b', "a\\b", "达标", "a/b"])
+    }
+    with DurableHost(definition) as h:
+        assert h.run([{"value": k} for k in range(5)]) == [
+            ('a\\', 0), ('a"b', 1), ("a\\b", 2), ("达标", 3), ("a/b", 4)]
+
+
+def test_strings_that_look_like_the_session_state_fact_are_plain_values():
+    def rules():
+        @when_all(-m.kind)
+        def no_kind(c):
+            return dict(c.m)
+
+    texts = ['"$s":1', '{"$s":1}', "sid-1", '"id":"sid-1"']
+    with DurableHost(rules) as h:
+        out = h.run([{"text": text} for text in texts])
+    assert sorted(fact["text"] for fact in out) == sorted(texts)
+
+
+def test_run_encoded_runs_facts_written_by_the_caller(host):
+    encoded = ['"kind":"stat","ref":"a","value":12.5,"limit":10.0',
+               '"kind":"stat","ref":"b","value":3,"limit":10']
+    out = host.run_encoded(encoded)
+    assert out == host.run([stat("a", 12.5), stat("b", 3, 10)])
+    assert sorted(out) == [("breach", "a", 12.5), ("over", "a")]
+    # Identical encoded facts are distinct facts, as with run().
+    assert host.run_encoded(encoded[:1] * 3).count(("over", "a")) == 3
+    assert host.run_encoded([]) == []
+
+
+def test_run_encoded_fact_without_members():
+    def rules():
+        @when_all(-m.kind)
+        def empty(c):
+            return dict(c.m)
+
+    with DurableHost(rules) as h:
+        out = h.run_encoded(["", '"n":1'])
+    assert sorted(out, key=len) == [{}, {"n": 1}]
+
+
 def test_nested_paths():
     def rules():
         @when_all(m.stat.value > 2)

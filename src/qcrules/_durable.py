@@ -41,9 +41,10 @@ compared against 0 the same way.
 
 from __future__ import annotations
 
+import json
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -88,9 +89,11 @@ _Probe = tuple[int, Fraction]
 _DOMAIN_ORDER = ("below", "above", "whole")
 
 
-def _probe_fields(x: Fraction, probes: tuple[_Probe, ...], fact: dict[str, Any]) -> dict[str, Any]:
+def _probe_ints(x: Fraction, probes: tuple[_Probe, ...]) -> list[int]:
+    """``[floor0, ceil0, floor1, ceil1, ...]``: the integers of each probe of ``x``, clamped."""
     numerator, denominator = x.numerator, x.denominator
-    for k, (scale, shift) in enumerate(probes):
+    ints: list[int] = []
+    for scale, shift in probes:
         if shift:
             top = (numerator * shift.denominator - shift.numerator * denominator) * scale
             bottom = denominator * shift.denominator
@@ -102,13 +105,44 @@ def _probe_fields(x: Fraction, probes: tuple[_Probe, ...], fact: dict[str, Any])
             floor, ceil = _CLAMP, _CLAMP + ceil - floor
         elif floor < -_CLAMP:
             floor, ceil = -_CLAMP, -_CLAMP + ceil - floor
-        fact[_F[k]] = floor
-        fact[_C[k]] = ceil
+        ints.append(floor)
+        ints.append(ceil)
+    return ints
+
+
+def _probe_fields(x: Fraction, probes: tuple[_Probe, ...], fact: dict[str, Any]) -> dict[str, Any]:
+    ints = _probe_ints(x, probes)
+    for k in range(len(probes)):
+        fact[_F[k]] = ints[2 * k]
+        fact[_C[k]] = ints[2 * k + 1]
     return fact
 
 
 _F = tuple(f"f{k}" for k in range(64))
 _C = tuple(f"c{k}" for k in range(64))
+
+
+class _Shape:
+    """One kind of fact of one rule: its fixed fields and its probes, as a dict or as JSON.
+
+    The JSON is written from a template made once per rule: only integers are filled in (the
+    clamped probe integers fit in 64 bits), so it is in the form the host would write itself.
+    """
+
+    __slots__ = ("fields", "probes", "template")
+
+    def __init__(self, fields: dict[str, str | int], probes: tuple[_Probe, ...]) -> None:
+        self.fields = fields
+        self.probes = probes
+        members = [f"{json.dumps(key)}:{json.dumps(value)}" for key, value in fields.items()]
+        members += [f'"{_F[k]}":%d,"{_C[k]}":%d' for k in range(len(probes))]
+        self.template = ",".join(members)
+
+    def fact(self, x: Fraction) -> dict[str, Any]:
+        return _probe_fields(x, self.probes, dict(self.fields))
+
+    def encode(self, x: Fraction) -> str:
+        return self.template % tuple(_probe_ints(x, self.probes))
 
 
 class _Probes:
@@ -190,28 +224,46 @@ class _RunState:
         self.reference: dict[int, Fraction] = {}
 
 
+_NO_SHAPE = _Shape({}, ())
+_WHOLE = ((1, Fraction(0)),)
+
+
 @attrs.define(eq=False)
 class _RulePlan:
     """One compiled rule as the Rete network sees it."""
 
     index: int
     compiled: CompiledRule
-    value_probes: tuple[_Probe, ...] = ()
-    judged_probes: tuple[_Probe, ...] = ()
-    reference_probes: tuple[_Probe, ...] = ()
+    #: The facts of the rule (set when the ruleset is defined): ``v``, ``j``, ``ref``, ``d``,
+    #: the ``i`` fact of each input, and the ``b`` facts of a yes/no rule (false, true).
+    value: _Shape = _NO_SHAPE
+    judged: _Shape = _NO_SHAPE
+    reference: _Shape = _NO_SHAPE
+    difference: _Shape = _NO_SHAPE
+    inputs: tuple[_Shape, ...] = ()
+    input_names: tuple[str, ...] = ()
+    booleans: tuple[str, str] = ("", "")
 
 
 class _Outcomes:
     """What the session's rules reported for one rule."""
 
-    __slots__ = ("compared", "domain", "negative", "ready", "zero")
+    __slots__ = ("compared", "negative", "outside_reference", "outside_value", "ready", "zero")
 
     def __init__(self) -> None:
         self.compared: dict[int, bool] = {}
-        self.domain: dict[str, set[str]] = {"v": set(), "ref": set()}
-        self.negative: set[int] = set()
+        #: The domain checks (``below``, ``above``, ``whole``) the value or reference failed.
+        self.outside_value: frozenset[str] = _NOTHING
+        self.outside_reference: frozenset[str] = _NOTHING
+        self.negative: frozenset[int] = _NOTHING_INT
         self.zero = False
         self.ready = False
+
+
+_NOTHING: frozenset[str] = frozenset()
+_NOTHING_INT: frozenset[int] = frozenset()
+#: The outcomes of a rule the session reported nothing on (never changed).
+_NO_OUTCOMES = _Outcomes()
 
 
 class DurableEngine:
@@ -255,6 +307,8 @@ class DurableEngine:
     def _define_boolean(self, plan: _RulePlan) -> None:
         i = plan.index
         fact = (m.t == "b") & (m.r == i)
+        plan.booleans = (_Shape({"t": "b", "r": i, "b": 0}, ()).template,
+                         _Shape({"t": "b", "r": i, "b": 1}, ()).template)
         when_all(fact & (m.b == 1))(_constant(("cmp", i, 0, True)))
         when_all(fact & (m.b == 0))(_constant(("cmp", i, 0, False)))
 
@@ -292,9 +346,15 @@ class DurableEngine:
             when_all(ready & _fails(k, op, n))(_constant(("cmp", i, j, False)))
         if not comparisons:
             when_all(ready)(_constant(("ready", i)))
-        plan.value_probes = tuple(value_probes.items)
-        plan.judged_probes = tuple(judged_probes.items)
-        plan.reference_probes = tuple(reference_probes.items)
+        plan.value = _Shape({"t": "v", "r": i}, tuple(value_probes.items))
+        plan.judged = _Shape({"t": "j", "r": i}, tuple(judged_probes.items))
+        plan.reference = _Shape({"t": "ref", "r": i}, tuple(reference_probes.items))
+        plan.difference = _Shape({"t": "d", "r": i}, _WHOLE)
+        derivation = compiled.rule.derivation
+        if compiled.formula is not None and derivation is not None:
+            plan.inputs = tuple(_Shape({"t": "i", "r": i, "n": k}, _WHOLE)
+                                for k in range(len(derivation.inputs)))
+            plan.input_names = tuple(spec.name for spec in derivation.inputs)
 
     def _define_derivation(self, plan: _RulePlan) -> None:
         i, rule = plan.index, plan.compiled.rule
@@ -321,7 +381,7 @@ class DurableEngine:
                 (name, values[name], compiled.input_units.get(name)) for name in values),
                 result, compiled.unit)
             state.value[i] = result
-            context.assert_fact(_probe_fields(result, plan.value_probes, {"t": "v", "r": i}))
+            context.assert_fact(plan.value.fact(result))
             return None
 
         return derive
@@ -335,20 +395,19 @@ class DurableEngine:
             state = self._state
             rounded = round_gbt8170(state.value[i], precision)
             state.judged[i] = rounded
-            context.assert_fact(_probe_fields(rounded, plan.judged_probes, {"t": "j", "r": i}))
+            context.assert_fact(plan.judged.fact(rounded))
 
         return round_value
 
     def _join_action(self, plan: _RulePlan) -> Callable[[ActionContext], Any]:
         i = plan.index
-        probes = ((1, Fraction(0)),)
 
         def join(context: ActionContext) -> None:
             state = self._state
             judged = state.judged.get(i, state.value.get(i))
             assert judged is not None
             difference = judged - state.reference[i]
-            context.assert_fact(_probe_fields(difference, probes, {"t": "d", "r": i}))
+            context.assert_fact(plan.difference.fact(difference))
 
         return join
 
@@ -363,20 +422,23 @@ class DurableEngine:
         fact_set = as_fact_set(facts)
         readings = [_Reading(plan, fact_set) for plan in self._rules]
         state = _RunState()
-        batch: list[dict[str, Any]] = []
+        batch: list[str] = []
         for reading in readings:
-            reading.assert_into(state, batch)
-        outcomes = [_Outcomes() for _ in self._rules]
+            reading.assert_into(state, batch, encode=True)
+        outcomes: list[_Outcomes] = [_NO_OUTCOMES] * len(readings)
         if batch:
             assert self._host is not None
             with self._lock:
                 self._state = state
                 try:
-                    results = self._host.run(batch)
+                    results = self._host.run_encoded(batch)
                 finally:
                     self._state = _RunState()
             for result in results:
-                _record(outcomes[result[1]], result)
+                outcome = outcomes[result[1]]
+                if outcome is _NO_OUTCOMES:
+                    outcome = outcomes[result[1]] = _Outcomes()
+                _record(outcome, result)
         verdicts = tuple(reading.verdict(state, outcome)
                          for reading, outcome in zip(readings, outcomes, strict=True))
         diagnostics = (*fact_set.diagnostics, *_unmatched(self._plan, fact_set))
@@ -423,9 +485,9 @@ class LiveSession:
             for held in (state.value, state.inputs, state.derived, state.judged,
                          state.reference):
                 held.pop(i, None)
-        batch: list[dict[str, Any]] = []
+        batch: list[Any] = []
         for reading in readings.values():
-            reading.assert_into(state, batch)
+            reading.assert_into(state, batch, encode=False)
         outcomes = {i: _Outcomes() for i in chosen}
         if self._session is not None and chosen:
             wanted = frozenset(chosen)
@@ -464,9 +526,12 @@ def _record(outcome: _Outcomes, result: tuple[Any, ...]) -> None:
             raise DurableEngineError(f"rule {result[1]}: comparison {result[2]} fired twice")
         outcome.compared[result[2]] = result[3]
     elif tag == "dom":
-        outcome.domain[result[3]].add(result[2])
+        if result[3] == "v":
+            outcome.outside_value = outcome.outside_value | {result[2]}
+        else:
+            outcome.outside_reference = outcome.outside_reference | {result[2]}
     elif tag == "neg":
-        outcome.negative.add(result[2])
+        outcome.negative = outcome.negative | {result[2]}
     elif tag == "zero":
         outcome.zero = True
     else:
@@ -476,26 +541,24 @@ def _record(outcome: _Outcomes, result: tuple[Any, ...]) -> None:
 class _Reading:
     """One rule's facts read exactly (by the native reading code) before the session runs."""
 
-    __slots__ = ("boolean", "done", "fact", "failed_input", "input_ends", "input_facts", "inputs",
-                 "plan", "reference_fact", "reference_missing", "reference_problem",
-                 "reference_steps", "reference_value", "steps", "value")
+    # Defaults at class level: a reading sets only what its rule's facts give.
+    done: Verdict | None = None
+    fact: Fact | None = None
+    boolean = False
+    value = Fraction(0)
+    input_ends: list[int]
+    input_facts: list[Fact]
+    inputs: list[Fraction]
+    failed_input: tuple[int, _Unusable] | None = None
+    reference_fact: Fact | None = None
+    reference_missing = False
+    reference_problem: _Unusable | None = None
+    reference_steps: Sequence[Step] = ()
+    reference_value = Fraction(0)
 
     def __init__(self, plan: _RulePlan, facts: FactSet) -> None:
         self.plan = plan
         self.steps: list[Step] = []
-        self.done: Verdict | None = None
-        self.fact: Fact | None = None
-        self.input_ends: list[int] = []
-        self.input_facts: list[Fact] = []
-        self.failed_input: tuple[int, _Unusable] | None = None
-        self.reference_fact: Fact | None = None
-        self.reference_missing = False
-        self.reference_problem: _Unusable | None = None
-        self.reference_steps: list[Step] = []
-        self.boolean = False
-        self.value = Fraction(0)
-        self.inputs: list[Fraction] = []
-        self.reference_value = Fraction(0)
         self._read(facts)
 
     def _read(self, facts: FactSet) -> None:
@@ -533,6 +596,7 @@ class _Reading:
         assert rule.derivation is not None
         found: list[tuple[str, Fact]] = []
         missing: list[str] = []
+        self.input_ends, self.input_facts, self.inputs = [], [], []
         for spec in rule.derivation.inputs:
             input_id = rule.derivation.input_fact_id(rule.id, spec.name)
             input_fact = _lookup(facts, input_id, spec.zh)
@@ -562,36 +626,41 @@ class _Reading:
             self.reference_missing = True
             return
         self.reference_fact = fact
+        steps: list[Step] = []
+        self.reference_steps = steps
         role = "assigned" if compiled.rule.kind is Kind.ASSIGNED else "reference"
         try:
-            self.reference_value = _Reader(compiled, self.reference_steps).number(fact, None, role)
+            self.reference_value = _Reader(compiled, steps).number(fact, None, role)
         except _Unusable as unusable:
             self.reference_problem = unusable
 
-    def assert_into(self, state: _RunState, batch: list[dict[str, Any]]) -> None:
-        """Add this rule's facts to the session's batch, and their exact values to ``state``."""
+    def assert_into(self, state: _RunState, batch: list[Any], *, encode: bool) -> None:
+        """Add this rule's facts to the session's batch, and their exact values to ``state``.
+
+        The facts are JSON members for :meth:`DurableHost.run_encoded` if ``encode``, otherwise
+        dicts (a long-lived session keeps them to choose what to retract).
+        """
         if self.done is not None:
             return
         plan = self.plan
         i = plan.index
         if not plan.compiled.numeric:
-            batch.append({"t": "b", "r": i, "b": 1 if self.boolean else 0})
+            if encode:
+                batch.append(plan.booleans[self.boolean])
+            else:
+                batch.append({"t": "b", "r": i, "b": 1 if self.boolean else 0})
             return
         if self.fact is not None:
             state.value[i] = self.value
-            batch.append(_probe_fields(self.value, plan.value_probes, {"t": "v", "r": i}))
+            batch.append(plan.value.encode(self.value) if encode else plan.value.fact(self.value))
         else:
-            derivation = plan.compiled.rule.derivation
-            assert derivation is not None
-            names = [spec.name for spec in derivation.inputs]
-            state.inputs[i] = dict(zip(names, self.inputs, strict=False))
-            probes = ((1, Fraction(0)),)
-            for k, value in enumerate(self.inputs):
-                batch.append(_probe_fields(value, probes, {"t": "i", "r": i, "n": k}))
+            state.inputs[i] = dict(zip(plan.input_names, self.inputs, strict=False))
+            for shape, value in zip(plan.inputs, self.inputs, strict=False):
+                batch.append(shape.encode(value) if encode else shape.fact(value))
         if self.reference_fact is not None and self.reference_problem is None:
-            state.reference[i] = self.reference_value
-            batch.append(_probe_fields(self.reference_value, plan.reference_probes,
-                                       {"t": "ref", "r": i}))
+            value = self.reference_value
+            state.reference[i] = value
+            batch.append(plan.reference.encode(value) if encode else plan.reference.fact(value))
 
     def verdict(self, state: _RunState, outcome: _Outcomes) -> Verdict:
         """The verdict from what was read and what the session's rules decided."""
@@ -623,8 +692,9 @@ class _Reading:
                     expected="a non-zero divisor"))
             steps.append(state.derived[i])
         value = state.value[i]
-        problem = _first_domain_problem(compiled, outcome.domain["v"], fact)
-        if problem is not None:
+        if outcome.outside_value:
+            problem = _first_domain_problem(compiled, outcome.outside_value, fact)
+            assert problem is not None
             return _invalid(compiled, steps, problem)
         thresholds = compiled.thresholds
         if compiled.needs_reference:
@@ -636,8 +706,10 @@ class _Reading:
             steps.extend(self.reference_steps)
             if self.reference_problem is not None:
                 return _invalid(compiled, steps, self.reference_problem)
-            problem = _first_domain_problem(compiled, outcome.domain["ref"], self.reference_fact)
-            if problem is not None:
+            if outcome.outside_reference:
+                problem = _first_domain_problem(compiled, outcome.outside_reference,
+                                                self.reference_fact)
+                assert problem is not None
                 return _invalid(compiled, steps, problem)
             reference_value = state.reference[i]
             steps.append(ReferenceUsed(reference.id, reference_value, compiled.unit, reference.zh))
@@ -663,7 +735,7 @@ def _decided(outcome: _Outcomes, j: int, i: int) -> bool:
         raise DurableEngineError(f"rule {i}: comparison {j} was not decided by the session") from None
 
 
-def _first_domain_problem(compiled: CompiledRule, outside: set[str],
+def _first_domain_problem(compiled: CompiledRule, outside: frozenset[str],
                           fact: Fact | None) -> _Unusable | None:
     for which in _DOMAIN_ORDER:
         if which in outside:

@@ -159,6 +159,7 @@ _ERR_EVENT_OBSERVED = 2
 
 #: Name of the rule the host adds to every ruleset (see _split_definition).
 _SESSION_RULE = "$host_session"
+_SESSION_PREFIX = '{"' + _SESSION_RULE + '":'
 
 #: Serializes every use of durable_rules in the process (see module docs).
 _ENGINE_LOCK = threading.RLock()
@@ -393,15 +394,29 @@ class ActionContext:
     result is a list (``count``/``cap``), ``c.m`` is a tuple of facts.
     """
 
-    __slots__ = ("_host", "_named", "_run", "rule")
+    __slots__ = ("_host", "_message", "_named", "_run", "_text", "rule")
 
-    def __init__(self, host: DurableHost, run: _Run, rule: str, message: Any):
+    def __init__(self, host: DurableHost, run: _Run, rule: str, message: Any,
+                 text: str | None = None):
         self._host = host
         self._run = run
         #: Name of the rule being fired.
         self.rule = rule
+        # The matched facts are decoded from the engine's JSON (``text``) only when an action
+        # reads them: most actions only assert facts or return a constant.
+        self._message = message
+        self._text = text
+        self._named: dict[str, Any] | None = None
+
+    def _views(self) -> dict[str, Any]:
+        named = self._named
+        if named is not None:
+            return named
+        message = self._message
+        if self._text is not None:
+            ((_, message),) = json.loads(self._text).items()
         if isinstance(message, dict):
-            self._named = {
+            named = {
                 name: FactView(fact, RESERVED_KEYS) if isinstance(fact, dict) else fact
                 for name, fact in message.items()
             }
@@ -410,12 +425,14 @@ class ActionContext:
             for item in message:
                 fact = item["m"] if isinstance(item, dict) and len(item) == 1 and "m" in item else item
                 views.append(FactView(fact, RESERVED_KEYS))
-            self._named = {"m": tuple(views)}
+            named = {"m": tuple(views)}
+        self._named = named
+        return named
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        named = object.__getattribute__(self, "_named")
+        named = self._views()
         try:
             return named[name]
         except KeyError:
@@ -424,7 +441,7 @@ class ActionContext:
     @property
     def facts(self) -> Mapping[str, Any]:
         """The matched facts by name."""
-        return dict(self._named)
+        return dict(self._views())
 
     def assert_fact(self, fact: Mapping[str, Any]) -> None:
         """Assert a new fact into the current session (forward chaining).
@@ -666,12 +683,35 @@ class DurableHost:
         cleaned up and the host stays usable) or :class:`DurableEngineError`.
         """
         facts = list(facts)
+        return self._run(lambda run: [_encode_fact(f, run.sid, run.new_id()) for f in facts])
+
+    def run_encoded(self, members: Iterable[str]) -> list[Any]:
+        """:meth:`run` for facts the caller has already written in the engine's JSON.
+
+        Each item is the members of one fact's JSON object, without the braces and without
+        ``sid`` or ``id`` (``'"kind":"stat","value":12'``); the host adds a unique id and the
+        session. Nothing is parsed or checked: the caller guarantees what :meth:`run` would
+        check (see *Encoding* in the module documentation: valid JSON, allowed keys, 64-bit
+        ints, finite floats written with a fraction before any exponent, at most
+        :data:`MAX_FACT_KEYS` keys). A violation can crash the process. For callers that
+        generate facts from a fixed shape, it avoids encoding the same keys every time.
+        """
+        members = list(members)
+
+        def encode(run: _Run) -> list[str]:
+            head = '{"sid":"' + run.sid + '","id":"'
+            return [head + run.new_id() + ('",' + item + "}" if item else '"}')
+                    for item in members]
+
+        return self._run(encode)
+
+    def _run(self, encode: Callable[[_Run], list[str]]) -> list[Any]:
         with _ENGINE_LOCK:
             self._check_usable()
             self._collect_orphans()
             sid = self._new_sid()
             run = _Run(sid)
-            encoded = [_encode_fact(f, sid, run.new_id()) for f in facts]
+            encoded = encode(run)
             if not encoded:
                 return []
             h = _fnv1a32(sid)
@@ -787,9 +827,24 @@ class DurableHost:
         # Never raises: an error is recorded and the agenda is drained.
         rule = ""
         try:
-            ((rule, message),) = json.loads(messages).items()
-            if rule == _SESSION_RULE or _binds_state_fact(message):
+            # ``messages`` is ``{"<rule>":{...}}``. The rule is read from the text and the
+            # facts are decoded only if the action reads them. The fast path needs a name
+            # free of JSON escapes and no engine state fact in the match: ``"$s"`` occurs in
+            # the text only as that fact's key (quotes inside strings are escaped).
+            if messages.startswith(_SESSION_PREFIX):
                 return
+            end = messages.find('"', 2)
+            rule = messages[2:end]
+            action = self._actions.get(rule)
+            if (action is not None and messages.startswith('":', end) and "\\" not in rule
+                    and '"$s"' not in messages):
+                context = ActionContext(self, run, rule, None, messages)
+            else:
+                ((rule, message),) = json.loads(messages).items()
+                if rule == _SESSION_RULE or _binds_state_fact(message):
+                    return
+                action = self._actions[rule]
+                context = ActionContext(self, run, rule, message)
             run.actions += 1
             if run.actions > self._max_actions:
                 run.error = DurableEngineError(
@@ -797,7 +852,7 @@ class DurableHost:
                 )
                 rule = ""
                 return
-            result = self._actions[rule](ActionContext(self, run, rule, message))
+            result = action(context)
             if result is not None:
                 run.outputs.append(result)
         except BaseException as exc:
