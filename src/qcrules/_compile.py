@@ -1,14 +1,20 @@
 """Stage 3, compile: a catalogue → a :class:`Plan`, prepared once and evaluated many times.
 
-Every threshold is converted to the rule's unit exactly, once; formulas are parsed once; the
-conversion factor from each fact unit to the rule's unit is computed the first time that unit
-is seen for that rule (at compile time for the rule's own units) and then reused, never
-recomputed per fact.
+Every threshold is converted to the rule's unit exactly, once; formulas are parsed once. The
+conversion factor to the rule's unit from every known unit of the same dimension (and, for a
+unit written ``a/b``, from every known ``x/y`` of the same dimensions: 元/人, 亿元/万人, ...) is
+computed here; a fact in any other unit has its factor computed the first time that unit is
+seen for that rule and then reused, never recomputed per fact.
+
+What evaluation needs on every fact set is prepared here too, so that judging a fact is a few
+operations on whole numbers: the names a rule's fact may be given under, each threshold as a
+comparison function with its numerator and denominator, and the indicator's possible values as
+numerators and denominators.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 
 import attrs
@@ -17,6 +23,7 @@ from ._formula import Formula, parse_formula
 from ._model import Catalog, Kind, Op, Quantity, Rule
 from ._results import Severity
 from ._units import (
+    KNOWN_UNITS,
     UNITS,
     UnitProblem,
     canonical_unit,
@@ -29,6 +36,10 @@ __all__ = ["CompiledRule", "Plan", "compile_catalog"]
 
 _COUNT_DIMENSION = canonical_unit("件").dimensionality
 _RANK_DIMENSION = canonical_unit("位").dimensionality
+
+#: A fixed threshold ready to judge: the bound, its threshold, and ``op.compare`` with the
+#: threshold's numerator and denominator (``value op threshold`` is ``compare(n * td, tn * d)``).
+Comparison = tuple[Op, Fraction, Callable[[int, int], bool], int, int]
 
 
 @attrs.define(eq=False)
@@ -51,16 +62,36 @@ class CompiledRule:
     checks_domain: bool = attrs.field(init=False)
     thresholds: tuple[tuple[Op, Fraction], ...] = attrs.field(init=False)
     miss_severity: Severity = attrs.field(init=False)
+    #: The names the indicator's own fact may be given under: the rule id, the Chinese name.
+    keys: tuple[str, ...] = attrs.field(init=False)
+    #: :attr:`thresholds` as :data:`Comparison` tuples.
+    comparisons: tuple[Comparison, ...] = attrs.field(init=False)
+    #: :attr:`minimum` and :attr:`maximum` as (numerator, denominator), or ``None``.
+    low: tuple[int, int] | None = attrs.field(init=False)
+    high: tuple[int, int] | None = attrs.field(init=False)
+    #: Whether the indicator's fact is read as a ratio (a ratio target).
+    reads_ratio: bool = attrs.field(init=False)
+    #: The factor from a pure number to the rule's unit (100 for %), for percent-like units.
+    fraction_factor: Fraction = attrs.field(init=False, default=Fraction(1))
     _factors: dict[tuple[str, str | None], Fraction | UnitProblem] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
-        kind = self.rule.kind
+        rule = self.rule
+        kind = rule.kind
         self.numeric = kind.numeric
         self.needs_reference = kind.needs_reference
         self.checks_domain = (self.minimum is not None or self.maximum is not None
                               or self.whole)
         self.thresholds = tuple((op, t) for op, t in self.bounds if t is not None)
-        self.miss_severity = Severity.for_miss(self.rule.commitment)
+        self.miss_severity = Severity.for_miss(rule.commitment)
+        self.keys = tuple(key for key in (rule.id, rule.indicator.zh) if key)
+        self.comparisons = tuple((op, t, op.compare, *t.as_integer_ratio())
+                                 for op, t in self.thresholds)
+        self.low = self.minimum.as_integer_ratio() if self.minimum is not None else None
+        self.high = self.maximum.as_integer_ratio() if self.maximum is not None else None
+        self.reads_ratio = kind is Kind.RATIO
+        if self.percent_like:
+            self.fraction_factor = self.factor("1")
 
     def factor(self, from_unit: str, to_unit: str | None = None) -> Fraction:
         """The exact factor from ``from_unit`` to ``to_unit`` (default: the rule's unit).
@@ -121,10 +152,36 @@ def compile_rule(rule: Rule) -> CompiledRule:
                             whole, is_percent_like(unit), formula, input_units, ratio_units,
                             formula_factor)
     if unit is not None:
-        # Warm the factors of the rule's own units, so that common facts never compute one.
-        for own in {unit, *(b.threshold.unit for b in rule.bounds if b.threshold and b.threshold.unit)}:
-            compiled.factor(own)
+        # The factors of the rule's own units and of every known unit a fact may be given in,
+        # so that facts in them never compute one.
+        own = {unit, *(b.threshold.unit for b in rule.bounds if b.threshold and b.threshold.unit)}
+        for from_unit in sorted(own) + [u for u in _compatible_units(unit) if u not in own]:
+            compiled.factor(from_unit)
     return compiled
+
+
+def _known_units(dimensionality: object) -> tuple[str, ...]:
+    return _KNOWN_BY_DIMENSION.get(dimensionality, ())
+
+
+_KNOWN_BY_DIMENSION: dict[object, tuple[str, ...]] = {}
+for _known in KNOWN_UNITS:
+    _dimension = canonical_unit(_known).dimensionality
+    _KNOWN_BY_DIMENSION[_dimension] = (*_KNOWN_BY_DIMENSION.get(_dimension, ()), _known)
+
+
+def _compatible_units(unit: str) -> list[str]:
+    """Known units of ``unit``'s dimension and, for ``a/b``, every known ``x/y`` like it."""
+    try:
+        units = list(_known_units(canonical_unit(unit).dimensionality))
+        numerator, slash, denominator = normalize_text(unit).partition("/")
+        if slash and "/" not in denominator:
+            for x in _known_units(canonical_unit(numerator).dimensionality):
+                units.extend(f"{x}/{y}"
+                             for y in _known_units(canonical_unit(denominator).dimensionality))
+    except UnitProblem:
+        return []
+    return units
 
 
 @attrs.frozen

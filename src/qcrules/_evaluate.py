@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
-import attrs
-
 from ._compile import CompiledRule, Plan
 from ._errors import Diagnostic
 from ._facts import FALSE_WORDS, TRUE_WORDS, FactSet, facts_from_data
@@ -45,10 +43,23 @@ class _Unusable(Exception):
     def __init__(self, code: str, message: str, fact: Fact | None, *, expected: str = "",
                  field: str = "value") -> None:
         super().__init__(message)
-        self.diagnostic = Diagnostic(code, message, fact.location if fact else None,
-                                     fact_id=fact.id if fact else None, field=field,
-                                     expected=expected or None,
-                                     got=fact.raw if fact else None)
+        self.code = code
+        self.message = message
+        self.fact = fact
+        self.expected = expected
+        self.field = field
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """The problem, not yet attributed to a rule."""
+        return self.for_rule(None)
+
+    def for_rule(self, rule_id: str | None) -> Diagnostic:
+        """The problem, as the verdict of rule ``rule_id`` reports it."""
+        fact = self.fact
+        return Diagnostic(self.code, self.message, fact.location if fact else None, rule_id,
+                          fact.id if fact else None, self.field, self.expected or None,
+                          fact.raw if fact else None)
 
 
 class _Missing(Exception):
@@ -67,16 +78,33 @@ def as_fact_set(facts: FactSet | Mapping[str, Any] | Iterable[Fact]) -> FactSet:
 
 
 def _lookup(facts: FactSet, *keys: str) -> Fact | None:
+    return _first(facts.facts, keys)
+
+
+def _first(facts: Mapping[str, Fact], keys: Iterable[str]) -> Fact | None:
+    """The first fact given (and not null) under one of ``keys``."""
     for key in keys:
         if key:
-            fact = facts.facts.get(key)
-            if fact is not None and fact.form is not FactForm.MISSING:
+            fact = facts.get(key)
+            if fact is not None and fact.form is not _MISSING:
                 return fact
     return None
 
 
+_MISSING = FactForm.MISSING
+_QUANTITY = FactForm.QUANTITY
+_NUMBER = FactForm.NUMBER
+
+
 def _provenance(fact: Fact, role: str) -> FactUsed:
     return FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role)
+
+
+def _times(value: Fraction, factor: Fraction) -> Fraction:
+    """``value * factor``, exactly, by one product of whole numbers and one reduction."""
+    n, d = value.as_integer_ratio()
+    fn, fd = factor.as_integer_ratio()
+    return Fraction(n * fn, d * fd)
 
 
 class _Reader:
@@ -88,86 +116,108 @@ class _Reader:
 
     def number(self, fact: Fact, unit: str | None, role: str) -> Fraction:
         """The fact's value in ``unit`` (``None``: the rule's unit)."""
-        compiled = self.compiled
-        target_unit = unit if unit is not None else compiled.unit
-        self.steps.append(_provenance(fact, role))
-        form = fact.form
-        if form is FactForm.INVALID:
-            problem = fact.problem
-            raise _Unusable(problem.code if problem else "QC201",
-                            problem.message if problem else "the fact could not be read", fact,
-                            expected=problem.expected or "" if problem else "")
-        if form is FactForm.NOT_A_NUMBER:
-            raise _Unusable("QC301", "not a finite number", fact, expected="a finite number")
-        if form in (FactForm.BOOLEAN, FactForm.TEXT):
-            raise _Unusable("QC300", "not a quantity", fact,
-                            expected=f"a quantity in {target_unit or 'a pure number'}")
-        value = fact.value
-        assert isinstance(value, Fraction)
-        is_ratio_rule = compiled.rule.kind is Kind.RATIO and role == "value"
-        if form is FactForm.RATIO:
-            if not is_ratio_rule:
-                raise _Unusable("QC300", "a ratio a:b is read only for ratio targets", fact,
-                                expected=f"a quantity in {target_unit or 'a pure number'}")
-            self.steps.append(RatioRead(fact.id, value))
-            return value
-        if form is FactForm.NUMBER:
-            if is_ratio_rule:
-                self.steps.append(RatioRead(fact.id, value))
-                return value
-            if target_unit is not None and compiled.percent_like and unit is None:
-                factor = compiled.factor("1")
-                self.steps.append(UnitAssumed(fact.id, target_unit, as_fraction=True))
-                result = value * factor
-                self.steps.append(Converted(fact.id, value, "1", factor, result, target_unit))
-                return result
-            if target_unit is not None:
-                self.steps.append(UnitAssumed(fact.id, target_unit))
-            return value
-        # A quantity with a unit.
-        assert fact.unit is not None
-        if is_ratio_rule:
-            return self._ratio_quantity(fact, value)
-        if fact.unit == target_unit:
-            return value
-        try:
-            factor = compiled.factor(fact.unit, unit)
-        except UnitProblem as problem:
-            if problem.code == "QC110":
-                raise _Unusable("QC110", problem.message, fact, field="unit",
-                                expected=f"a known unit like {target_unit or '1'}"
-                                + (f"; {problem.hint}" if problem.hint else "")) from problem
-            raise _Unusable("QC300", f"wrong dimension: {fact.unit} is not convertible to "
-                            f"{target_unit or 'a pure number'}", fact,
-                            expected=f"a unit like {target_unit or '1'}", field="unit") from problem
-        result = value * factor
-        self.steps.append(Converted(fact.id, value, fact.unit, factor, result,
-                                    target_unit or "1"))
-        return result
+        return _read(self.compiled, self.steps, fact, unit, role)
 
-    def _ratio_quantity(self, fact: Fact, value: Fraction) -> Fraction:
-        units = self.compiled.ratio_units
-        written = normalize_text(fact.unit or "")
-        if units is not None and written == units[0]:
-            self.steps.append(RatioRead(fact.id, value))
+
+def _read(compiled: CompiledRule, steps: list[Step], fact: Fact, unit: str | None,
+          role: str) -> Fraction:
+    """The fact's value in ``unit`` (``None``: the rule's unit), recording the steps."""
+    steps.append(FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role))
+    form = fact.form
+    value = fact.value
+    if form is _QUANTITY:
+        assert isinstance(value, Fraction)
+        fact_unit = fact.unit
+        assert fact_unit is not None
+        if compiled.reads_ratio and role == "value":
+            return _ratio_quantity(compiled, steps, fact, value)
+        if unit is None:
+            if fact_unit == compiled.unit:
+                return value
+        elif fact_unit == unit:
             return value
-        if units is not None and written == units[1]:
-            if value == 0:
-                raise _Unusable("QC302", "an inverse ratio of zero", fact,
-                                expected="a positive number")
-            result = 1 / value
-            self.steps.append(RatioRead(fact.id, result, inverted=True))
+        factor = _factor(compiled, fact, unit)
+        result = _times(value, factor)
+        steps.append(Converted(fact.id, value, fact_unit, factor, result,
+                               (compiled.unit if unit is None else unit) or "1"))
+        return result
+    target_unit = compiled.unit if unit is None else unit
+    if form is _NUMBER:
+        assert isinstance(value, Fraction)
+        if compiled.reads_ratio and role == "value":
+            steps.append(RatioRead(fact.id, value))
+            return value
+        if target_unit is not None and compiled.percent_like and unit is None:
+            factor = compiled.fraction_factor
+            steps.append(UnitAssumed(fact.id, target_unit, True))
+            result = _times(value, factor)
+            steps.append(Converted(fact.id, value, "1", factor, result, target_unit))
             return result
-        expected = f"a:b, a number, or a value in {units[0]} or {units[1]}" if units else "a:b"
-        raise _Unusable("QC300", "wrong form for a ratio", fact, expected=expected, field="unit")
+        if target_unit is not None:
+            steps.append(UnitAssumed(fact.id, target_unit))
+        return value
+    if form is FactForm.INVALID:
+        problem = fact.problem
+        raise _Unusable(problem.code if problem else "QC201",
+                        problem.message if problem else "the fact could not be read", fact,
+                        expected=problem.expected or "" if problem else "")
+    if form is FactForm.NOT_A_NUMBER:
+        raise _Unusable("QC301", "not a finite number", fact, expected="a finite number")
+    if form is FactForm.RATIO:
+        assert isinstance(value, Fraction)
+        if not (compiled.reads_ratio and role == "value"):
+            raise _Unusable("QC300", "a ratio a:b is read only for ratio targets", fact,
+                            expected=f"a quantity in {target_unit or 'a pure number'}")
+        steps.append(RatioRead(fact.id, value))
+        return value
+    # BOOLEAN, TEXT (MISSING is never looked up).
+    raise _Unusable("QC300", "not a quantity", fact,
+                    expected=f"a quantity in {target_unit or 'a pure number'}")
+
+
+def _factor(compiled: CompiledRule, fact: Fact, unit: str | None) -> Fraction:
+    """The factor from the fact's unit to ``unit`` (``None``: the rule's), or why there is none."""
+    assert fact.unit is not None
+    try:
+        return compiled.factor(fact.unit, unit)
+    except UnitProblem as problem:
+        target_unit = compiled.unit if unit is None else unit
+        if problem.code == "QC110":
+            raise _Unusable("QC110", problem.message, fact, field="unit",
+                            expected=f"a known unit like {target_unit or '1'}"
+                            + (f"; {problem.hint}" if problem.hint else "")) from problem
+        raise _Unusable("QC300", f"wrong dimension: {fact.unit} is not convertible to "
+                        f"{target_unit or 'a pure number'}", fact,
+                        expected=f"a unit like {target_unit or '1'}", field="unit") from problem
+
+
+def _ratio_quantity(compiled: CompiledRule, steps: list[Step], fact: Fact,
+                    value: Fraction) -> Fraction:
+    units = compiled.ratio_units
+    written = normalize_text(fact.unit or "")
+    if units is not None and written == units[0]:
+        steps.append(RatioRead(fact.id, value))
+        return value
+    if units is not None and written == units[1]:
+        if value == 0:
+            raise _Unusable("QC302", "an inverse ratio of zero", fact,
+                            expected="a positive number")
+        result = 1 / value
+        steps.append(RatioRead(fact.id, result, inverted=True))
+        return result
+    expected = f"a:b, a number, or a value in {units[0]} or {units[1]}" if units else "a:b"
+    raise _Unusable("QC300", "wrong form for a ratio", fact, expected=expected, field="unit")
 
 
 def _check_domain(compiled: CompiledRule, value: Fraction, fact: Fact | None) -> None:
-    if compiled.minimum is not None and Op.LT.holds(value, compiled.minimum):
+    n, d = value.as_integer_ratio()
+    low = compiled.low
+    if low is not None and n * low[1] < low[0] * d:
         raise _domain_problem(compiled, "below", fact)
-    if compiled.maximum is not None and Op.GT.holds(value, compiled.maximum):
+    high = compiled.high
+    if high is not None and n * high[1] > high[0] * d:
         raise _domain_problem(compiled, "above", fact)
-    if compiled.whole and value.denominator != 1:
+    if compiled.whole and d != 1:
         raise _domain_problem(compiled, "whole", fact)
 
 
@@ -182,11 +232,9 @@ def _domain_problem(compiled: CompiledRule, which: str, fact: Fact | None) -> _U
     return _Unusable("QC303", "not a whole number", fact, expected="a whole number")
 
 
-def _indicator_value(compiled: CompiledRule, facts: FactSet, reader: _Reader) -> tuple[Fraction, Fact | None]:
+def _derived_value(compiled: CompiledRule, facts: FactSet, steps: list[Step]) -> Fraction:
+    """The value of an indicator given by none of its names, from its formula's inputs."""
     rule = compiled.rule
-    fact = _lookup(facts, rule.id, rule.indicator.zh)
-    if fact is not None:
-        return reader.number(fact, None, "value"), fact
     if compiled.formula is None or rule.derivation is None:
         raise _Missing((rule.id,))
     values: dict[str, Fraction] = {}
@@ -204,7 +252,7 @@ def _indicator_value(compiled: CompiledRule, facts: FactSet, reader: _Reader) ->
         raise _Missing((rule.id, *missing))
     for name, input_fact in found:
         unit = compiled.input_units.get(name)
-        value = reader.number(input_fact, unit or "1", name)
+        value = _read(compiled, steps, input_fact, unit or "1", name)
         if value < 0:
             raise _Unusable("QC302", "a negative input to a derived indicator", input_fact,
                             expected="a value >= 0")
@@ -216,8 +264,8 @@ def _indicator_value(compiled: CompiledRule, facts: FactSet, reader: _Reader) ->
         raise _Unusable("QC302", "division by zero in the formula", found[-1][1],
                         expected="a non-zero divisor") from None
     result = raw_result * compiled.formula_factor
-    reader.steps.append(Derived(compiled.formula.text, tuple(shown), result, compiled.unit))
-    return result, None
+    steps.append(Derived(compiled.formula.text, tuple(shown), result, compiled.unit))
+    return result
 
 
 def _boolean(compiled: CompiledRule, facts: FactSet, steps: list[Step]) -> bool:
@@ -249,47 +297,61 @@ def evaluate_rule(compiled: CompiledRule, facts: FactSet) -> Verdict:
             holds = _boolean(compiled, facts, steps)
             steps.append(Compared(holds, None, None, holds))
             return _finish(compiled, steps, holds, holds, ())
-        reader = _Reader(compiled, steps)
-        value, fact = _indicator_value(compiled, facts, reader)
+        fact = _first(facts.facts, compiled.keys)
+        if fact is not None:
+            value = _read(compiled, steps, fact, None, "value")
+        elif compiled.formula is None:
+            return _unknown(compiled, facts, steps, (rule.id,))
+        else:
+            value = _derived_value(compiled, facts, steps)
         if compiled.checks_domain:
             _check_domain(compiled, value, fact)
-        thresholds = compiled.thresholds
         if compiled.needs_reference:
-            thresholds = _referenced_thresholds(compiled, facts, reader)
+            thresholds = _referenced_thresholds(compiled, facts, steps)
+            comparisons = tuple((op, t, op.compare, *t.as_integer_ratio()) for op, t in thresholds)
+        else:
+            thresholds = compiled.thresholds
+            comparisons = compiled.comparisons
         if rule.precision is not None:
             rounded = round_gbt8170(value, rule.precision)
             steps.append(Rounded(rule.precision, value, rounded))
             value = rounded
         holds_all = True
-        for op, threshold in thresholds:
-            holds = op.holds(value, threshold)
+        n, d = value.as_integer_ratio()
+        for op, threshold, compare, tn, td in comparisons:
+            holds = compare(n * td, tn * d)
             steps.append(Compared(value, op, threshold, holds))
             holds_all = holds_all and holds
         return _finish(compiled, steps, holds_all, value, thresholds)
     except _Missing as missing:
-        ids = missing.ids
-        reference = rule.reference
-        if reference is not None and reference.id not in ids and _lookup(facts, reference.id) is None:
-            ids = (*ids, reference.id)
-        return Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.unit, steps=tuple(steps),
-                       missing=ids)
+        return _unknown(compiled, facts, steps, missing.ids)
     except _Unusable as unusable:
-        problem = attrs.evolve(unusable.diagnostic, rule_id=rule.id)
         return Verdict(rule, rule.id, Status.INVALID, unit=compiled.unit, steps=tuple(steps),
-                       problem=problem)
+                       problem=unusable.for_rule(rule.id))
+
+
+def _unknown(compiled: CompiledRule, facts: FactSet, steps: list[Step],
+             ids: tuple[str, ...]) -> Verdict:
+    """Unknown: the facts ``ids`` are missing (and the reference, when it is missing too)."""
+    rule = compiled.rule
+    reference = rule.reference
+    if reference is not None and reference.id not in ids and _lookup(facts, reference.id) is None:
+        ids = (*ids, reference.id)
+    return Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.unit, steps=tuple(steps),
+                   missing=ids)
 
 
 def _referenced_thresholds(compiled: CompiledRule, facts: FactSet,
-                           reader: _Reader) -> tuple[tuple[Op, Fraction], ...]:
+                           steps: list[Step]) -> tuple[tuple[Op, Fraction], ...]:
     reference = compiled.rule.reference
     assert reference is not None
     fact = _lookup(facts, reference.id)
     if fact is None:
         raise _Missing((reference.id,))
     role = "assigned" if compiled.rule.kind is Kind.ASSIGNED else "reference"
-    value = reader.number(fact, None, role)
+    value = _read(compiled, steps, fact, None, role)
     _check_domain(compiled, value, fact)
-    reader.steps.append(ReferenceUsed(reference.id, value, compiled.unit, reference.zh))
+    steps.append(ReferenceUsed(reference.id, value, compiled.unit, reference.zh))
     return tuple((op, value) for op, _ in compiled.bounds)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -100,6 +100,15 @@ class Op(enum.Enum):
     def upper(self) -> bool:
         """An upper bound (less is better)."""
         return self in (Op.LE, Op.LT)
+
+    @property
+    def compare(self) -> Callable[[int, int], bool]:
+        """The comparison itself, on whole numbers (``operator.ge`` for ``>=``).
+
+        ``op.holds(n/d, tn/td)`` is ``op.compare(n * td, tn * d)`` for positive denominators;
+        a compiled rule keeps it with its thresholds' numerators and denominators.
+        """
+        return _COMPARE[self._name_]
 
     def holds(self, value: Fraction, threshold: Fraction) -> bool:
         """Exact comparison ``value OP threshold`` (by cross-multiplying whole numbers)."""
