@@ -8,9 +8,10 @@ answers. One run prints:
 
 1. **Adapter overhead**: ``DurableEngine.evaluate`` against *raw* durable_rules doing the same
    comparisons. Raw means the same generated ruleset on the same host, fed the batches of facts
-   the adapter built for the same fact sets, already encoded (probe integers computed): only
-   ``DurableHost.run`` - the session, the Rete matching, the actions (derivation, rounding,
-   joins) - is timed, not reading facts nor assembling verdicts.
+   the adapter built for the same fact sets, already encoded as the JSON the engine reads
+   (probe integers computed and written): only ``DurableHost.run_encoded`` - the session, the
+   Rete matching, the dispatch and the actions (derivation, rounding, joins) - is timed, not
+   reading facts, encoding them nor assembling verdicts.
 2. **Against the native engine**: ``evaluate_plan`` on the same fact sets.
 3. **Memory**: ``--sets`` fact sets through one engine in one process; the resident set size
    (``ru_maxrss``) after the first 1,000 and after all of them, and the Python heap
@@ -18,6 +19,13 @@ answers. One run prints:
 
 Every report of the sample is also compared with the native report; a difference fails the run.
 Timings are the best of five, interleaved (``time.perf_counter``), on one core.
+
+durable_rules allocates and clears its session state for every session. With glibc, whether
+that memory is returned to the system and faulted in again for the next session depends on the
+layout of the whole heap (here: how many fact sets the sample holds), and when it is, it costs
+more than the rest of the engine's work, in both the raw and the adapter runs, which lowers the
+ratio. Run once more with ``MALLOC_TRIM_THRESHOLD_=1000000000 MALLOC_MMAP_THRESHOLD_=1000000000``
+in the environment to see the figures without it.
 """
 
 from __future__ import annotations
