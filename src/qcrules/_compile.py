@@ -21,7 +21,7 @@ import attrs
 
 from ._formula import Formula, parse_formula
 from ._model import Catalog, Kind, Op, Quantity, Rule
-from ._results import Severity
+from ._results import Severity, UnitAssumed
 from ._units import (
     KNOWN_UNITS,
     UNITS,
@@ -73,6 +73,9 @@ class CompiledRule:
     reads_ratio: bool = attrs.field(init=False)
     #: The factor from a pure number to the rule's unit (100 for %), for percent-like units.
     fraction_factor: Fraction = attrs.field(init=False, default=Fraction(1))
+    #: The step recorded when a bare number is read in the rule's unit, by fact id (the rule's
+    #: own names and its reference): the same for every fact set, so made once.
+    assumed: dict[str, UnitAssumed] = attrs.field(init=False, factory=dict)
     _factors: dict[tuple[str, str | None], Fraction | UnitProblem] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -92,6 +95,10 @@ class CompiledRule:
         self.reads_ratio = kind is Kind.RATIO
         if self.percent_like:
             self.fraction_factor = self.factor("1")
+        if self.unit is not None:
+            names = (*self.keys, rule.reference.id if rule.reference is not None else "")
+            self.assumed = {name: UnitAssumed(name, self.unit, self.percent_like)
+                            for name in names if name}
 
     def factor(self, from_unit: str, to_unit: str | None = None) -> Fraction:
         """The exact factor from ``from_unit`` to ``to_unit`` (default: the rule's unit).

@@ -100,13 +100,6 @@ def _provenance(fact: Fact, role: str) -> FactUsed:
     return FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role)
 
 
-def _times(value: Fraction, factor: Fraction) -> Fraction:
-    """``value * factor``, exactly, by one product of whole numbers and one reduction."""
-    n, d = value.as_integer_ratio()
-    fn, fd = factor.as_integer_ratio()
-    return Fraction(n * fn, d * fd)
-
-
 class _Reader:
     """Reads facts into exact numbers in a rule's unit, recording steps."""
 
@@ -124,11 +117,9 @@ def _read(compiled: CompiledRule, steps: list[Step], fact: Fact, unit: str | Non
     """The fact's value in ``unit`` (``None``: the rule's unit), recording the steps."""
     steps.append(FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role))
     form = fact.form
-    value = fact.value
+    value: Fraction = fact.value  # type: ignore[assignment]  # a Fraction in these two forms
     if form is _QUANTITY:
-        assert isinstance(value, Fraction)
-        fact_unit = fact.unit
-        assert fact_unit is not None
+        fact_unit: str = fact.unit  # type: ignore[assignment]  # a quantity has a unit
         if compiled.reads_ratio and role == "value":
             return _ratio_quantity(compiled, steps, fact, value)
         if unit is None:
@@ -137,25 +128,34 @@ def _read(compiled: CompiledRule, steps: list[Step], fact: Fact, unit: str | Non
         elif fact_unit == unit:
             return value
         factor = _factor(compiled, fact, unit)
-        result = _times(value, factor)
+        n, d = value.as_integer_ratio()
+        fn, fd = factor.as_integer_ratio()
+        result = Fraction(n * fn, d * fd)  # value * factor, with one reduction
         steps.append(Converted(fact.id, value, fact_unit, factor, result,
                                (compiled.unit if unit is None else unit) or "1"))
         return result
-    target_unit = compiled.unit if unit is None else unit
     if form is _NUMBER:
-        assert isinstance(value, Fraction)
         if compiled.reads_ratio and role == "value":
             steps.append(RatioRead(fact.id, value))
             return value
-        if target_unit is not None and compiled.percent_like and unit is None:
-            factor = compiled.fraction_factor
-            steps.append(UnitAssumed(fact.id, target_unit, True))
-            result = _times(value, factor)
-            steps.append(Converted(fact.id, value, "1", factor, result, target_unit))
-            return result
-        if target_unit is not None:
-            steps.append(UnitAssumed(fact.id, target_unit))
+        if unit is None:
+            target_unit = compiled.unit
+            if target_unit is None:
+                return value
+            assumed = compiled.assumed.get(fact.id)
+            steps.append(assumed if assumed is not None
+                         else UnitAssumed(fact.id, target_unit, compiled.percent_like))
+            if compiled.percent_like:
+                factor = compiled.fraction_factor
+                n, d = value.as_integer_ratio()
+                fn, fd = factor.as_integer_ratio()
+                result = Fraction(n * fn, d * fd)  # value * factor, with one reduction
+                steps.append(Converted(fact.id, value, "1", factor, result, target_unit))
+                return result
+            return value
+        steps.append(UnitAssumed(fact.id, unit))
         return value
+    target_unit = compiled.unit if unit is None else unit
     if form is FactForm.INVALID:
         problem = fact.problem
         raise _Unusable(problem.code if problem else "QC201",
@@ -297,12 +297,16 @@ def evaluate_rule(compiled: CompiledRule, facts: FactSet) -> Verdict:
             holds = _boolean(compiled, facts, steps)
             steps.append(Compared(holds, None, None, holds))
             return _finish(compiled, steps, holds, holds, ())
-        fact = _first(facts.facts, compiled.keys)
-        if fact is not None:
-            value = _read(compiled, steps, fact, None, "value")
-        elif compiled.formula is None:
-            return _unknown(compiled, facts, steps, (rule.id,))
+        given = facts.facts
+        for key in compiled.keys:  # _first(given, compiled.keys), inlined
+            fact = given.get(key)
+            if fact is not None and fact.form is not _MISSING:
+                value = _read(compiled, steps, fact, None, "value")
+                break
         else:
+            if compiled.formula is None:
+                return _unknown(compiled, facts, steps, (rule.id,))
+            fact = None
             value = _derived_value(compiled, facts, steps)
         if compiled.checks_domain:
             _check_domain(compiled, value, fact)
@@ -381,7 +385,7 @@ def _unmatched(plan: Plan, facts: FactSet) -> list[Diagnostic]:
 def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact]) -> Report:
     """Evaluate every rule of ``plan`` against one fact set, in catalogue order."""
     fact_set = as_fact_set(facts)
-    verdicts = tuple(evaluate_rule(compiled, fact_set) for compiled in plan.rules)
+    verdicts = tuple([evaluate_rule(compiled, fact_set) for compiled in plan.rules])
     diagnostics = (*fact_set.diagnostics, *_unmatched(plan, fact_set))
     return Report(plan.catalog, verdicts, region=fact_set.region, period=fact_set.period,
                   sources=fact_set.sources, diagnostics=diagnostics)
