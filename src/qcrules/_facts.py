@@ -82,12 +82,13 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
                **meta: str | None) -> tuple[Fact, Diagnostic | None]:
     """One fact from a value (and an optional separate unit)."""
     raw = _raw_text(value, unit)
+    get = meta.get
+    source, date, period, region, note = (get("source"), get("date"), get("period"),
+                                          get("region"), get("note"))
 
     def make(form: FactForm, val: Fraction | bool | str | None = None,
              fact_unit: str | None = None) -> Fact:
-        return Fact(fact_id, form, val, fact_unit, raw, source=meta.get("source"),
-                    date=meta.get("date"), period=meta.get("period"), region=meta.get("region"),
-                    note=meta.get("note"), location=where)
+        return Fact(fact_id, form, val, fact_unit, raw, source, date, period, region, note, where)
 
     def bad(code: str, message: str, expected: str) -> tuple[Fact, Diagnostic]:
         diagnostic = Diagnostic(code, message, where, fact_id=fact_id, field="value",
@@ -108,7 +109,9 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
         return bad("QC112", "a number out of range",
                    f"a decimal exponent of at most {LIMITS.max_exponent}")
     if isinstance(value, (int, float, Decimal, Fraction)):
-        number = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+        # A float is read as the shortest decimal that prints it: 0.1 is 1/10.
+        number = (Fraction(*Decimal(repr(value)).as_integer_ratio()) if isinstance(value, float)
+                  else Fraction(value))
         if unit:
             return _with_unit(number, unit, make, bad)
         return make(FactForm.NUMBER, number), None

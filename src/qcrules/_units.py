@@ -130,7 +130,11 @@ def parse_number(text: str) -> Fraction:
     Raises:
         UnitProblem: the text is not a finite decimal number (code ``QC112``).
     """
-    cleaned = normalize_text(text).replace(",", "")
+    return _decimal_fraction(normalize_text(text).replace(",", ""), text)
+
+
+def _decimal_fraction(cleaned: str, text: str) -> Fraction:
+    """:func:`parse_number` of ``text``, already normalised and without thousands separators."""
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
@@ -142,7 +146,8 @@ def parse_number(text: str) -> Fraction:
     if not exponent_in_range(number):
         raise UnitProblem("QC112", f"{text!r} is out of range", got=text,
                           expected=f"a decimal exponent of at most {MAX_EXPONENT}")
-    return Fraction(number)
+    n, d = number.as_integer_ratio()
+    return Fraction(n, d)
 
 
 def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
@@ -155,7 +160,7 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
         UnitProblem: not a quantity (``QC112``) or an unknown unit (``QC110``).
     """
     source = normalize_text(text)
-    ratio = _RATIO_RE.match(source.replace(" ", ""))
+    ratio = _RATIO_RE.match(source.replace(" ", "")) if ":" in source else None
     if ratio:
         antecedent = parse_number(ratio.group(1))
         consequent = parse_number(ratio.group(2))
@@ -168,7 +173,8 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
         raise UnitProblem("QC112", f"{text!r} is not a quantity",
                           expected='a number with an optional unit, e.g. "8.5万元/人", "96.4%"',
                           got=text)
-    magnitude = parse_number(match.group(1))
+    number = match.group(1)
+    magnitude = _decimal_fraction(number.replace(",", ""), number)
     unit = match.group(2).strip() or None
     if unit is not None and (unit[0].isdigit() or unit[0] in ".,:"):
         raise UnitProblem("QC112", f"{text!r} is not a quantity",
