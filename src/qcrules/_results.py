@@ -6,7 +6,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -31,47 +31,6 @@ __all__ = [
     "UnitAssumed",
     "Verdict",
 ]
-
-
-_C = TypeVar("_C", bound=type)
-
-
-def _slot_init(cls: _C) -> _C:
-    """Give a frozen slotted attrs class an ``__init__`` that stores each field through its slot.
-
-    The ``__init__`` attrs writes for a frozen class stores each field with
-    ``object.__setattr__(self, name, value)``, which finds the slot by name on every call; this
-    one calls each slot's own setter, which makes building a verdict and its steps (the
-    evaluator's inner loop) about a quarter cheaper. Nothing else changes: the same signature
-    and defaults, still frozen, the same equality, hash and repr. Only for classes whose fields
-    have no validator, converter or default factory and that have no ``__attrs_post_init__``.
-    """
-    namespace: dict[str, Any] = {}
-    parameters = []
-    body = []
-    for i, field in enumerate(attrs.fields(cls)):
-        if (field.validator is not None or field.converter is not None or not field.init
-                or isinstance(field.default, attrs.Factory)):  # type: ignore[arg-type]
-            msg = f"{cls.__name__}.{field.name} needs attrs' own __init__"
-            raise TypeError(msg)
-        if field.default is attrs.NOTHING:
-            parameters.append(field.alias)
-        else:
-            namespace[f"_default{i}"] = field.default
-            parameters.append(f"{field.alias}=_default{i}")
-        namespace[f"_set{i}"] = cls.__dict__[field.name].__set__
-        body.append(f" _set{i}(self, {field.alias})")
-    if hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
-        msg = f"{cls.__name__} needs attrs' own __init__"
-        raise TypeError(msg)
-    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body) + "\n"
-    exec(compile(source, f"<qcrules {cls.__name__}.__init__>", "exec"), namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__annotations__ = cls.__dict__["__init__"].__annotations__
-    target: Any = cls
-    target.__init__ = init
-    return cls
 
 
 class Status(enum.Enum):
@@ -101,7 +60,6 @@ _MISS_SEVERITY = {Commitment.ENSURE: Severity.VIOLATION, Commitment.STRIVE: Seve
                   Commitment.NONE: Severity.MISS}
 
 
-@_slot_init
 @attrs.frozen
 class FactUsed:
     """A fact read for the verdict, as written, with its provenance."""
@@ -114,7 +72,6 @@ class FactUsed:
     role: str = "value"       # value, reference, or an input name of a derived indicator
 
 
-@_slot_init
 @attrs.frozen
 class UnitAssumed:
     """A bare number read in the indicator's unit (or as a fraction for % indicators)."""
@@ -124,7 +81,6 @@ class UnitAssumed:
     as_fraction: bool = False
 
 
-@_slot_init
 @attrs.frozen
 class RatioRead:
     """A ratio fact read as consequent per antecedent (``inverted`` for antecedent per consequent)."""
@@ -134,7 +90,6 @@ class RatioRead:
     inverted: bool = False
 
 
-@_slot_init
 @attrs.frozen
 class Converted:
     """A unit conversion with its exact factor."""
@@ -147,7 +102,6 @@ class Converted:
     to_unit: str
 
 
-@_slot_init
 @attrs.frozen
 class Derived:
     """A derived indicator computed from its inputs."""
@@ -158,7 +112,6 @@ class Derived:
     unit: str | None
 
 
-@_slot_init
 @attrs.frozen
 class ReferenceUsed:
     """A threshold taken from a reference or assigned-target fact."""
@@ -169,7 +122,6 @@ class ReferenceUsed:
     label: str = ""
 
 
-@_slot_init
 @attrs.frozen
 class Rounded:
     """GB/T 8170 rounded-value comparison: the value rounded once to the rule's precision."""
@@ -179,7 +131,6 @@ class Rounded:
     after: Fraction
 
 
-@_slot_init
 @attrs.frozen
 class Compared:
     """One comparison ``value op threshold`` and its outcome."""
@@ -193,7 +144,6 @@ class Compared:
 Step = FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed | Rounded | Compared
 
 
-@_slot_init
 @attrs.frozen
 class Verdict:
     """The outcome for one rule, with the steps that led to it.
