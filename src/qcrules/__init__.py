@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._compile import Plan, compile_catalog
 from ._dump import dump_catalog
@@ -45,14 +45,12 @@ from ._model import (
 )
 from ._monitor import Monitor, VerdictChange
 from ._numbers import round_gbt8170
+from ._periods import period_argument
 from ._progress import Progress
 from ._render import render, report_to_dict
 from ._results import Report, Severity, Status, Verdict
 from ._table import TableResult
 from ._trajectory import Trajectory, TrajectoryStatus
-
-if TYPE_CHECKING:
-    from ._periods import Period
 
 __version__ = "0.1.0"
 
@@ -69,21 +67,12 @@ def _plan(catalog: Catalog | Plan) -> Plan:
                                 got=type(catalog).__name__))
 
 
-def _period_arg(period: str | int, field: str) -> Period:
-    from ._periods import PeriodProblem, parse_period
-
-    try:
-        return parse_period(period)
-    except PeriodProblem as problem:
-        raise UsageError(problem.diagnostic(str(period), None, field=field)) from None
-
-
 def _one_period(facts: FactSet | Mapping[str, Any] | Iterable[Fact], period: str | int | None,
                 what: str = "facts") -> FactSet:
     from ._evaluate import as_fact_set
     from ._progress import one_period
 
-    chosen = _period_arg(period, "period") if period is not None else None
+    chosen = period_argument(period, "period") if period is not None else None
     return one_period(as_fact_set(facts), chosen, what=what)
 
 
@@ -155,7 +144,7 @@ def progress(catalog: Catalog | Plan,
     from ._progress import facts_by_period
     from ._progress import progress as _progress
 
-    start = _period_arg(baseline, "baseline") if baseline is not None else None
+    start = period_argument(baseline, "baseline") if baseline is not None else None
     if isinstance(fact_sets, (FactSet, Mapping)):
         fact_sets = [fact_sets]
     grouped = facts_by_period([as_fact_set(facts) for facts in fact_sets])

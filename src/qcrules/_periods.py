@@ -15,7 +15,7 @@ import unicodedata
 
 import attrs
 
-from ._errors import Diagnostic, Location
+from ._errors import Diagnostic, Location, UsageError
 
 __all__ = ["Period", "PeriodKind", "PeriodProblem", "deadline_end", "months_between",
            "parse_period"]
@@ -158,3 +158,15 @@ def _year(digits: str) -> int:
         msg = f"year {year} out of range"
         raise PeriodProblem(msg)
     return year
+
+
+def period_argument(period: str | int, field: str) -> Period:
+    """A period given as an argument or option (``--period``, ``baseline=``).
+
+    Raises:
+        UsageError: (QC207) it is not a period, naming ``field``.
+    """
+    try:
+        return parse_period(period)
+    except PeriodProblem as problem:
+        raise UsageError(problem.diagnostic(str(period), None, field=field)) from None

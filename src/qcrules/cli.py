@@ -142,16 +142,11 @@ def _load_fact_set(facts: tuple[str, ...], encoding: str | None, keep_going: boo
 def _of_period(fact_set: FactSet, period: str | None, what: str = "facts") -> FactSet:
     """The facts to evaluate: those of ``period`` when given; a series without one is refused
     (QC210), as is a period the facts do not hold (QC211); exit 2."""
-    from ._periods import PeriodProblem, parse_period
+    from ._periods import period_argument
     from ._progress import one_period
 
-    chosen = None
-    if period is not None:
-        try:
-            chosen = parse_period(period)
-        except PeriodProblem as problem:
-            _fail(UsageError(problem.diagnostic(period, None, field="period")))
     try:
+        chosen = period_argument(period, "period") if period is not None else None
         return one_period(fact_set, chosen, what=what)
     except QcrulesError as error:
         _fail(error)
@@ -251,18 +246,13 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | 
 
     Exit 0, or 2 on bad input.
     """
-    from ._periods import PeriodProblem, parse_period
+    from ._periods import period_argument
     from ._progress import facts_by_period, progress, render_progress
 
     catalog = _catalog(rules)
     sets = [_load_fact_set((path,), encoding, keep_going) for path in facts]
-    start = None
-    if baseline is not None:
-        try:
-            start = parse_period(baseline)
-        except PeriodProblem as problem:
-            _fail(UsageError(problem.diagnostic(baseline, None, field="baseline")))
     try:
+        start = period_argument(baseline, "baseline") if baseline is not None else None
         result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
     except QcrulesError as error:
         _fail(error)
