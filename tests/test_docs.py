@@ -272,3 +272,11 @@ def test_console_transcripts_are_what_qcrules_prints(command: str, expected: lis
         skipping = False
     if exit_code is not None:
         assert result.exit_code == exit_code
+
+
+def test_every_page_is_reachable_from_the_index() -> None:
+    """docs/index.md links every page of docs/, so none is orphaned."""
+    linked = {(DOCS / link.partition("#")[0]).resolve() for link in _links(DOCS / "index.md")
+              if not link.startswith(("http://", "https://"))}
+    pages = {page.resolve() for page in DOCS.rglob("*.md")} - {(DOCS / "index.md").resolve()}
+    assert sorted(str(p.relative_to(DOCS.resolve())) for p in pages - linked) == []
