@@ -3,6 +3,7 @@ coverage, and located errors for a malformed tests file."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -394,3 +395,35 @@ class TestBadTestsFiles:
         assert code == 2
         assert "QC150" in err
         assert "QC510" in err
+
+
+class TestJsonOutput:
+    """--format json: the same run as data, for CI dashboards."""
+
+    def test_a_failure_and_the_coverage_as_data(self, tmp_path: Path) -> None:
+        path = project(tmp_path, GOOD.replace("{status: not_met, severity: shortfall, "
+                                              "margin: -1元/人}", "met"))
+        code, out, _ = invoke("test", str(path), "--format", "json", "--min-coverage", "50")
+        data = json.loads(out)
+        assert code == 1
+        assert data["schema"] == "qcrules-test-run/1"
+        assert data["passed"] is False
+        failed = [case for case in data["cases"] if not case["passed"]]
+        assert [case["name"] for case in failed] == ["one 元 short is a shortfall"]
+        [mismatch] = failed[0]["mismatches"]
+        assert (mismatch["rule_id"], mismatch["field"], mismatch["expected"], mismatch["got"]) == (
+            "gdp-per-capita", "status", "met", "not_met")
+        assert mismatch["explanation"].startswith("人均GDP 8.4999万元/人，未达到目标")
+        [coverage] = data["coverage"]
+        assert (coverage["covered"], coverage["possible"], coverage["below_minimum"]) == (
+            3, 40, True)
+        gdp = next(rule for rule in coverage["rules"] if rule["rule_id"] == "gdp-per-capita")
+        assert (gdp["covered"], gdp["missing"]) == (["met", "unknown", "invalid"], ["not_met"])
+
+    def test_the_bundled_catalogue_in_json(self) -> None:
+        code, out, _ = invoke("test", str(ROOT / "rules"), "--format", "json")
+        data = json.loads(out)
+        assert code == 0
+        assert data["passed"] is True
+        assert [(c["catalog_id"], c["percent"]) for c in data["coverage"]] == [
+            ("tongcheng-2025-2027", "100.0")]

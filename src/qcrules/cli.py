@@ -9,6 +9,7 @@ Exit codes: 0 no violation (or a clean validation); 1 an ensure-target (确保) 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -106,22 +107,29 @@ def validate(paths: tuple[str, ...]) -> None:
 @_lang_option
 @click.option("--verbose", "-v", is_flag=True,
               help="List every case and the outcomes tested for every rule.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format (json: qcrules-test-run/1).")
 @_engine_option
 def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose: bool,
-                 engine: str) -> None:
+                 fmt: str, engine: str) -> None:
     """Run rule test files (X.tests.yaml beside X.yaml; a directory is searched) and report
     each rule's outcome coverage.
 
     Exit 0 when every case passes and coverage reaches --min-coverage, 1 otherwise, 2 on a
     malformed tests file.
     """
-    from .ruletests import find_rule_test_files, render_run, run_rule_tests
+    from .ruletests import find_rule_test_files, render_run, run_rule_tests, run_to_dict
 
     try:
         run_ = run_rule_tests(find_rule_test_files(paths), engine=engine)
     except QcrulesError as error:
         _fail(error)
-    click.echo(render_run(run_, lang=lang, verbose=verbose, min_coverage=min_coverage), nl=False)
+    if fmt == "json":
+        click.echo(json.dumps(run_to_dict(run_, lang=lang, min_coverage=min_coverage),
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_run(run_, lang=lang, verbose=verbose, min_coverage=min_coverage),
+                   nl=False)
     raise SystemExit(run_.exit_code(min_coverage))
 
 

@@ -31,7 +31,7 @@ from ._evaluate import evaluate_plan
 from ._explain import explain, format_number, quantity_text
 from ._facts import FactSet, facts_from_data
 from ._load import load_catalog
-from ._model import Catalog, Kind, Op, Rule
+from ._model import Catalog, Op, Rule
 from ._parse import LocatedList, LocatedMap, parse_yaml_text, read_text
 from ._results import Report, Severity, Status, Verdict
 from ._units import UnitProblem, conversion_factor, normalize_text, parse_quantity
@@ -55,6 +55,7 @@ __all__ = [
     "render_run",
     "run_case",
     "run_rule_tests",
+    "run_to_dict",
 ]
 
 #: The name ending of a rule test file: ``X.tests.yaml`` tests the catalogue ``X.yaml``.
@@ -810,5 +811,35 @@ def render_run(run: RuleTestRun, *, lang: str = "zh", verbose: bool = False,
     return "\n".join(lines) + "\n"
 
 
-def _unused() -> tuple[type[Kind], type[Catalog]]:  # pragma: no cover - typing aid
-    return Kind, Catalog
+def run_to_dict(run: RuleTestRun, *, lang: str = "zh",
+                min_coverage: float | Fraction = 0) -> dict[str, Any]:
+    """What ``qcrules test --format json`` prints: every case, each coverage, exact ratios."""
+    below = set(run.below(min_coverage))
+    return {
+        "schema": "qcrules-test-run/1",
+        "passed": run.exit_code(min_coverage) == 0,
+        "cases": [{
+            "file": str(result.file.path),
+            "name": result.case.name,
+            "line": result.case.location.line if result.case.location else None,
+            "passed": result.passed,
+            "mismatches": [{
+                "rule_id": m.expectation.rule_id, "field": m.field, "expected": m.expected,
+                "got": m.got, "explanation": str(explain(m.verdict, lang)),
+            } for m in result.mismatches],
+        } for result in run.results],
+        "coverage": [{
+            "catalog_id": coverage.catalog_id,
+            "catalog_path": coverage.catalog_path,
+            "covered": coverage.covered,
+            "possible": coverage.possible,
+            "percent": coverage.percent_text.rstrip("%"),
+            "below_minimum": coverage in below,
+            "rules": [{
+                "rule_id": rule.rule_id,
+                "covered": [s.value for s in OUTCOMES if s in rule.covered & rule.possible],
+                "missing": [s.value for s in rule.missing],
+                "excluded": [{"outcome": s.value, "reason": reason} for s, reason in rule.excluded],
+            } for rule in coverage.rules],
+        } for coverage in run.coverage],
+    }
