@@ -632,3 +632,32 @@ class TestReportCommand:
         page = parse_html(target.read_text(encoding="utf-8"))
         assert list(target_rows(page)) == [rule.id for rule in qcrules.load_catalog()]  # plan order
         assert len(page.by_class("plan-section")) == 7
+
+
+class TestObservedWhileTheThresholdIsMissing:
+    """A rule unknown only for want of its reference or assigned target still shows its value."""
+
+    def report(self) -> qcrules.Report:
+        return qcrules.evaluate(qcrules.load_catalog(), {
+            "co2-intensity-drop": "3.9%",                         # assigned target missing
+            "special-equipment-death-rate.deaths": "1人",         # derived; average missing
+            "special-equipment-death-rate.equipment": "25000台"})
+
+    def test_text_markdown_and_html_show_the_value_read(self) -> None:
+        report = self.report()
+        assert report["co2-intensity-drop"].status is qcrules.Status.UNKNOWN
+        assert report["co2-intensity-drop"].value is None
+        text = qcrules.render(report, "text").splitlines()
+        markdown = qcrules.render(report, "markdown").splitlines()
+        html = qcrules.render(report, "html")
+        cells = re.findall(r'<td class="num observed">([^<]*)</td>', html)
+        for rule_id, shown in (("co2-intensity-drop", "3.9%"),
+                               ("special-equipment-death-rate", "4人/十万台")):  # 1人/25000台
+            assert shown in next(line for line in text if line.startswith(f"?  {rule_id} "))
+            assert shown in next(line for line in markdown if f"`{rule_id}`" in line)
+            assert shown in cells
+
+    def test_a_missing_value_is_still_shown_as_missing(self) -> None:
+        line = next(line for line in qcrules.render(self.report(), "text").splitlines()
+                    if line.startswith("?  gdp-per-capita"))
+        assert "缺数据" in line

@@ -101,6 +101,23 @@ def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule
     return f"{number}{separator}{unit}"
 
 
+def observed_text(verdict: Verdict, lang: str = "zh") -> str | None:
+    """The observed value for a table cell: the value judged, in the rule's unit; for a verdict
+    left unknown only because its reference or assigned target is missing, the value that was
+    read (a derived value in the rule's unit, else the fact as written); ``None`` when nothing
+    was read."""
+    if verdict.value is not None:
+        return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang)
+    if verdict.status is not Status.UNKNOWN:
+        return None
+    derived = next((step for step in verdict.steps if isinstance(step, Derived)), None)
+    if derived is not None:
+        return quantity_text(derived.result, verdict.unit, rule=verdict.rule, lang=lang)
+    read = next((step for step in verdict.steps
+                 if isinstance(step, FactUsed) and step.role == "value"), None)
+    return read.raw if read is not None else None
+
+
 def _names(items: tuple[str, ...]) -> str:
     return "、".join(items)
 

@@ -22,6 +22,7 @@ from ._explain import (
     _gap_text,
     commitment_word,
     explain,
+    observed_text,
     quantity_text,
     status_word,
 )
@@ -272,8 +273,7 @@ def _row(verdict: Verdict, lang: str, labels: dict[str, str],
 
     rule = verdict.rule
     explanation = explain(verdict, lang)
-    observed = (quantity_text(verdict.value, verdict.unit, rule=rule, lang=lang)
-                if verdict.value is not None else "—")
+    observed = observed_text(verdict, lang) or "—"
     target = _target_cell(verdict, lang, symbols=True)
     separator = "、" if lang == "zh" else ", "
     return TargetRow(

@@ -22,6 +22,7 @@ from typing import Any
 from ._explain import (
     commitment_word,
     explain,
+    observed_text,
     op_word,
     quantity_text,
     status_word,
@@ -189,8 +190,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
         cells: tuple[str, ...] = (
             SYMBOLS[verdict.status], verdict.rule_id, _cut(name, 28),
-            quantity_text(verdict.value, verdict.unit, rule=rule, lang=lang)
-            if verdict.value is not None else status_word(verdict.status, lang),
+            observed_text(verdict, lang) or status_word(verdict.status, lang),
             _target_cell(verdict, lang), _margin_cell(verdict),
             commitment_word(rule.commitment, lang))
         if tracked:
@@ -354,7 +354,7 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
             name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
             cells = (f"{SYMBOLS[verdict.status]} {status_word(verdict.status, lang)}",
                      f"`{verdict.rule_id}`", name,
-                     quantity_text(verdict.value, verdict.unit, rule=rule, lang=lang),
+                     observed_text(verdict, lang) or "—",
                      _target_cell(verdict, lang), _margin_cell(verdict),
                      commitment_word(rule.commitment, lang), "、".join(rule.lead))
             out.append("| " + " | ".join(c if c.startswith("`") else _md(c) for c in cells) + " |")
