@@ -477,3 +477,11 @@ class TestWatchCommand:
         assert result.exit_code == 0
         assert result.stdout.splitlines() == [x for x in lines if not x.startswith("<stdin>:")]
         assert result.stderr.splitlines() == [x for x in lines if x.startswith("<stdin>:")]
+
+
+def test_starting_facts_holding_a_series_are_refused() -> None:
+    """A monitor holds one period's facts: a whole series is QC210, not a guessed row."""
+    series = qcrules.load_facts(Path(__file__).parent.parent / "examples" / "tongcheng-series.csv")
+    with pytest.raises(qcrules.FactError) as raised:
+        qcrules.Monitor(qcrules.load_catalog(), facts=series)
+    assert raised.value.code == "QC210"

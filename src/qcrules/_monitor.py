@@ -27,6 +27,7 @@ from ._errors import Diagnostic, FactError, UsageError
 from ._evaluate import as_fact_set, evaluate_rule
 from ._facts import FactSet, facts_from_data
 from ._model import Catalog, Fact, Rule
+from ._progress import one_period
 from ._results import Report, Status, Verdict
 
 __all__ = ["Monitor", "VerdictChange"]
@@ -79,6 +80,7 @@ class Monitor:
 
     Raises:
         UsageError: an unknown engine, or a catalogue that is neither a Catalog nor a Plan.
+        FactError: (QC210) starting facts that hold a series of several periods.
     """
 
     def __init__(self, catalog: Catalog | Plan, *, engine: str = "native",
@@ -102,7 +104,7 @@ class Monitor:
         self._index: dict[str, tuple[int, ...]] = {
             key: tuple(sorted(positions[rule_id] for rule_id in rule_ids))
             for key, rule_ids in catalog.keys.items()}
-        start = as_fact_set(facts) if facts is not None else FactSet()
+        start = one_period(as_fact_set(facts)) if facts is not None else FactSet()
         self._region, self._period = start.region, start.period
         self._sources = start.sources
         self._facts: dict[str, Fact] = {}
