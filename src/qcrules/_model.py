@@ -102,11 +102,12 @@ class Op(enum.Enum):
         return self in (Op.LE, Op.LT)
 
     @property
-    def compare(self) -> Callable[[int, int], bool]:
-        """The comparison itself, on whole numbers (``operator.ge`` for ``>=``).
+    def compare(self) -> Callable[[Any, Any], Any]:
+        """The comparison itself (``operator.ge`` for ``>=``), on whole numbers or arrays.
 
         ``op.holds(n/d, tn/td)`` is ``op.compare(n * td, tn * d)`` for positive denominators;
-        a compiled rule keeps it with its thresholds' numerators and denominators.
+        a compiled rule keeps it with its thresholds' numerators and denominators, and the
+        vectorised path applies it to whole columns.
         """
         return _COMPARE[self._name_]
 

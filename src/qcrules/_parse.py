@@ -11,9 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import math
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -426,15 +425,3 @@ def parse_csv_text(text: str, *, file: str | None = None) -> ParseResult:
         rows.append(record)
         rows.item_locations.append(where)
     return ParseResult(rows, tuple(diagnostics))
-
-
-def iter_items(node: Any) -> Iterator[tuple[str, Any, Location]]:
-    """The items of a located mapping with each key's location."""
-    if isinstance(node, LocatedMap):
-        for key, value in node.items():
-            yield key, value, node.at(key)
-
-
-def is_nan(value: Any) -> bool:
-    """Whether a parsed scalar is NaN or infinite."""
-    return isinstance(value, float) and not math.isfinite(value)

@@ -218,22 +218,11 @@ class _Vector:
                 near = self.near(x, threshold) if isinstance(threshold, np.ndarray) else \
                     self.near_unless_whole(x, threshold)
                 self.exact |= self.open & near
-                holds &= _apply(op, x, threshold)
+                holds &= op.compare(x, threshold)
         decided = self.open
         self.codes[decided & holds] = MET
         self.codes[decided & ~holds] = NOT_MET
 
-
-def _apply(op: Op, x: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
-    if op is Op.GE:
-        return x >= threshold
-    if op is Op.GT:
-        return x > threshold
-    if op is Op.LE:
-        return x <= threshold
-    if op is Op.LT:
-        return x < threshold
-    return x == threshold
 
 
 def _needs_exact_path(compiled: CompiledRule) -> bool:

@@ -18,10 +18,9 @@ from typing import NoReturn
 
 import click
 
-from . import _render
+from . import _render, evaluate
 from ._compile import Plan, compile_catalog
 from ._errors import Diagnostic, FactError, Location, QcrulesError, UsageError
-from ._evaluate import evaluate_plan
 from ._explain import LANGUAGES, explain, quantity_text
 from ._facts import FactSet
 from ._load import load_catalog, load_facts
@@ -65,14 +64,10 @@ _engine_option = click.option("--engine", type=click.Choice(["native", "durable"
 _period_option = click.option("--period", metavar="PERIOD", default=None,
                               help="Evaluate only the facts of this period (2026, 2026Q3, "
                                    "2026-07); needed for a file holding several periods.")
+_strict_option = click.option("--strict", is_flag=True,
+                              help="Exit 1 on any missed target, not only 确保 ones.")
 
 
-def _evaluate(plan: Plan, fact_set: FactSet, engine: str) -> Report:
-    if engine == "durable":
-        from ._durable import engine_for
-
-        return engine_for(plan).evaluate(fact_set)
-    return evaluate_plan(plan, fact_set)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,7 +163,7 @@ def _of_period(fact_set: FactSet, period: str | None, what: str = "facts") -> Fa
 @_lang_option
 @click.option("--only", type=click.Choice(["all", "unmet"]), default="all", show_default=True,
               help="Show every target, or only those not met.")
-@click.option("--strict", is_flag=True, help="Exit 1 on any missed target, not only 确保 ones.")
+@_strict_option
 @click.option("--keep-going", is_flag=True,
               help="Evaluate every rule whose facts are sound even when some facts are bad "
                    "(the exit code is still 2).")
@@ -191,7 +186,7 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     catalog = _catalog(rules)
     fact_set = _of_period(_load_fact_set(facts, encoding, keep_going), period)
     plan = compile_catalog(catalog)
-    report = _evaluate(plan, fact_set, engine)
+    report = evaluate(plan, fact_set, engine=engine)
     if baseline is not None:
         report = _track(plan, report, fact_set, baseline, encoding, keep_going, engine)
     errors = input_errors(report)
@@ -220,7 +215,7 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, baseline: str, encodin
 
     base_set = _of_period(_load_fact_set((baseline,), encoding, keep_going), None,
                           "baseline facts")
-    base_report = _evaluate(plan, base_set, engine)
+    base_report = evaluate(plan, base_set, engine=engine)
     errors = input_errors(base_report)
     if errors and not keep_going:
         _echo_diagnostics(errors)
@@ -309,7 +304,7 @@ REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
               help="Report format (default: from the output file's extension).")
 @_rules_option
 @_lang_option
-@click.option("--strict", is_flag=True, help="Exit 1 on any missed target, not only 确保 ones.")
+@_strict_option
 @click.option("--keep-going", is_flag=True,
               help="Write the report even when some facts are bad, their targets shown as "
                    "invalid (the exit code is still 2).")
@@ -333,7 +328,7 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
             got=Path(output).suffix or "no extension")))
     catalog = _catalog(rules)
     fact_set = _of_period(_load_fact_set(facts, encoding, keep_going), period)
-    result = _evaluate(compile_catalog(catalog), fact_set, engine)
+    result = evaluate(compile_catalog(catalog), fact_set, engine=engine)
     errors = input_errors(result)
     if errors and not keep_going:
         _echo_diagnostics(errors)
@@ -370,7 +365,7 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
         raise SystemExit(EXIT_BAD_INPUT)
     fact_set = _of_period(_load_fact_set(facts, encoding, keep_going=True), period)
     plan = compile_catalog(_only(catalog, rule_id))
-    verdict = _evaluate(plan, fact_set, engine).verdicts[0]
+    verdict = evaluate(plan, fact_set, engine=engine).verdicts[0]
     rule = verdict.rule
     click.echo(str(explain(verdict, lang)))
     click.echo(f"  {'条款' if lang == 'zh' else 'clause'} {rule.clause}: {rule.quote}")
