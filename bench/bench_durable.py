@@ -42,9 +42,9 @@ from fractions import Fraction
 from typing import Any
 
 import qcrules
-from qcrules._durable import DurableEngine
-from qcrules._evaluate import evaluate_plan
-from qcrules._numbers import format_number
+from qcrules.base.numbers import format_number
+from qcrules.durable.engine import DurableEngine
+from qcrules.engine.evaluate import evaluate_plan
 
 OFFSETS = [Fraction(0), Fraction(0), Fraction(1, 10**6), Fraction(-1, 10**6), Fraction(1, 20),
            Fraction(-1, 20), Fraction(1, 3), Fraction(-1, 3)]

@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 
 import qcrules
-from qcrules._compile import CompiledRule
-from qcrules._table import STATUS_ORDER
-from qcrules._units import conversion_factor
+from qcrules.catalog.units import conversion_factor
+from qcrules.engine.compile import CompiledRule
+from qcrules.engine.table import STATUS_ORDER
 
 getcontext().prec = 50
 OPS = {qcrules.Op.GE: operator.ge, qcrules.Op.GT: operator.gt, qcrules.Op.LE: operator.le,

@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 import qcrules
-from qcrules._errors import Diagnostic, Location
-from qcrules._schema import catalog_schema, report_schema
-from qcrules._validate import _CATALOG_FIELDS, _INDICATOR_FIELDS, _REQUIRED_RULE_FIELDS, _RULE_FIELDS
-from qcrules._words import _COMMITMENTS
+from qcrules.base.errors import Diagnostic, Location
+from qcrules.catalog.schema import catalog_schema
+from qcrules.catalog.validate import _CATALOG_FIELDS, _INDICATOR_FIELDS, _REQUIRED_RULE_FIELDS, _RULE_FIELDS
+from qcrules.catalog.words import _COMMITMENTS
+from qcrules.report.schema import report_schema
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"

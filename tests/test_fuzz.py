@@ -26,11 +26,12 @@ from hypothesis import strategies as st
 
 import qcrules
 from qcrules import Op, QcrulesError, facts_from_data, load_facts, loads_catalog
-from qcrules._formula import FormulaError, parse_formula
-from qcrules._parse import parse_csv_text, parse_yaml_text
-from qcrules._units import UnitProblem, parse_quantity
-from qcrules._words import WordError, parse_bound_text
-from qcrules._xlsx import parse_xlsx
+from qcrules.catalog.formula import FormulaError, parse_formula
+from qcrules.catalog.parse import parse_yaml_text
+from qcrules.catalog.units import UnitProblem, parse_quantity
+from qcrules.catalog.words import WordError, parse_bound_text
+from qcrules.facts.tables import parse_csv_text
+from qcrules.facts.xlsx import parse_xlsx
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -9,12 +9,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ._compile import Plan, compile_catalog
-from ._dump import dump_catalog
-from ._errors import (
+from .base import VERSION
+from .base.errors import (
     CatalogError,
     Diagnostic,
     EvaluationError,
@@ -23,17 +22,14 @@ from ._errors import (
     QcrulesError,
     UsageError,
 )
-from ._evaluate import evaluate_plan
-from ._explain import Explanation, explain
-from ._facts import FactSet, facts_from_data
-from ._load import load_catalog, load_facts, loads_catalog
-from ._model import (
+from .base.numbers import round_gbt8170
+from .catalog.dump import dump_catalog as _dump_catalog
+from .catalog.load import load_catalog, loads_catalog
+from .catalog.model import (
     Bound,
     Catalog,
     Commitment,
     Derivation,
-    Fact,
-    FactForm,
     Indicator,
     Input,
     Kind,
@@ -43,18 +39,30 @@ from ._model import (
     Reference,
     Rule,
 )
-from ._monitor import Monitor, VerdictChange
-from ._numbers import round_gbt8170
-from ._periods import period_argument
-from ._progress import Progress
-from ._render import render, report_to_dict
-from ._results import Report, Severity, Status, Verdict
-from ._table import TableResult
-from ._trajectory import Trajectory, TrajectoryStatus
+from .durable.monitor import Monitor, VerdictChange
+from .engine.compile import Plan, compile_catalog
+from .engine.evaluate import evaluate_plan
+from .engine.results import Report, Severity, Status, Trajectory, TrajectoryStatus, Verdict
+from .engine.table import TableResult
+from .engine.table import evaluate_table as _evaluate_table
+from .facts.load import load_facts
+from .facts.model import Fact, FactForm, FactSet
+from .facts.periods import facts_by_period, one_period, period_argument
+from .facts.read import as_fact_set, facts_from_data
+from .progress.series import Progress, track
+from .progress.series import progress as _progress
+from .report.explain import Explanation, explain
+from .report.render import render, report_to_dict
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 ENGINES = ("native", "durable")
+
+
+def _not_a_catalog(catalog: object) -> UsageError:
+    msg = f"expected a Catalog or a compiled Plan, got {type(catalog).__name__}"
+    return UsageError(Diagnostic("QC400", msg, field="catalog", expected="Catalog or Plan",
+                                 got=type(catalog).__name__))
 
 
 def _plan(catalog: Catalog | Plan) -> Plan:
@@ -62,16 +70,44 @@ def _plan(catalog: Catalog | Plan) -> Plan:
         return catalog
     if isinstance(catalog, Catalog):
         return compile_catalog(catalog)
-    msg = f"expected a Catalog or a compiled Plan, got {type(catalog).__name__}"
-    raise UsageError(Diagnostic("QC400", msg, field="catalog", expected="Catalog or Plan",
-                                got=type(catalog).__name__))
+    raise _not_a_catalog(catalog)
 
 
-def _one_period(facts: FactSet | Mapping[str, Any] | Iterable[Fact], period: str | int | None,
-                what: str = "facts") -> FactSet:
-    from ._evaluate import as_fact_set
-    from ._progress import one_period
+def dump_catalog(catalog: Catalog | Plan) -> str:
+    """The catalogue (or a compiled plan's catalogue) as YAML text in the catalogue format.
 
+    ``loads_catalog(dump_catalog(catalog)) == catalog`` for every catalogue qcrules loads or
+    :mod:`qcrules.strategies` builds: bounds keep the catalogue's words, numbers are exact
+    decimals, comments and key order of the original file are not kept. A bound built in
+    Python without ``words`` is written with symbols (``>= 98 %``) and loads back with those
+    words.
+
+    Raises:
+        UsageError: not a catalogue (QC400), or a number with no exact decimal form, such as a
+            threshold of 1/3 built in Python (QC420).
+    """
+    if isinstance(catalog, Plan):
+        return _dump_catalog(catalog.catalog)
+    if isinstance(catalog, Catalog):
+        return _dump_catalog(catalog)
+    raise _not_a_catalog(catalog)
+
+
+def _run(engine: str) -> Callable[[Plan, FactSet], Report]:
+    """The engine's evaluation of one fact set of one period."""
+    if engine == "native":
+        return evaluate_plan
+    if engine == "durable":
+        from .durable.engine import engine_for  # durable_rules is loaded only when asked for
+
+        return lambda plan, facts: engine_for(plan).evaluate(facts)
+    raise UsageError(Diagnostic("QC401", f"unknown engine {engine!r}", field="engine",
+                                expected=" or ".join(ENGINES), got=engine))
+
+
+def _facts_of(facts: FactSet | Mapping[str, Any] | Iterable[Fact], period: str | int | None,
+              what: str = "facts") -> FactSet:
+    """Read the facts and keep those of ``period`` (a series needs one)."""
     chosen = period_argument(period, "period") if period is not None else None
     return one_period(as_fact_set(facts), chosen, what=what)
 
@@ -89,6 +125,10 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
     facts of an earlier period), every verdict also carries a :class:`Trajectory` toward its
     deadline; both fact sets then need a ``period``.
 
+    The way through is one: the facts are read and their period chosen (``qcrules.facts``),
+    the engine evaluates them (``qcrules.engine`` or ``qcrules.durable``), and only then, with
+    a baseline, trajectories are added (``qcrules.progress``).
+
     Raises:
         UsageError: an unknown engine or a wrong argument type; a ``period`` that is not one
             (QC207).
@@ -97,21 +137,13 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
         EvaluationError: a baseline period that does not come first (QC209).
     """
     plan = _plan(catalog)
-    fact_set = _one_period(facts, period)
-    if baseline is not None:
-        from ._progress import track
-
-        base_set = _one_period(baseline, None, "baseline facts")
-        return track(evaluate(plan, fact_set, engine=engine), fact_set,
-                     evaluate(plan, base_set, engine=engine), base_set)
-    if engine == "native":
-        return evaluate_plan(plan, fact_set)
-    if engine == "durable":
-        from ._durable import engine_for  # durable_rules is loaded only when asked for
-
-        return engine_for(plan).evaluate(fact_set)
-    raise UsageError(Diagnostic("QC401", f"unknown engine {engine!r}", field="engine",
-                                expected=" or ".join(ENGINES), got=engine))
+    run = _run(engine)
+    fact_set = _facts_of(facts, period)
+    base_set = _facts_of(baseline, None, "baseline facts") if baseline is not None else None
+    report = run(plan, fact_set)
+    if base_set is None:
+        return report
+    return track(report, fact_set, run(plan, base_set), base_set)
 
 
 def evaluate_many(catalog: Catalog | Plan,
@@ -140,10 +172,6 @@ def progress(catalog: Catalog | Plan,
             the latest (QC209).
         UsageError: a ``baseline`` that is not a period (QC207).
     """
-    from ._evaluate import as_fact_set
-    from ._progress import facts_by_period
-    from ._progress import progress as _progress
-
     start = period_argument(baseline, "baseline") if baseline is not None else None
     if isinstance(fact_sets, (FactSet, Mapping)):
         fact_sets = [fact_sets]
@@ -162,8 +190,6 @@ def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
     Raises:
         EvaluationError: columns of different lengths.
     """
-    from ._table import evaluate_table as _evaluate_table
-
     return _evaluate_table(_plan(catalog), table, units=units)
 
 

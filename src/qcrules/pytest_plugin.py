@@ -47,7 +47,7 @@ class RuleTestsFile(pytest.File):
     """A rule test file: one item per case."""
 
     def collect(self) -> Iterator[RuleCaseItem]:
-        from ._errors import QcrulesError
+        from .base.errors import QcrulesError
         from .ruletests import load_rule_tests
 
         try:

@@ -25,16 +25,18 @@ from typing import Any
 
 import attrs
 
-from ._compile import CompiledRule, Plan, compile_catalog, compile_rule
-from ._errors import Diagnostic, Location, QcrulesError, UsageError
-from ._evaluate import evaluate_plan
-from ._explain import explain, format_number, quantity_text
-from ._facts import FactSet, facts_from_data
-from ._load import load_catalog
-from ._model import Catalog, Op, Rule
-from ._parse import LocatedList, LocatedMap, parse_yaml_text, read_text
-from ._results import Report, Severity, Status, Verdict
-from ._units import UnitProblem, conversion_factor, normalize_text, parse_quantity
+from .base.errors import Diagnostic, Location, QcrulesError, UsageError
+from .base.numbers import format_number
+from .catalog.load import load_catalog
+from .catalog.model import Catalog, Op, Rule
+from .catalog.parse import LocatedList, LocatedMap, parse_yaml_text, read_text
+from .catalog.units import UnitProblem, conversion_factor, normalize_text, parse_quantity
+from .engine.compile import CompiledRule, Plan, compile_catalog, compile_rule
+from .engine.evaluate import evaluate_plan
+from .engine.results import Report, Severity, Status, Verdict
+from .facts.model import FactSet
+from .facts.read import facts_from_data
+from .report.explain import explain, quantity_text
 
 __all__ = [
     "OUTCOMES",

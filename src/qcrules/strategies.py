@@ -31,14 +31,14 @@ from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ._compile import CompiledRule, Plan, compile_rule
-from ._errors import CatalogError
-from ._facts import FALSE_WORDS, TRUE_WORDS
-from ._load import loads_catalog
-from ._model import Catalog, Kind, Op, Quantity, Rule
-from ._results import Status
-from ._units import KNOWN_UNITS, UnitProblem, canonical_unit, conversion_factor
-from ._words import _NEUTRAL, _PREFIX_OPS, _SUFFIX_OPS
+from .base.errors import CatalogError
+from .catalog.load import loads_catalog
+from .catalog.model import Catalog, Kind, Op, Quantity, Rule
+from .catalog.units import KNOWN_UNITS, UnitProblem, canonical_unit, conversion_factor
+from .catalog.words import NEUTRAL_WORDS, PREFIX_OPS, SUFFIX_OPS
+from .engine.compile import CompiledRule, Plan, compile_rule
+from .engine.results import Status
+from .facts.read import FALSE_WORDS, TRUE_WORDS
 
 __all__ = [
     "BOUND_WORDS",
@@ -93,11 +93,11 @@ class BoundaryCase:
 
 def _word_table() -> dict[str, tuple[Op, str]]:
     table: dict[str, tuple[Op, str]] = {}
-    for word, op in _PREFIX_OPS:
+    for word, op in PREFIX_OPS:
         table[word] = (op, "prefix")
-    for word, op in _SUFFIX_OPS:
+    for word, op in SUFFIX_OPS:
         table[word] = (op, "suffix")
-    for word, implied in _NEUTRAL:
+    for word, implied in NEUTRAL_WORDS:
         if implied is not None and word not in ("前", "完成"):
             table[word] = (implied, "prefix")
     return table

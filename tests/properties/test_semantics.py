@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import qcrules
 from qcrules import strategies as qst
-from qcrules._units import conversion_factor
+from qcrules.catalog.units import conversion_factor
 
 Status = qcrules.Status
 

@@ -13,7 +13,7 @@ from hypothesis.errors import InvalidArgument
 
 import qcrules
 from qcrules import strategies as qst
-from qcrules._units import conversion_factor, same_dimension
+from qcrules.catalog.units import conversion_factor, same_dimension
 
 MINI = qcrules.load_catalog(Path(__file__).parent.parent / "data" / "mini.yaml")
 

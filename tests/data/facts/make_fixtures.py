@@ -86,7 +86,7 @@ def csv_text(rows: list[dict[str, Any]], title: str) -> str:
 
 def _split(value: Any, unit: Any, percent: bool) -> tuple[Any, Any, str | None]:
     """A numeric cell where the value is a number with a unit: (cell value, unit, number format)."""
-    from qcrules._units import parse_quantity
+    from qcrules.catalog.units import parse_quantity
 
     if isinstance(value, bool) or value is None:
         return ("是" if value else "否") if isinstance(value, bool) else None, unit, None

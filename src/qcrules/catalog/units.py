@@ -1,0 +1,279 @@
+"""Units: one pint registry with the Chinese statistical units, and exact quantity parsing.
+
+Every magnitude is a :class:`fractions.Fraction`; the registry is built with
+``non_int_type=Fraction`` so that conversion factors are exact (8.5 万元/人 is exactly
+85,000 元/人). Factors are computed once per pair of units and cached.
+
+Decisions (see ``docs/reference/units.md``):
+
+* 元, 人, 分 (index points), 百分点 (percentage points) and 位 (a rank position) are base
+  dimensions of their own, so a percentage is never confused with a percentage point or an
+  index point.
+* Counting words — 件, 个, 家, 项, 台 — all measure the dimension ``[item]``: a count is a count,
+  whatever the noun's measure word. 人 is *not* an item, so per-capita rates keep their meaning.
+* % and ‰ are dimensionless (0.035 = 3.5 % = 35 ‰); ``1`` is a pure number.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tokenize
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import attrs
+import pint
+
+from ..base.numbers import MAX_EXPONENT, exponent_in_range
+
+__all__ = [
+    "UNITS",
+    "ParsedQuantity",
+    "UnitProblem",
+    "canonical_unit",
+    "conversion_factor",
+    "is_percent_like",
+    "parse_number",
+    "parse_quantity",
+    "same_dimension",
+    "unit_suggestions",
+]
+
+_DEFINITIONS = """
+yuan = [currency] = 元
+qian_yuan = 1000 * yuan = 千元
+wan_yuan = 10000 * yuan = 万元
+baiwan_yuan = 1000000 * yuan = 百万元
+yi_yuan = 100000000 * yuan = 亿元
+person = [person] = 人
+qian_ren = 1000 * person = 千人
+wan_ren = 10000 * person = 万人
+shiwan_ren = 100000 * person = 十万人
+yi_ren = 100000000 * person = 亿人
+item = [item] = 件 = 个 = 家 = 项 = 台 = 座 = 所 = 次
+wan_item = 10000 * item = 万件 = 万个 = 万家 = 万台
+shiwan_item = 100000 * item = 十万件 = 十万台
+pingfangmi = meter ** 2 = 平方米
+wan_pingfangmi = 10000 * meter ** 2 = 万平方米
+pingfang_gongli = 1000000 * meter ** 2 = 平方公里 = 平方千米
+mu = 2000/3 * meter ** 2 = 亩
+wan_mu = 10000 * mu = 万亩
+gongqing = 10000 * meter ** 2 = 公顷
+index_point = [index_point] = 分
+percentage_point = [percentage_point] = 百分点
+rank_position = [rank] = 位 = 名
+tian = day = 天 = 日
+"""
+
+#: Units a catalogue is expected to use; the validator suggests among them.
+KNOWN_UNITS: tuple[str, ...] = (
+    "元", "千元", "万元", "百万元", "亿元", "人", "千人", "万人", "十万人", "亿人",
+    "件", "个", "家", "项", "台", "座", "所", "次", "万件", "万个", "万家", "万台", "十万件", "十万台",
+    "平方米", "万平方米", "平方公里", "亩", "万亩", "公顷", "%", "‰", "百分点", "分", "位", "名",
+    "天", "1",
+)
+
+
+def _build_registry() -> pint.UnitRegistry:
+    registry: pint.UnitRegistry = pint.UnitRegistry(non_int_type=Fraction, on_redefinition="raise")
+    for line in _DEFINITIONS.strip().splitlines():
+        registry.define(line)
+    return registry
+
+
+#: The one registry qcrules uses.  Quantities from another registry are not mixed with it.
+UNITS: pint.UnitRegistry = _build_registry()
+
+_UNIT_REWRITES = (("‰", " permille "), ("%", " percent "), ("·", "*"), ("×", "*"))
+
+
+class UnitProblem(ValueError):
+    """A unit or quantity string that cannot be used; ``code`` says which kind of problem."""
+
+    def __init__(self, code: str, message: str, *, expected: str = "", got: str = "",
+                 hint: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.expected = expected
+        self.got = got
+        self.hint = hint
+
+
+@attrs.frozen
+class ParsedQuantity:
+    """A number read exactly from text, with its unit as written (``None`` when bare).
+
+    ``ratio`` is true for ``a:b`` input, whose value is ``b / a`` (consequent per antecedent).
+    """
+
+    magnitude: Fraction
+    unit: str | None
+    ratio: bool = False
+
+
+def normalize_text(text: str) -> str:
+    """Fold full-width forms (NFKC) and the ratio colon so that ``１∶１２.５`` reads as ``1:12.5``."""
+    return unicodedata.normalize("NFKC", text).replace("∶", ":").strip()
+
+
+_NUMBER = r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_QUANTITY_RE = re.compile(rf"^(?:第\s*)?({_NUMBER})\s*(.*?)$")
+_RATIO_RE = re.compile(rf"^({_NUMBER})\s*:\s*({_NUMBER})$")
+
+
+def parse_number(text: str) -> Fraction:
+    """Read a decimal number exactly: ``"85,000"`` → 85000, ``"0.035"`` → 7/200.
+
+    Raises:
+        UnitProblem: the text is not a finite decimal number (code ``QC112``).
+    """
+    return _decimal_fraction(normalize_text(text).replace(",", ""), text)
+
+
+def _decimal_fraction(cleaned: str, text: str) -> Fraction:
+    """:func:`parse_number` of ``text``, already normalised and without thousands separators."""
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise UnitProblem("QC112", f"{text!r} is not a number", expected="a decimal number",
+                          got=text) from None
+    if not number.is_finite():
+        raise UnitProblem("QC301", f"{text!r} is not a finite number",
+                          expected="a finite number", got=text)
+    if not exponent_in_range(number):
+        raise UnitProblem("QC112", f"{text!r} is out of range", got=text,
+                          expected=f"a decimal exponent of at most {MAX_EXPONENT}")
+    n, d = number.as_integer_ratio()
+    return Fraction(n, d)
+
+
+def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
+    """Parse ``"8.5万元/人"``, ``"3.5%"``, ``"0.035"``, ``"1:12.5"``, ``"12.5‰"``, ``"第8位"``.
+
+    The number is exact; the unit is checked against the registry unless ``check_unit`` is
+    false (a fact's unit may be a ratio's terms, such as 教师/学生, that only its rule knows).
+
+    Raises:
+        UnitProblem: not a quantity (``QC112``) or an unknown unit (``QC110``).
+    """
+    source = normalize_text(text)
+    ratio = _RATIO_RE.match(source.replace(" ", "")) if ":" in source else None
+    if ratio:
+        antecedent = parse_number(ratio.group(1))
+        consequent = parse_number(ratio.group(2))
+        if antecedent == 0:
+            raise UnitProblem("QC112", f"ratio {text!r} has a zero first term",
+                              expected="a ratio a:b with a > 0", got=text)
+        return ParsedQuantity(consequent / antecedent, None, ratio=True)
+    match = _QUANTITY_RE.match(source)
+    if not match:
+        raise UnitProblem("QC112", f"{text!r} is not a quantity",
+                          expected='a number with an optional unit, e.g. "8.5万元/人", "96.4%"',
+                          got=text)
+    number = match.group(1)
+    magnitude = _decimal_fraction(number.replace(",", ""), number)
+    unit = match.group(2).strip() or None
+    if unit is not None and (unit[0].isdigit() or unit[0] in ".,:"):
+        raise UnitProblem("QC112", f"{text!r} is not a quantity",
+                          expected='a number with an optional unit, e.g. "8.5万元/人"', got=text)
+    if unit is not None and check_unit:
+        canonical_unit(unit)  # raises on an unknown unit
+    return ParsedQuantity(magnitude, unit)
+
+
+def _pint_expression(unit: str) -> str:
+    expression = normalize_text(unit)
+    for old, new in _UNIT_REWRITES:
+        expression = expression.replace(old, new)
+    expression = expression.strip()
+    return "dimensionless" if expression in {"", "1"} else expression
+
+
+# What pint's expression parser raises for text that is not a unit expression at all: its
+# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), and others.
+_MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError,
+              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
+
+
+@functools.lru_cache(maxsize=4096)
+def unit_is_malformed(unit: str) -> bool:
+    """Whether ``unit`` is not even a unit expression (``万元/人)``, ``元/0``), as opposed to an
+    expression naming units that may be unknown (``教师/学生``)."""
+    try:
+        UNITS.parse_units(_pint_expression(unit))
+    except pint.errors.UndefinedUnitError:
+        return False
+    except _MALFORMED:
+        return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical_unit(unit: str) -> pint.Unit:
+    """The pint unit for a unit string as written in a catalogue or fact.
+
+    Raises:
+        UnitProblem: an unknown unit (``QC110``), with did-you-mean suggestions.
+    """
+    try:
+        return UNITS.parse_units(_pint_expression(unit))
+    except (pint.errors.UndefinedUnitError, *_MALFORMED) as error:
+        suggestions = unit_suggestions(unit)
+        hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        raise UnitProblem("QC110", f"unknown unit {unit!r}", expected="a unit such as 万元/人, %, 件",
+                          got=unit, hint=hint) from error
+
+
+def unit_suggestions(unit: str) -> list[str]:
+    """Known units that look like ``unit`` (did-you-mean), best first."""
+    import difflib
+
+    parts = re.split(r"[/*]", normalize_text(unit))
+    bad = next((p.strip() for p in parts if p.strip() and not _known_part(p.strip())), unit)
+    scored = sorted(((difflib.SequenceMatcher(None, bad, known).ratio(), -i, known)
+                     for i, known in enumerate(KNOWN_UNITS)), reverse=True)
+    close = [known for score, _, known in scored[:3] if score >= 0.4]
+    if not close:
+        close = [known for known in KNOWN_UNITS if known and known[-1] == bad[-1:]][:3]
+    return [unit.replace(bad, candidate, 1) for candidate in close]
+
+
+def _known_part(part: str) -> bool:
+    try:
+        UNITS.parse_units(_pint_expression(part))
+    except Exception:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
+    """The exact factor ``f`` such that ``x from_unit`` equals ``x * f to_unit``.
+
+    Raises:
+        UnitProblem: unknown units (``QC110``) or incompatible dimensions (``QC111``).
+    """
+    source = canonical_unit(from_unit)
+    target = canonical_unit(to_unit)
+    try:
+        factor = UNITS.Quantity(Fraction(1), source).to(target).magnitude
+    except pint.errors.DimensionalityError:
+        raise UnitProblem("QC111", f"{from_unit!r} cannot be converted to {to_unit!r}",
+                          expected=f"a unit of the same kind as {to_unit}",
+                          got=from_unit) from None
+    return Fraction(factor)
+
+
+def same_dimension(unit_a: str, unit_b: str) -> bool:
+    """Whether two known units measure the same dimension."""
+    return canonical_unit(unit_a).dimensionality == canonical_unit(unit_b).dimensionality
+
+
+def is_percent_like(unit: str | None) -> bool:
+    """Units in which a bare number is read as a fraction: %, ‰ and pure numbers."""
+    if unit is None:
+        return False
+    return normalize_text(unit) in {"%", "‰", "percent", "permille"}

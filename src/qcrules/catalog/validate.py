@@ -1,0 +1,644 @@
+"""Stage 2, validate: parsed catalogue data → a :class:`~qcrules.Catalog`, or every problem at once.
+
+Checks shape (types, required and unknown fields, with did-you-mean) and meaning (unique ids,
+known units, compatible dimensions, thresholds inside the indicator's possible values,
+formulas that parse and yield the indicator's unit, quotes found in the source document).
+A pure function: the caller reads the files.
+"""
+
+from __future__ import annotations
+
+import difflib
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import pint
+
+from ..base.errors import CatalogError, Diagnostic, Location
+from .formula import FormulaError, parse_formula
+from .model import (
+    PATHS,
+    RULE_ID,
+    Bound,
+    Catalog,
+    Derivation,
+    Indicator,
+    Input,
+    Kind,
+    Op,
+    Phase,
+    Quantity,
+    RatioTerms,
+    Reference,
+    Rule,
+    Section,
+    SourceDocument,
+)
+from .parse import LocatedList, LocatedMap
+from .units import UnitProblem, canonical_unit, conversion_factor, parse_number, parse_quantity
+from .words import WordError, parse_bound_text, parse_commitment
+
+__all__ = ["validate_catalog"]
+
+FORMAT_VERSION = 1
+
+_TOP_FIELDS = ("qcrules", "catalog", "rules")
+_CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections")
+_RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
+                "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
+                "path")
+_INDICATOR_FIELDS = ("zh", "en", "unit", "min", "max")
+_REQUIRED_RULE_FIELDS = ("id", "indicator", "kind", "commitment", "deadline", "clause", "quote",
+                         "lead")
+
+
+class _Collector:
+    """Gathers diagnostics for one file."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.items: list[Diagnostic] = []
+
+    def add(self, code: str, message: str, where: Location | None, **fields: Any) -> None:
+        self.items.append(Diagnostic(code, message, where or Location(self.file), **fields))
+
+
+def _suggest(word: str, choices: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _check_fields(node: LocatedMap, allowed: tuple[str, ...], out: _Collector, *,
+                  rule_id: str | None = None, prefix: str = "") -> None:
+    for key in node:
+        if key not in allowed:
+            out.add("QC103", f"unknown field {prefix}{key!r}", node.at(key), rule_id=rule_id,
+                    field=f"{prefix}{key}", expected=", ".join(allowed), got=key,
+                    hint=_suggest(key, allowed))
+
+
+def _text(node: LocatedMap, key: str, out: _Collector, *, rule_id: str | None = None,
+          required: bool = False, field: str | None = None) -> str:
+    value = node.get(key)
+    name = field or key
+    if value is None:
+        if required:
+            out.add("QC102", f"missing required field {name!r}", node.location, rule_id=rule_id,
+                    field=name, expected="a value")
+        return ""
+    if isinstance(value, (LocatedMap, LocatedList, bool)):
+        out.add("QC101", f"field {name!r} must be text", node.at(key), rule_id=rule_id,
+                field=name, expected="text", got=type(value).__name__)
+        return ""
+    return str(value) if not isinstance(value, Fraction) else _fraction_text(value)
+
+
+def _fraction_text(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    from decimal import Decimal
+
+    return str(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def _text_list(node: LocatedMap, key: str, out: _Collector, rule_id: str | None,
+               *, required: bool = False) -> tuple[str, ...]:
+    value = node.get(key)
+    if value is None:
+        if required:
+            out.add("QC102", f"missing required field {key!r}", node.location, rule_id=rule_id,
+                    field=key, expected="a list of departments")
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.replace("，", "、").replace(",", "、").split("、")
+                     if part.strip())
+    if isinstance(value, LocatedList) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    out.add("QC101", f"field {key!r} must be a list of names", node.at(key), rule_id=rule_id,
+            field=key, expected="a list of text", got=type(value).__name__)
+    return ()
+
+
+def _quantity(text: object, where: Location, out: _Collector, rule_id: str | None,
+              field: str) -> Quantity | None:
+    if isinstance(text, Fraction | int) and not isinstance(text, bool):
+        return Quantity(Fraction(text), None)
+    if not isinstance(text, str):
+        out.add("QC101", f"field {field!r} must be a quantity", where, rule_id=rule_id,
+                field=field, expected='a quantity such as "8.5万元/人"', got=repr(text))
+        return None
+    try:
+        parsed = parse_quantity(text)
+    except UnitProblem as problem:
+        out.add(problem.code, problem.message, where, rule_id=rule_id, field=field,
+                expected=problem.expected, got=problem.got, hint=problem.hint or None)
+        return None
+    return Quantity(parsed.magnitude, parsed.unit)
+
+
+def _to_unit(quantity: Quantity, unit: str | None) -> Fraction:
+    """A quantity's magnitude in ``unit`` (bare numbers are already in it)."""
+    if quantity.unit is None or unit is None:
+        return quantity.magnitude
+    return quantity.magnitude * conversion_factor(quantity.unit, unit)
+
+
+@attrs.define
+class _RuleBuilder:
+    node: LocatedMap
+    out: _Collector
+    source_text: str | None
+
+    rule_id: str | None = None
+
+    def build(self) -> Rule | None:
+        node, out = self.node, self.out
+        before = len(out.items)
+        raw_id = node.get("id")
+        if isinstance(raw_id, str) and RULE_ID.match(raw_id):
+            self.rule_id = raw_id
+        elif raw_id is None:
+            out.add("QC102", "missing required field 'id'", node.location, field="id",
+                    expected="an id such as gdp-per-capita")
+        else:
+            out.add("QC101", "invalid rule id", node.at("id"), field="id",
+                    expected="lower-case letters, digits, '-' and '.', e.g. gdp-per-capita",
+                    got=repr(raw_id))
+        rid = self.rule_id
+        _check_fields(node, _RULE_FIELDS, out, rule_id=rid)
+        for key in _REQUIRED_RULE_FIELDS:
+            if key != "id" and node.get(key) is None:
+                out.add("QC102", f"missing required field {key!r}", node.location, rule_id=rid,
+                        field=key, expected=_EXPECTED.get(key, "a value"))
+        kind = self._kind()
+        indicator = self._indicator(kind)
+        bounds = self._bounds(kind, indicator)
+        commitment = None
+        if node.get("commitment") is not None:
+            try:
+                commitment = parse_commitment(node.get("commitment"))
+            except WordError:
+                out.add("QC140", "unknown commitment", node.at("commitment"), rule_id=rid,
+                        field="commitment", expected="ensure (确保), strive (力争) or none",
+                        got=repr(node.get("commitment")))
+        deadline = self._deadline()
+        clause = _text(node, "clause", out, rule_id=rid)
+        quote = _text(node, "quote", out, rule_id=rid)
+        if quote and self.source_text is not None and quote not in self.source_text:
+            out.add("QC160", "quote not found in the source document", node.at("quote"),
+                    rule_id=rid, field="quote", expected="the plan's exact words", got=quote)
+        lead = _text_list(node, "lead", out, rid)
+        support = _text_list(node, "support", out, rid)
+        precision = self._precision()
+        reference = self._reference(kind)
+        derivation = self._derivation(indicator)
+        ratio = self._ratio(kind)
+        note = _text(node, "note", out, rule_id=rid)
+        path = self._path()
+        if (len(out.items) > before or rid is None or kind is None or indicator is None
+                or commitment is None or deadline is None):
+            return None
+        return Rule(id=rid, indicator=indicator, kind=kind, bounds=bounds, commitment=commitment,
+                    deadline=deadline, clause=clause, quote=quote, lead=lead, support=support,
+                    precision=precision, reference=reference, derivation=derivation, ratio=ratio,
+                    note=note, path=path, location=node.location)
+
+    def _path(self) -> str:
+        raw = self.node.get("path")
+        if raw is None:
+            return "linear"
+        if raw not in PATHS:
+            self.out.add("QC141", "unknown path", self.node.at("path"), rule_id=self.rule_id,
+                         field="path", expected=", ".join(PATHS), got=repr(raw),
+                         hint=_suggest(str(raw), PATHS))
+            return "linear"
+        return str(raw)
+
+    def _kind(self) -> Kind | None:
+        raw = self.node.get("kind")
+        if raw is None:
+            return None
+        try:
+            return Kind(raw)
+        except ValueError:
+            choices = tuple(k.value for k in Kind)
+            self.out.add("QC140", "unknown kind", self.node.at("kind"), rule_id=self.rule_id,
+                         field="kind", expected=", ".join(choices), got=repr(raw),
+                         hint=_suggest(str(raw), choices))
+            return None
+
+    def _indicator(self, kind: Kind | None) -> Indicator | None:
+        node, out, rid = self.node, self.out, self.rule_id
+        raw = node.get("indicator")
+        if raw is None:
+            return None
+        if not isinstance(raw, LocatedMap):
+            out.add("QC101", "field 'indicator' must be a mapping", node.at("indicator"),
+                    rule_id=rid, field="indicator", expected="{zh: …, en: …, unit: …}",
+                    got=type(raw).__name__)
+            return None
+        _check_fields(raw, _INDICATOR_FIELDS, out, rule_id=rid, prefix="indicator.")
+        zh = _text(raw, "zh", out, rule_id=rid, required=True, field="indicator.zh")
+        en = _text(raw, "en", out, rule_id=rid, field="indicator.en")
+        unit = _text(raw, "unit", out, rule_id=rid, field="indicator.unit") or None
+        if unit is not None:
+            try:
+                canonical_unit(unit)
+            except UnitProblem as problem:
+                out.add(problem.code, problem.message, raw.at("unit"), rule_id=rid,
+                        field="indicator.unit", expected=problem.expected, got=unit,
+                        hint=problem.hint or None)
+                unit = None
+                return None
+        elif kind is not None and kind.numeric and kind is not Kind.RATIO:
+            out.add("QC102", "missing required field 'indicator.unit'", raw.location, rule_id=rid,
+                    field="indicator.unit", expected="the unit results are expressed in, e.g. 万元/人")
+            return None
+        domain: dict[str, Quantity | None] = {}
+        for side in ("min", "max"):
+            domain[side] = None
+            if raw.get(side) is None:
+                continue
+            quantity = _quantity(raw[side], raw.at(side), out, rid, f"indicator.{side}")
+            if quantity is not None and not self._compatible(quantity, unit, raw.at(side),
+                                                             f"indicator.{side}"):
+                quantity = None
+            domain[side] = quantity
+        if not zh:
+            return None
+        return Indicator(zh=zh, en=en, unit=unit, min=domain["min"], max=domain["max"])
+
+    def _compatible(self, quantity: Quantity, unit: str | None, where: Location,
+                    field: str) -> bool:
+        if quantity.unit is None or unit is None:
+            return True
+        try:
+            conversion_factor(quantity.unit, unit)
+        except UnitProblem:
+            self.out.add("QC111", f"unit {quantity.unit!r} is incompatible with the indicator's "
+                         f"unit {unit!r}", where, rule_id=self.rule_id, field=field,
+                         expected=f"a unit convertible to {unit}", got=quantity.unit)
+            return False
+        return True
+
+    def _bounds(self, kind: Kind | None, indicator: Indicator | None) -> tuple[Bound, ...]:
+        node, out, rid = self.node, self.out, self.rule_id
+        raw = node.get("target")
+        if kind is None:
+            return ()
+        if kind in (Kind.BOOLEAN, Kind.QUALITATIVE):
+            if raw is not None and raw not in ("是", True, "true", "完成", "达标"):
+                out.add("QC120", f"a {kind.value} rule has no numeric target", node.at("target"),
+                        rule_id=rid, field="target", expected="no target", got=repr(raw))
+            return ()
+        if raw is None:
+            if kind is Kind.ASSIGNED:
+                return (Bound(Op.GE, None, "完成"),)
+            out.add("QC102", "missing required field 'target'", node.location, rule_id=rid,
+                    field="target", expected=_EXPECTED["target"])
+            return ()
+        texts = list(raw) if isinstance(raw, LocatedList) else [raw]
+        if kind is Kind.RANGE and len(texts) != 2:
+            out.add("QC120", "a range needs two bounds", node.at("target"), rule_id=rid,
+                    field="target", expected='[">= a", "<= b"]', got=repr(raw))
+            return ()
+        if kind is not Kind.RANGE and len(texts) != 1:
+            out.add("QC120", f"a {kind.value} rule has one bound", node.at("target"), rule_id=rid,
+                    field="target", expected="one bound", got=repr(raw))
+            return ()
+        bounds = []
+        for text in texts:
+            bound = self._bound(text, kind, indicator)
+            if bound is None:
+                return ()
+            bounds.append(bound)
+        if kind is Kind.RANGE and not (bounds[0].op.lower and bounds[1].op.upper):
+            out.add("QC120", "a range is a lower bound then an upper bound", node.at("target"),
+                    rule_id=rid, field="target", expected='[">= a", "<= b"]', got=repr(raw))
+            return ()
+        expected_side = {Kind.FLOOR: "lower", Kind.CEILING: "upper"}.get(kind)
+        if expected_side and not (getattr(bounds[0].op, expected_side) or bounds[0].op is Op.EQ):
+            out.add("QC120", f"a {kind.value} needs a {expected_side} bound", node.at("target"),
+                    rule_id=rid, field="target",
+                    expected="以上/达/不低于/超过/>=/>" if expected_side == "lower" else
+                    "以下/以内/不高于/低于/<=/<", got=repr(raw))
+            return ()
+        return tuple(bounds)
+
+    def _bound(self, text: object, kind: Kind, indicator: Indicator | None) -> Bound | None:
+        node, out, rid = self.node, self.out, self.rule_id
+        where = node.at("target")
+        if isinstance(text, Fraction | int) and not isinstance(text, bool):
+            text = _fraction_text(Fraction(text))
+        if not isinstance(text, str):
+            out.add("QC101", "field 'target' must be text", where, rule_id=rid, field="target",
+                    expected=_EXPECTED["target"], got=type(text).__name__)
+            return None
+        default = {Kind.RATIO: Op.LE, Kind.RANK: Op.LE, Kind.COUNT: Op.GE}.get(kind)
+        try:
+            read = parse_bound_text(text, default=default)
+        except WordError as error:
+            out.add("QC120", str(error), where, rule_id=rid, field="target",
+                    expected=_EXPECTED["target"], got=text)
+            return None
+        unit = indicator.unit if indicator is not None else None
+        if kind.needs_reference:
+            if read.quantity:
+                out.add("QC120", f"a {kind.value} target takes its threshold from the reference "
+                        "fact, not a number", where, rule_id=rid, field="target",
+                        expected="a comparison word alone, e.g. 低于", got=text)
+                return None
+            return Bound(read.op, None, text)
+        if not read.quantity:
+            out.add("QC120", "target has no number", where, rule_id=rid, field="target",
+                    expected=_EXPECTED["target"], got=text)
+            return None
+        quantity = _quantity(read.quantity, where, out, rid, "target")
+        if quantity is None:
+            return None
+        if kind is Kind.RATIO:
+            parsed = parse_quantity(read.quantity)
+            if not parsed.ratio and quantity.unit is not None:
+                out.add("QC120", "a ratio target is written a:b", where, rule_id=rid,
+                        field="target", expected="e.g. 1:12.5", got=text)
+                return None
+        if not self._compatible(quantity, unit, where, "target"):
+            return None
+        if indicator is not None and not self._inside_domain(quantity, indicator, where):
+            return None
+        if kind is Kind.COUNT and _to_unit(quantity, unit).denominator != 1:
+            out.add("QC121", "a count target must be a whole number", where, rule_id=rid,
+                    field="target", expected="a whole number", got=text)
+            return None
+        return Bound(read.op, quantity, text)
+
+    def _inside_domain(self, quantity: Quantity, indicator: Indicator, where: Location) -> bool:
+        value = _to_unit(quantity, indicator.unit)
+        for side, bound in (("min", indicator.min), ("max", indicator.max)):
+            if bound is None:
+                continue
+            limit = _to_unit(bound, indicator.unit)
+            if (side == "min" and value < limit) or (side == "max" and value > limit):
+                self.out.add("QC121", "impossible threshold: outside the indicator's possible "
+                             "values", where, rule_id=self.rule_id, field="target",
+                             expected=f"{'at least' if side == 'min' else 'at most'} "
+                             f"{_quantity_text(bound)}", got=_quantity_text(quantity))
+                return False
+        return True
+
+    def _deadline(self) -> int | str | None:
+        raw = self.node.get("deadline")
+        if raw is None:
+            return None
+        if raw in {"annual", "每年"}:
+            return "annual"
+        if isinstance(raw, int) and not isinstance(raw, bool) and 1900 <= raw <= 2200:
+            return raw
+        self.out.add("QC101", "invalid deadline", self.node.at("deadline"), rule_id=self.rule_id,
+                     field="deadline", expected="a year such as 2027, or annual", got=repr(raw))
+        return None
+
+    def _precision(self) -> Fraction | None:
+        raw = self.node.get("precision")
+        if raw is None:
+            return None
+        try:
+            value = parse_number(str(raw)) if not isinstance(raw, Fraction) else raw
+        except UnitProblem:
+            value = Fraction(0)
+        if isinstance(raw, bool) or value <= 0:
+            self.out.add("QC101", "invalid precision", self.node.at("precision"),
+                         rule_id=self.rule_id, field="precision",
+                         expected="a positive rounding interval such as 0.1, 1 or 0.5",
+                         got=repr(raw))
+            return None
+        return value
+
+    def _reference(self, kind: Kind | None) -> Reference | None:
+        node, out, rid = self.node, self.out, self.rule_id
+        raw = node.get("reference")
+        if raw is None:
+            if kind is not None and kind.needs_reference:
+                if kind is Kind.ASSIGNED and rid:
+                    return Reference(f"{rid}.assigned", "上级下达的任务", "assigned target")
+                out.add("QC102", f"a {kind.value} rule needs a reference", node.location,
+                        rule_id=rid, field="reference", expected="{id: …, zh: 全省平均数}")
+            return None
+        if isinstance(raw, str):
+            raw_map: dict[str, Any] = {"id": raw}
+        elif isinstance(raw, LocatedMap):
+            _check_fields(raw, ("id", "zh", "en"), out, rule_id=rid, prefix="reference.")
+            raw_map = raw
+        else:
+            out.add("QC101", "field 'reference' must be a mapping", node.at("reference"),
+                    rule_id=rid, field="reference", expected="{id: …, zh: …}",
+                    got=type(raw).__name__)
+            return None
+        ref_id = raw_map.get("id")
+        if not isinstance(ref_id, str) or not RULE_ID.match(ref_id):
+            out.add("QC101", "invalid reference id", node.at("reference"), rule_id=rid,
+                    field="reference.id", expected="a fact id such as x.province-average",
+                    got=repr(ref_id))
+            return None
+        return Reference(ref_id, str(raw_map.get("zh") or ""), str(raw_map.get("en") or ""))
+
+    def _derivation(self, indicator: Indicator | None) -> Derivation | None:
+        node, out, rid = self.node, self.out, self.rule_id
+        formula_text = node.get("formula")
+        raw_inputs = node.get("inputs")
+        if formula_text is None and raw_inputs is None:
+            return None
+        if not isinstance(formula_text, str):
+            out.add("QC130", "a derived indicator needs a formula", node.at("formula"),
+                    rule_id=rid, field="formula", expected="e.g. patents / population",
+                    got=repr(formula_text))
+            return None
+        try:
+            formula = parse_formula(formula_text)
+        except FormulaError as error:
+            out.add("QC130", f"formula {error}", node.at("formula"), rule_id=rid, field="formula",
+                    expected="+ - * / over input names and numbers", got=formula_text)
+            return None
+        inputs: list[Input] = []
+        if not isinstance(raw_inputs, LocatedMap):
+            out.add("QC101", "field 'inputs' must be a mapping", node.at("inputs"), rule_id=rid,
+                    field="inputs", expected="{name: {zh: …, unit: …}}",
+                    got=type(raw_inputs).__name__)
+            return None
+        for name, spec in raw_inputs.items():
+            where = raw_inputs.at(name)
+            if not isinstance(spec, LocatedMap):
+                out.add("QC101", f"input {name!r} must be a mapping", where, rule_id=rid,
+                        field=f"inputs.{name}", expected="{zh: …, unit: …}",
+                        got=type(spec).__name__)
+                continue
+            _check_fields(spec, ("zh", "en", "unit"), out, rule_id=rid, prefix=f"inputs.{name}.")
+            unit = spec.get("unit")
+            if unit is not None:
+                try:
+                    canonical_unit(str(unit))
+                except UnitProblem as problem:
+                    out.add(problem.code, problem.message, spec.at("unit"), rule_id=rid,
+                            field=f"inputs.{name}.unit", expected=problem.expected, got=str(unit),
+                            hint=problem.hint or None)
+                    continue
+            try:
+                inputs.append(Input(name, str(spec.get("zh") or ""), str(spec.get("en") or ""),
+                                    str(unit) if unit is not None else None))
+            except ValueError:
+                out.add("QC101", f"invalid input name {name!r}", where, rule_id=rid,
+                        field=f"inputs.{name}", expected="a name such as patents", got=name)
+        known = {i.name for i in inputs}
+        missing = [name for name in formula.names if name not in known]
+        if missing:
+            out.add("QC131", f"formula uses undeclared input {missing[0]!r}", node.at("formula"),
+                    rule_id=rid, field="formula", expected=", ".join(sorted(known)) or "inputs",
+                    got=missing[0], hint=_suggest(missing[0], tuple(sorted(known))))
+            return None
+        if len(inputs) != len(raw_inputs):
+            return None
+        if indicator is not None and indicator.unit is not None:
+            try:
+                result = formula.result_unit({i.name: i.unit for i in inputs})
+            except pint.errors.DimensionalityError as error:
+                out.add("QC131", f"formula mixes incompatible units: {error}", node.at("formula"),
+                        rule_id=rid, field="formula", expected="terms of one kind in + and -",
+                        got=formula_text)
+                return None
+            if canonical_unit(indicator.unit).dimensionality != result.dimensionality:
+                out.add("QC131", "formula's unit does not match the indicator's unit",
+                        node.at("formula"), rule_id=rid, field="formula",
+                        expected=f"a result in a unit like {indicator.unit}", got=f"{result:~}")
+                return None
+        return Derivation(formula.text, tuple(inputs))
+
+    def _ratio(self, kind: Kind | None) -> RatioTerms | None:
+        raw = self.node.get("ratio")
+        if raw is None:
+            return RatioTerms("", "") if kind is Kind.RATIO else None
+        if not isinstance(raw, LocatedMap):
+            self.out.add("QC101", "field 'ratio' must be a mapping", self.node.at("ratio"),
+                         rule_id=self.rule_id, field="ratio",
+                         expected="{antecedent: 教师, consequent: 学生}", got=type(raw).__name__)
+            return None
+        _check_fields(raw, ("antecedent", "consequent"), self.out, rule_id=self.rule_id,
+                      prefix="ratio.")
+        return RatioTerms(str(raw.get("antecedent") or ""), str(raw.get("consequent") or ""))
+
+
+_EXPECTED = {
+    "indicator": "{zh: …, en: …, unit: …}",
+    "kind": "floor, ceiling, range, ratio, count, boolean, qualitative, relative, assigned, rank",
+    "commitment": "ensure (确保), strive (力争) or none",
+    "deadline": "a year such as 2027, or annual",
+    "clause": "the clause, e.g. 二(一)1",
+    "quote": "the plan's exact words",
+    "lead": "a list of lead departments",
+    "target": 'a bound such as "达8.5万元/人", "14件/万人以上", "低于1%", ">= 98%"',
+}
+
+
+def _quantity_text(quantity: Quantity) -> str:
+    return f"{_fraction_text(quantity.magnitude)}{quantity.unit or ''}"
+
+
+def _catalog_header(node: LocatedMap, out: _Collector) -> dict[str, Any]:
+    raw = node.get("catalog")
+    if not isinstance(raw, LocatedMap):
+        out.add("QC102" if raw is None else "QC101", "missing or invalid 'catalog' section",
+                node.at("catalog"), field="catalog", expected="{id: …, title: …}",
+                got=type(raw).__name__ if raw is not None else "nothing")
+        return {"id": "catalog", "title": ""}
+    _check_fields(raw, _CATALOG_FIELDS, out, prefix="catalog.")
+    header: dict[str, Any] = {
+        "id": _text(raw, "id", out, required=True, field="catalog.id") or "catalog",
+        "title": _text(raw, "title", out, required=True, field="catalog.title"),
+        "issuer": _text(raw, "issuer", out, field="catalog.issuer"),
+        "region": _text(raw, "region", out, field="catalog.region"),
+    }
+    period = raw.get("period")
+    if isinstance(period, LocatedMap):
+        header["period_start"] = period.get("start") if isinstance(period.get("start"), int) else None
+        header["period_end"] = period.get("end") if isinstance(period.get("end"), int) else None
+    source = raw.get("source")
+    if isinstance(source, LocatedMap):
+        header["source"] = SourceDocument(str(source.get("title") or ""),
+                                          str(source["file"]) if source.get("file") else None)
+    phases = raw.get("phases")
+    if isinstance(phases, LocatedList):
+        built = []
+        for item, where in zip(phases, phases.item_locations, strict=True):
+            try:
+                built.append(Phase(str(item["name"]), str(item["start"]), str(item["end"])))
+            except (KeyError, TypeError, ValueError):
+                out.add("QC101", "invalid phase", where, field="catalog.phases",
+                        expected="{name: …, start: YYYY-MM, end: YYYY-MM}", got=repr(item))
+        header["phases"] = tuple(built)
+    sections = raw.get("sections")
+    if isinstance(sections, LocatedMap):
+        header["sections"] = tuple(Section(str(k), str(v)) for k, v in sections.items())
+    return header
+
+
+def validate_catalog(data: Any, *, file: str | None = None,
+                     source_text: str | None = None) -> Catalog:
+    """Check parsed catalogue data and build the model.
+
+    ``source_text`` is the plan's text; when given, every quote must occur in it verbatim.
+
+    Raises:
+        CatalogError: with every problem found, each located.
+    """
+    out = _Collector(file)
+    if not isinstance(data, LocatedMap):
+        where = getattr(data, "location", Location(file))
+        raise CatalogError(Diagnostic("QC101", "a catalogue is a mapping", where,
+                                      expected="qcrules: 1, catalog: …, rules: […]",
+                                      got=type(data).__name__))
+    _check_fields(data, _TOP_FIELDS, out)
+    version = data.get("qcrules")
+    if version != FORMAT_VERSION:
+        out.add("QC101" if version is not None else "QC102", "unsupported or missing format version",
+                data.at("qcrules"), field="qcrules", expected=str(FORMAT_VERSION),
+                got=repr(version))
+    header = _catalog_header(data, out)
+    raw_rules = data.get("rules")
+    rules: list[Rule] = []
+    if not isinstance(raw_rules, LocatedList):
+        out.add("QC102" if raw_rules is None else "QC101", "missing or invalid 'rules' list",
+                data.at("rules"), field="rules", expected="a list of rules",
+                got=type(raw_rules).__name__ if raw_rules is not None else "nothing")
+    else:
+        seen: dict[str, Location] = {}
+        for item, where in zip(raw_rules, raw_rules.item_locations, strict=True):
+            if not isinstance(item, LocatedMap):
+                out.add("QC101", "a rule must be a mapping", where, field="rules",
+                        expected="{id: …, indicator: …}", got=type(item).__name__)
+                continue
+            rule = _RuleBuilder(item, out, source_text).build()
+            raw_id = item.get("id")
+            if isinstance(raw_id, str):
+                if raw_id in seen:
+                    out.add("QC104", f"duplicate rule id {raw_id!r}", item.at("id"), rule_id=raw_id,
+                            field="id", expected="a unique id",
+                            got=f"already used at line {seen[raw_id].line}")
+                    continue
+                seen[raw_id] = item.at("id")
+            if rule is not None:
+                rules.append(rule)
+        _check_reference_ids(rules, out)
+    if out.items:
+        raise CatalogError(out.items)
+    return Catalog(rules=tuple(rules), path=file, **header)
+
+
+def _check_reference_ids(rules: list[Rule], out: _Collector) -> None:
+    ids = {rule.id for rule in rules}
+    for rule in rules:
+        if rule.reference is not None and rule.reference.id in ids:
+            out.add("QC104", "a reference fact id may not be a rule id", rule.location,
+                    rule_id=rule.id, field="reference.id",
+                    expected="a fact id of its own, e.g. <rule-id>.province-average",
+                    got=rule.reference.id)
+

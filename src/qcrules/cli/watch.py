@@ -1,0 +1,230 @@
+"""``qcrules watch``: a :class:`~qcrules.Monitor` fed with JSON lines on standard input.
+
+Each line is one update: ``{"id": "gdp-per-capita", "value": "8.2万元/人", "source": "…"}``
+(the fields of a fact-file entry besides ``id``), ``{"facts": {...}}`` (like a fact file, with
+optional ``source``/``period``/``date``/``region``) or ``{"retract": "gdp-per-capita"}``. Each
+verdict change is printed when it happens, one line, flushed. A line that cannot be used is
+reported on standard error as ``<stdin>:LINE: QCnnn …`` and skipped; the stream goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import click
+
+from ..base.errors import Diagnostic, FactError, Location, QcrulesError
+from ..durable.monitor import Monitor, VerdictChange
+from ..engine.compile import compile_catalog
+from ..engine.evaluate import unmatched_facts
+from ..engine.results import Report, Status
+from ..facts.model import Fact, FactSet
+from ..facts.read import facts_from_data
+from ..report.explain import LANGUAGES, explain, status_word
+from ..report.render import verdict_to_dict
+
+__all__ = ["STDIN", "format_change", "read_line", "watch"]
+
+STDIN = "<stdin>"
+_FACT_FIELDS = ("value", "unit", "source", "date", "period", "region", "note")
+_EXAMPLE = '{"id": "gdp-per-capita", "value": "8.2万元/人"}'
+
+
+@attrs.frozen
+class _Line:
+    """One usable input line: facts to set, or a fact id to retract."""
+
+    facts: FactSet | None = None
+    retract: str | None = None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if value is None:
+        return "null"
+    return "a number" if not isinstance(value, bool) else "true/false"
+
+
+def _bad(code: str, message: str, where: Location, *, expected: str, got: str | None = None,
+         field: str | None = None) -> FactError:
+    return FactError(Diagnostic(code, message, where, field=field, expected=expected, got=got))
+
+
+def read_line(text: str, number: int) -> _Line:
+    """Read one input line (``number`` is 1-based).
+
+    Raises:
+        FactError: a line that is not JSON, not an object, or not one of the three forms.
+    """
+    where = Location(STDIN, number)
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError) as error:
+        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)[:80]
+        raise _bad("QC100", f"invalid JSON: {message}", where,
+                   expected=f"one JSON object per line, e.g. {_EXAMPLE}") from None
+    if not isinstance(data, dict):
+        raise _bad("QC201", "a line must be a JSON object", where, got=_kind(data),
+                   expected=f'{_EXAMPLE}, {{"facts": {{...}}}} or {{"retract": "id"}}')
+    if "retract" in data:
+        fact_id = data["retract"]
+        extra = sorted(set(data) - {"retract"})
+        if extra:
+            raise _bad("QC203", f"unknown field {extra[0]!r} in a retract line", where,
+                       field=extra[0], expected="only retract", got=extra[0])
+        if not isinstance(fact_id, str):
+            raise _bad("QC201", "retract names a fact id", where, field="retract",
+                       expected="a fact id as text", got=_kind(fact_id))
+        return _Line(retract=fact_id)
+    if "facts" in data:
+        try:
+            fact_set = facts_from_data(data, file=STDIN)
+        except FactError as error:
+            raise FactError([_relocated(d, where) for d in error.diagnostics]) from None
+        return _Line(facts=_located(fact_set, where))
+    if "id" not in data:
+        raise _bad("QC201", "a line needs an id, facts or retract", where,
+                   expected=f'{_EXAMPLE}, {{"facts": {{...}}}} or {{"retract": "id"}}',
+                   got="an object with " + (", ".join(sorted(map(str, data))) or "no fields"))
+    fact_id = data["id"]
+    if not isinstance(fact_id, str) or not fact_id.strip():
+        raise _bad("QC206", "a fact without an id", where, field="id",
+                   expected="a rule id or an indicator's Chinese name", got=_kind(fact_id))
+    if "value" not in data:
+        raise _bad("QC201", "a fact line needs a value", where, field="value",
+                   expected=_EXAMPLE, got=None)
+    entry = {key: value for key, value in data.items() if key != "id"}
+    return _Line(facts=_located(facts_from_data({"facts": {fact_id: entry}}), where))
+
+
+def _relocated(diagnostic: Diagnostic, where: Location) -> Diagnostic:
+    return attrs.evolve(diagnostic, location=where)
+
+
+def _located(fact_set: FactSet, where: Location) -> FactSet:
+    facts: dict[str, Fact] = {}
+    for key, fact in fact_set.facts.items():
+        problem = _relocated(fact.problem, where) if fact.problem is not None else None
+        facts[key] = attrs.evolve(fact, location=where, problem=problem)
+    return attrs.evolve(fact_set, facts=facts,
+                        diagnostics=tuple(_relocated(d, where) for d in fact_set.diagnostics))
+
+
+def format_change(change: VerdictChange, *, lang: str = "zh", fmt: str = "text",
+                  line: int | None = None) -> str:
+    """One change as one line of text (``rule: before → after  explanation``) or JSON."""
+    after = change.after
+    if fmt == "json":
+        return json.dumps({"line": line, "rule_id": change.rule_id,
+                           "before": change.before.status.value if change.before else None,
+                           "after": after.status.value, "severity": after.severity.value,
+                           "verdict": verdict_to_dict(after, lang)}, ensure_ascii=False)
+    move = status_word(after.status, lang)
+    if change.before is not None:
+        move = f"{status_word(change.before.status, lang)} → {move}"
+    return f"{change.rule_id}: {move}  {explain(after, lang).summary}"
+
+
+def _problems(monitor: Monitor, line: _Line, where: Location) -> list[Diagnostic]:
+    """The problems of this line's facts, and of the rules they made invalid."""
+    found: dict[tuple[str, str | None], Diagnostic] = {}
+    if line.facts is None:
+        return []
+    for diagnostic in line.facts.diagnostics:
+        found.setdefault((diagnostic.code, diagnostic.fact_id), diagnostic)
+    report = monitor.report()
+    for key in line.facts.facts:
+        for rule_id in monitor.depends_on(key):
+            verdict = report[rule_id]
+            problem = verdict.problem
+            if verdict.status is Status.INVALID and problem is not None \
+                    and problem.location == where:
+                found.setdefault((problem.code, problem.fact_id), problem)
+    return list(found.values())
+
+
+def run_stream(monitor: Monitor, lines: Iterable[str], *, lang: str, fmt: str) -> None:
+    """Apply each line to ``monitor``, printing changes (stdout) and problems (stderr)."""
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        where = Location(STDIN, number)
+        try:
+            line = read_line(text, number)
+            if line.retract is not None:
+                changes = monitor.retract(line.retract)
+            else:
+                assert line.facts is not None
+                changes = monitor.update_many(line.facts)
+        except QcrulesError as error:
+            for diagnostic in error.diagnostics:
+                click.echo(str(diagnostic if diagnostic.location else
+                               _relocated(diagnostic, where)), err=True)
+            continue
+        for problem in _problems(monitor, line, where):
+            click.echo(str(problem), err=True)
+        for change in changes:
+            click.echo(format_change(change, lang=lang, fmt=fmt, line=number))
+
+
+def _exit_code(report: Report, fail_on: str) -> int:
+    if fail_on == "none":
+        return 0
+    return report.exit_code(strict=fail_on == "miss")
+
+
+@click.command()
+@click.argument("facts", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--rules", "-r", "rules", metavar="PATH",
+              help="Catalogue file (default: the bundled 桐城 plan).")
+@click.option("--engine", type=click.Choice(["native", "durable"]), default="native",
+              show_default=True, help="Evaluation engine (both give identical changes).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True,
+              help="Language of explanations.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="One line of text or one JSON object per change.")
+@click.option("--initial", is_flag=True,
+              help="First print every rule's verdict for the starting facts.")
+@click.option("--fail-on", type=click.Choice(["none", "violation", "miss"]), default="none",
+              show_default=True,
+              help="At the end of input, exit 1 if a 确保 target (violation) or any target "
+                   "(miss) is not met.")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="Encoding of starting fact files (default: UTF-8, else GB18030).")
+def watch(facts: tuple[str, ...], rules: str | None, engine: str, lang: str, fmt: str,
+          initial: bool, fail_on: str, encoding: str | None) -> None:
+    """Print verdict changes as fact updates arrive as JSON lines on standard input.
+
+    FACTS are optional starting fact files. Each input line is {"id": ..., "value": ...,
+    "source": ...}, {"facts": {...}} or {"retract": "id"}. A bad line is reported on
+    standard error as <stdin>:LINE: QCnnn ... and skipped. Exit 0 at the end of input (see
+    --fail-on); 2 for a bad catalogue or starting fact file.
+    """
+    from .common import catalog_or_exit, fact_set_or_exit  # the shared loaders (cli imports this module)
+
+    plan = compile_catalog(catalog_or_exit(rules))
+    start = None
+    if facts:
+        start = fact_set_or_exit(facts, encoding, False)
+        unmatched = unmatched_facts(plan, start)
+        for warning in unmatched:
+            click.echo(f"warning: {warning}", err=True)
+        ignored = {warning.fact_id for warning in unmatched}
+        start = attrs.evolve(start, facts={key: fact for key, fact in start.facts.items()
+                                           if key not in ignored})
+    with Monitor(plan, engine=engine, facts=start) as monitor:
+        if initial:
+            for change in monitor.snapshot():
+                click.echo(format_change(change, lang=lang, fmt=fmt))
+        run_stream(monitor, sys.stdin, lang=lang, fmt=fmt)
+        raise SystemExit(_exit_code(monitor.report(), fail_on))

@@ -1,0 +1,224 @@
+"""Stage 3, compile: a catalogue → a :class:`Plan`, prepared once and evaluated many times.
+
+Every threshold is converted to the rule's unit exactly, once; formulas are parsed once. The
+conversion factor to the rule's unit from every known unit of the same dimension (and, for a
+unit written ``a/b``, from every known ``x/y`` of the same dimensions: 元/人, 亿元/万人, ...) is
+computed here; a fact in any other unit has its factor computed the first time that unit is
+seen for that rule and then reused, never recomputed per fact.
+
+What evaluation needs on every fact set is prepared here too, so that judging a fact is a few
+operations on whole numbers: the names a rule's fact may be given under, each threshold as a
+comparison function with its numerator and denominator, and the indicator's possible values as
+numerators and denominators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
+
+import attrs
+
+from ..catalog.formula import Formula, parse_formula
+from ..catalog.model import Catalog, Kind, Op, Quantity, Rule
+from ..catalog.units import (
+    KNOWN_UNITS,
+    UNITS,
+    UnitProblem,
+    canonical_unit,
+    conversion_factor,
+    is_percent_like,
+    normalize_text,
+)
+from .results import Severity, UnitAssumed
+
+__all__ = ["CompiledRule", "Plan", "compile_catalog"]
+
+_COUNT_DIMENSION = canonical_unit("件").dimensionality
+_RANK_DIMENSION = canonical_unit("位").dimensionality
+
+#: A fixed threshold ready to judge: the bound, its threshold, and ``op.compare`` with the
+#: threshold's numerator and denominator (``value op threshold`` is ``compare(n * td, tn * d)``).
+Comparison = tuple[Op, Fraction, Callable[[int, int], bool], int, int]
+
+
+@attrs.define(eq=False)
+class CompiledRule:
+    """A rule ready to evaluate: thresholds, domain and factors in the rule's unit."""
+
+    rule: Rule
+    unit: str | None
+    bounds: tuple[tuple[Op, Fraction | None], ...]
+    minimum: Fraction | None
+    maximum: Fraction | None
+    whole: bool
+    percent_like: bool
+    formula: Formula | None
+    input_units: Mapping[str, str | None]
+    ratio_units: tuple[str, str] | None
+    formula_factor: Fraction = Fraction(1)
+    numeric: bool = attrs.field(init=False)
+    needs_reference: bool = attrs.field(init=False)
+    checks_domain: bool = attrs.field(init=False)
+    thresholds: tuple[tuple[Op, Fraction], ...] = attrs.field(init=False)
+    miss_severity: Severity = attrs.field(init=False)
+    #: The names the indicator's own fact may be given under: the rule id, the Chinese name.
+    keys: tuple[str, ...] = attrs.field(init=False)
+    #: :attr:`thresholds` as :data:`Comparison` tuples.
+    comparisons: tuple[Comparison, ...] = attrs.field(init=False)
+    #: :attr:`minimum` and :attr:`maximum` as (numerator, denominator), or ``None``.
+    low: tuple[int, int] | None = attrs.field(init=False)
+    high: tuple[int, int] | None = attrs.field(init=False)
+    #: Whether the indicator's fact is read as a ratio (a ratio target).
+    reads_ratio: bool = attrs.field(init=False)
+    #: The factor from a pure number to the rule's unit (100 for %), for percent-like units.
+    fraction_factor: Fraction = attrs.field(init=False, default=Fraction(1))
+    #: The step recorded when a bare number is read in the rule's unit, by fact id (the rule's
+    #: own names and its reference): the same for every fact set, so made once.
+    assumed: dict[str, UnitAssumed] = attrs.field(init=False, factory=dict)
+    _factors: dict[tuple[str, str | None], Fraction | UnitProblem] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        rule = self.rule
+        kind = rule.kind
+        self.numeric = kind.numeric
+        self.needs_reference = kind.needs_reference
+        self.checks_domain = (self.minimum is not None or self.maximum is not None
+                              or self.whole)
+        self.thresholds = tuple((op, t) for op, t in self.bounds if t is not None)
+        self.miss_severity = Severity.for_miss(rule.commitment)
+        self.keys = tuple(key for key in (rule.id, rule.indicator.zh) if key)
+        self.comparisons = tuple((op, t, op.compare, *t.as_integer_ratio())
+                                 for op, t in self.thresholds)
+        self.low = self.minimum.as_integer_ratio() if self.minimum is not None else None
+        self.high = self.maximum.as_integer_ratio() if self.maximum is not None else None
+        self.reads_ratio = kind is Kind.RATIO
+        if self.percent_like:
+            self.fraction_factor = self.factor("1")
+        if self.unit is not None:
+            names = (*self.keys, rule.reference.id if rule.reference is not None else "")
+            self.assumed = {name: UnitAssumed(name, self.unit, self.percent_like)
+                            for name in names if name}
+
+    def factor(self, from_unit: str, to_unit: str | None = None) -> Fraction:
+        """The exact factor from ``from_unit`` to ``to_unit`` (default: the rule's unit).
+
+        Raises:
+            UnitProblem: unknown or incompatible unit.
+        """
+        key = (from_unit, to_unit)
+        cached = self._factors.get(key)
+        if cached is None:
+            try:
+                cached = conversion_factor(from_unit, to_unit or self.unit or "1")
+            except UnitProblem as problem:
+                cached = problem
+            self._factors[key] = cached
+        if isinstance(cached, UnitProblem):
+            raise cached
+        return cached
+
+
+def in_unit(quantity: Quantity | None, unit: str | None) -> Fraction | None:
+    if quantity is None:
+        return None
+    if quantity.unit is None or unit is None:
+        return quantity.magnitude
+    return quantity.magnitude * conversion_factor(quantity.unit, unit)
+
+
+def _is_whole(rule: Rule) -> bool:
+    if rule.kind in (Kind.COUNT, Kind.RANK):
+        return True
+    if rule.indicator.unit is None or rule.derivation is not None:
+        return False
+    dimensionality = canonical_unit(rule.indicator.unit).dimensionality
+    return dimensionality in (_COUNT_DIMENSION, _RANK_DIMENSION)
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    """Prepare one validated rule."""
+    unit = rule.indicator.unit
+    bounds = tuple((bound.op, in_unit(bound.threshold, unit)) for bound in rule.bounds)
+    minimum = in_unit(rule.indicator.min, unit)
+    whole = _is_whole(rule)
+    if whole and minimum is None:
+        minimum = Fraction(1) if rule.kind is Kind.RANK else Fraction(0)
+    formula = parse_formula(rule.derivation.formula) if rule.derivation else None
+    input_units = {i.name: i.unit for i in rule.derivation.inputs} if rule.derivation else {}
+    ratio_units = None
+    if rule.ratio is not None and rule.ratio.antecedent and rule.ratio.consequent:
+        ratio_units = (normalize_text(f"{rule.ratio.consequent}/{rule.ratio.antecedent}"),
+                       normalize_text(f"{rule.ratio.antecedent}/{rule.ratio.consequent}"))
+    formula_factor = Fraction(1)
+    if formula is not None:
+        result_unit = formula.result_unit(input_units)
+        formula_factor = Fraction(UNITS.Quantity(Fraction(1), result_unit)
+                                  .to(canonical_unit(unit or "1")).magnitude)
+    compiled = CompiledRule(rule, unit, bounds, minimum, in_unit(rule.indicator.max, unit),
+                            whole, is_percent_like(unit), formula, input_units, ratio_units,
+                            formula_factor)
+    if unit is not None:
+        # The factors of the rule's own units and of every known unit a fact may be given in,
+        # so that facts in them never compute one.
+        own = {unit, *(b.threshold.unit for b in rule.bounds if b.threshold and b.threshold.unit)}
+        for from_unit in sorted(own) + [u for u in _compatible_units(unit) if u not in own]:
+            compiled.factor(from_unit)
+    return compiled
+
+
+def _known_units(dimensionality: object) -> tuple[str, ...]:
+    return _KNOWN_BY_DIMENSION.get(dimensionality, ())
+
+
+_KNOWN_BY_DIMENSION: dict[object, tuple[str, ...]] = {}
+for _known in KNOWN_UNITS:
+    _dimension = canonical_unit(_known).dimensionality
+    _KNOWN_BY_DIMENSION[_dimension] = (*_KNOWN_BY_DIMENSION.get(_dimension, ()), _known)
+
+
+def _compatible_units(unit: str) -> list[str]:
+    """Known units of ``unit``'s dimension and, for ``a/b``, every known ``x/y`` like it."""
+    try:
+        units = list(_known_units(canonical_unit(unit).dimensionality))
+        numerator, slash, denominator = normalize_text(unit).partition("/")
+        if slash and "/" not in denominator:
+            for x in _known_units(canonical_unit(numerator).dimensionality):
+                units.extend(f"{x}/{y}"
+                             for y in _known_units(canonical_unit(denominator).dimensionality))
+    except UnitProblem:
+        return []
+    return units
+
+
+@attrs.frozen
+class Plan:
+    """A compiled catalogue: one :class:`CompiledRule` per rule, and a fact-name index.
+
+    ``keys`` maps every name a fact may be given under (a rule id, an indicator's Chinese
+    name, a reference id, a derived input's id or Chinese name) to what it feeds.
+    """
+
+    catalog: Catalog
+    rules: tuple[CompiledRule, ...]
+    keys: Mapping[str, tuple[str, ...]]
+
+    def __iter__(self) -> Iterator[CompiledRule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def compile_catalog(catalog: Catalog) -> Plan:
+    """Compile a validated catalogue once; evaluate the plan against many fact sets."""
+    compiled = tuple(compile_rule(rule) for rule in catalog.rules)
+    keys: dict[str, list[str]] = {}
+    for rule in catalog.rules:
+        names = [rule.id, rule.indicator.zh, *rule.fact_ids[1:]]
+        if rule.derivation is not None:
+            names.extend(i.zh for i in rule.derivation.inputs if i.zh)
+        for name in names:
+            if name and rule.id not in keys.setdefault(name, []):
+                keys[name].append(rule.id)
+    return Plan(catalog, compiled, {k: tuple(v) for k, v in keys.items()})

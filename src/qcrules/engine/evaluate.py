@@ -1,0 +1,384 @@
+"""Stage 4, evaluate: a compiled plan and a fact set → a :class:`Report`. No I/O, no wording.
+
+Every number is a :class:`~fractions.Fraction`, so a value equal to the threshold in any
+compatible unit is equal, and binary float noise cannot flip a verdict. The judgement is
+full-value comparison unless the rule declares a precision (GB/T 8170 §4.3).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Any
+
+from ..base.errors import Diagnostic
+from ..base.numbers import round_gbt8170
+from ..catalog.model import Kind, Op
+from ..catalog.units import UnitProblem, normalize_text
+from ..facts.model import Fact, FactForm, FactSet
+from ..facts.read import FALSE_WORDS, TRUE_WORDS, as_fact_set
+from .compile import CompiledRule, Plan
+from .results import (
+    Compared,
+    Converted,
+    Derived,
+    FactUsed,
+    RatioRead,
+    ReferenceUsed,
+    Report,
+    Rounded,
+    Severity,
+    Status,
+    Step,
+    UnitAssumed,
+    Verdict,
+)
+
+__all__ = ["FactReader", "Missing", "Unusable", "domain_problem", "evaluate_plan", "evaluate_rule",
+           "finish_verdict", "lookup_fact", "read_boolean", "unmatched_facts"]
+
+
+class Unusable(Exception):
+    """A fact that is present but cannot be used for this rule."""
+
+    def __init__(self, code: str, message: str, fact: Fact | None, *, expected: str = "",
+                 field: str = "value") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fact = fact
+        self.expected = expected
+        self.field = field
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """The problem, not yet attributed to a rule."""
+        return self.for_rule(None)
+
+    def for_rule(self, rule_id: str | None) -> Diagnostic:
+        """The problem, as the verdict of rule ``rule_id`` reports it."""
+        fact = self.fact
+        return Diagnostic(self.code, self.message, fact.location if fact else None, rule_id,
+                          fact.id if fact else None, self.field, self.expected or None,
+                          fact.raw if fact else None)
+
+
+class Missing(Exception):
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        super().__init__(", ".join(ids))
+        self.ids = ids
+
+
+def lookup_fact(facts: FactSet, *keys: str) -> Fact | None:
+    return _first(facts.facts, keys)
+
+
+def _first(facts: Mapping[str, Fact], keys: Iterable[str]) -> Fact | None:
+    """The first fact given (and not null) under one of ``keys``."""
+    for key in keys:
+        if key:
+            fact = facts.get(key)
+            if fact is not None and fact.form is not _MISSING:
+                return fact
+    return None
+
+
+_MISSING = FactForm.MISSING
+_QUANTITY = FactForm.QUANTITY
+_NUMBER = FactForm.NUMBER
+
+
+def _provenance(fact: Fact, role: str) -> FactUsed:
+    return FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role)
+
+
+class FactReader:
+    """Reads facts into exact numbers in a rule's unit, recording steps."""
+
+    def __init__(self, compiled: CompiledRule, steps: list[Step]) -> None:
+        self.compiled = compiled
+        self.steps = steps
+
+    def number(self, fact: Fact, unit: str | None, role: str) -> Fraction:
+        """The fact's value in ``unit`` (``None``: the rule's unit)."""
+        return _read(self.compiled, self.steps, fact, unit, role)
+
+
+def _read(compiled: CompiledRule, steps: list[Step], fact: Fact, unit: str | None,
+          role: str) -> Fraction:
+    """The fact's value in ``unit`` (``None``: the rule's unit), recording the steps."""
+    steps.append(FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role))
+    form = fact.form
+    value: Fraction = fact.value  # type: ignore[assignment]  # a Fraction in these two forms
+    if form is _QUANTITY:
+        fact_unit: str = fact.unit  # type: ignore[assignment]  # a quantity has a unit
+        if compiled.reads_ratio and role == "value":
+            return _ratio_quantity(compiled, steps, fact, value)
+        if unit is None:
+            if fact_unit == compiled.unit:
+                return value
+        elif fact_unit == unit:
+            return value
+        factor = _factor(compiled, fact, unit)
+        n, d = value.as_integer_ratio()
+        fn, fd = factor.as_integer_ratio()
+        result = Fraction(n * fn, d * fd)  # value * factor, with one reduction
+        steps.append(Converted(fact.id, value, fact_unit, factor, result,
+                               (compiled.unit if unit is None else unit) or "1"))
+        return result
+    if form is _NUMBER:
+        if compiled.reads_ratio and role == "value":
+            steps.append(RatioRead(fact.id, value))
+            return value
+        if unit is None:
+            target_unit = compiled.unit
+            if target_unit is None:
+                return value
+            assumed = compiled.assumed.get(fact.id)
+            steps.append(assumed if assumed is not None
+                         else UnitAssumed(fact.id, target_unit, compiled.percent_like))
+            if compiled.percent_like:
+                factor = compiled.fraction_factor
+                n, d = value.as_integer_ratio()
+                fn, fd = factor.as_integer_ratio()
+                result = Fraction(n * fn, d * fd)  # value * factor, with one reduction
+                steps.append(Converted(fact.id, value, "1", factor, result, target_unit))
+                return result
+            return value
+        steps.append(UnitAssumed(fact.id, unit))
+        return value
+    target_unit = compiled.unit if unit is None else unit
+    if form is FactForm.INVALID:
+        problem = fact.problem
+        raise Unusable(problem.code if problem else "QC201",
+                        problem.message if problem else "the fact could not be read", fact,
+                        expected=problem.expected or "" if problem else "")
+    if form is FactForm.NOT_A_NUMBER:
+        raise Unusable("QC301", "not a finite number", fact, expected="a finite number")
+    if form is FactForm.RATIO:
+        assert isinstance(value, Fraction)
+        if not (compiled.reads_ratio and role == "value"):
+            raise Unusable("QC300", "a ratio a:b is read only for ratio targets", fact,
+                            expected=f"a quantity in {target_unit or 'a pure number'}")
+        steps.append(RatioRead(fact.id, value))
+        return value
+    # BOOLEAN, TEXT (MISSING is never looked up).
+    raise Unusable("QC300", "not a quantity", fact,
+                    expected=f"a quantity in {target_unit or 'a pure number'}")
+
+
+def _factor(compiled: CompiledRule, fact: Fact, unit: str | None) -> Fraction:
+    """The factor from the fact's unit to ``unit`` (``None``: the rule's), or why there is none."""
+    assert fact.unit is not None
+    try:
+        return compiled.factor(fact.unit, unit)
+    except UnitProblem as problem:
+        target_unit = compiled.unit if unit is None else unit
+        if problem.code == "QC110":
+            raise Unusable("QC110", problem.message, fact, field="unit",
+                            expected=f"a known unit like {target_unit or '1'}"
+                            + (f"; {problem.hint}" if problem.hint else "")) from problem
+        raise Unusable("QC300", f"wrong dimension: {fact.unit} is not convertible to "
+                        f"{target_unit or 'a pure number'}", fact,
+                        expected=f"a unit like {target_unit or '1'}", field="unit") from problem
+
+
+def _ratio_quantity(compiled: CompiledRule, steps: list[Step], fact: Fact,
+                    value: Fraction) -> Fraction:
+    units = compiled.ratio_units
+    written = normalize_text(fact.unit or "")
+    if units is not None and written == units[0]:
+        steps.append(RatioRead(fact.id, value))
+        return value
+    if units is not None and written == units[1]:
+        if value == 0:
+            raise Unusable("QC302", "an inverse ratio of zero", fact,
+                            expected="a positive number")
+        result = 1 / value
+        steps.append(RatioRead(fact.id, result, inverted=True))
+        return result
+    expected = f"a:b, a number, or a value in {units[0]} or {units[1]}" if units else "a:b"
+    raise Unusable("QC300", "wrong form for a ratio", fact, expected=expected, field="unit")
+
+
+def _check_domain(compiled: CompiledRule, value: Fraction, fact: Fact | None) -> None:
+    n, d = value.as_integer_ratio()
+    low = compiled.low
+    if low is not None and n * low[1] < low[0] * d:
+        raise domain_problem(compiled, "below", fact)
+    high = compiled.high
+    if high is not None and n * high[1] > high[0] * d:
+        raise domain_problem(compiled, "above", fact)
+    if compiled.whole and d != 1:
+        raise domain_problem(compiled, "whole", fact)
+
+
+def domain_problem(compiled: CompiledRule, which: str, fact: Fact | None) -> Unusable:
+    """The problem of a value outside the indicator's domain (``below``, ``above`` or ``whole``)."""
+    if which == "below":
+        return Unusable("QC302", "below the indicator's possible values", fact,
+                         expected=f">= {compiled.minimum} {compiled.unit or ''}".strip())
+    if which == "above":
+        return Unusable("QC302", "above the indicator's possible values", fact,
+                         expected=f"<= {compiled.maximum} {compiled.unit or ''}".strip())
+    return Unusable("QC303", "not a whole number", fact, expected="a whole number")
+
+
+def _derived_value(compiled: CompiledRule, facts: FactSet, steps: list[Step]) -> Fraction:
+    """The value of an indicator given by none of its names, from its formula's inputs."""
+    rule = compiled.rule
+    if compiled.formula is None or rule.derivation is None:
+        raise Missing((rule.id,))
+    values: dict[str, Fraction] = {}
+    shown: list[tuple[str, Fraction, str | None]] = []
+    missing: list[str] = []
+    found: list[tuple[str, Fact]] = []
+    for spec in rule.derivation.inputs:
+        input_id = rule.derivation.input_fact_id(rule.id, spec.name)
+        input_fact = lookup_fact(facts, input_id, spec.zh)
+        if input_fact is None:
+            missing.append(input_id)
+        else:
+            found.append((spec.name, input_fact))
+    if missing:
+        raise Missing((rule.id, *missing))
+    for name, input_fact in found:
+        unit = compiled.input_units.get(name)
+        value = _read(compiled, steps, input_fact, unit or "1", name)
+        if value < 0:
+            raise Unusable("QC302", "a negative input to a derived indicator", input_fact,
+                            expected="a value >= 0")
+        values[name] = value
+        shown.append((name, value, unit))
+    try:
+        raw_result = compiled.formula.evaluate(values)
+    except ZeroDivisionError:
+        raise Unusable("QC302", "division by zero in the formula", found[-1][1],
+                        expected="a non-zero divisor") from None
+    result = raw_result * compiled.formula_factor
+    steps.append(Derived(compiled.formula.text, tuple(shown), result, compiled.unit))
+    return result
+
+
+def read_boolean(compiled: CompiledRule, facts: FactSet, steps: list[Step]) -> bool:
+    rule = compiled.rule
+    fact = lookup_fact(facts, rule.id, rule.indicator.zh)
+    if fact is None:
+        raise Missing((rule.id,))
+    steps.append(_provenance(fact, "value"))
+    if fact.form is FactForm.BOOLEAN:
+        return bool(fact.value)
+    if fact.form is FactForm.NUMBER and fact.value in (0, 1):
+        return fact.value == 1
+    if fact.form is FactForm.TEXT and isinstance(fact.value, str):
+        word = fact.value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise Unusable("QC300", "not a yes/no assessment", fact,
+                    expected="true/false, 是/否, 达标/未达标, 完成/未完成")
+
+
+def evaluate_rule(compiled: CompiledRule, facts: FactSet) -> Verdict:
+    """The verdict for one compiled rule."""
+    rule = compiled.rule
+    steps: list[Step] = []
+    try:
+        if not compiled.numeric:
+            holds = read_boolean(compiled, facts, steps)
+            steps.append(Compared(holds, None, None, holds))
+            return finish_verdict(compiled, steps, holds, holds, ())
+        given = facts.facts
+        for key in compiled.keys:  # _first(given, compiled.keys), inlined
+            fact = given.get(key)
+            if fact is not None and fact.form is not _MISSING:
+                value = _read(compiled, steps, fact, None, "value")
+                break
+        else:
+            if compiled.formula is None:
+                return _unknown(compiled, facts, steps, (rule.id,))
+            fact = None
+            value = _derived_value(compiled, facts, steps)
+        if compiled.checks_domain:
+            _check_domain(compiled, value, fact)
+        if compiled.needs_reference:
+            thresholds = _referenced_thresholds(compiled, facts, steps)
+            comparisons = tuple((op, t, op.compare, *t.as_integer_ratio()) for op, t in thresholds)
+        else:
+            thresholds = compiled.thresholds
+            comparisons = compiled.comparisons
+        if rule.precision is not None:
+            rounded = round_gbt8170(value, rule.precision)
+            steps.append(Rounded(rule.precision, value, rounded))
+            value = rounded
+        holds_all = True
+        n, d = value.as_integer_ratio()
+        for op, threshold, compare, tn, td in comparisons:
+            holds = compare(n * td, tn * d)
+            steps.append(Compared(value, op, threshold, holds))
+            holds_all = holds_all and holds
+        return finish_verdict(compiled, steps, holds_all, value, thresholds)
+    except Missing as missing:
+        return _unknown(compiled, facts, steps, missing.ids)
+    except Unusable as unusable:
+        return Verdict(rule, rule.id, Status.INVALID, unit=compiled.unit, steps=tuple(steps),
+                       problem=unusable.for_rule(rule.id))
+
+
+def _unknown(compiled: CompiledRule, facts: FactSet, steps: list[Step],
+             ids: tuple[str, ...]) -> Verdict:
+    """Unknown: the facts ``ids`` are missing (and the reference, when it is missing too)."""
+    rule = compiled.rule
+    reference = rule.reference
+    if reference is not None and reference.id not in ids and lookup_fact(facts, reference.id) is None:
+        ids = (*ids, reference.id)
+    return Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.unit, steps=tuple(steps),
+                   missing=ids)
+
+
+def _referenced_thresholds(compiled: CompiledRule, facts: FactSet,
+                           steps: list[Step]) -> tuple[tuple[Op, Fraction], ...]:
+    reference = compiled.rule.reference
+    assert reference is not None
+    fact = lookup_fact(facts, reference.id)
+    if fact is None:
+        raise Missing((reference.id,))
+    role = "assigned" if compiled.rule.kind is Kind.ASSIGNED else "reference"
+    value = _read(compiled, steps, fact, None, role)
+    _check_domain(compiled, value, fact)
+    steps.append(ReferenceUsed(reference.id, value, compiled.unit, reference.zh))
+    return tuple((op, value) for op, _ in compiled.bounds)
+
+
+def finish_verdict(compiled: CompiledRule, steps: list[Step], holds: bool, value: Fraction | bool,
+            thresholds: tuple[tuple[Op, Fraction], ...]) -> Verdict:
+    rule = compiled.rule
+    if holds:
+        return Verdict(rule, rule.id, Status.MET, Severity.NONE, value, compiled.unit,
+                       thresholds, tuple(steps))
+    return Verdict(rule, rule.id, Status.NOT_MET, compiled.miss_severity, value, compiled.unit,
+                   thresholds, tuple(steps))
+
+
+def unmatched_facts(plan: Plan, facts: FactSet) -> list[Diagnostic]:
+    warnings = []
+    for key, fact in facts.facts.items():
+        if key in plan.keys:
+            continue
+        close = difflib.get_close_matches(key, list(plan.keys), n=1, cutoff=0.6)
+        warnings.append(Diagnostic(
+            "QC202", "fact matches no rule", fact.location, fact_id=key, field="id",
+            expected="a rule id, an indicator's Chinese name, or a reference/input id",
+            got=key, hint=f"did you mean {close[0]!r}?" if close else None))
+    return warnings
+
+
+def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact]) -> Report:
+    """Evaluate every rule of ``plan`` against one fact set, in catalogue order."""
+    fact_set = as_fact_set(facts)
+    verdicts = tuple([evaluate_rule(compiled, fact_set) for compiled in plan.rules])
+    diagnostics = (*fact_set.diagnostics, *unmatched_facts(plan, fact_set))
+    return Report(plan.catalog, verdicts, region=fact_set.region, period=fact_set.period,
+                  sources=fact_set.sources, diagnostics=diagnostics)

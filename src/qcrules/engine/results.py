@@ -1,0 +1,331 @@
+"""Verdicts, their recorded steps, and reports: data only, no wording (see report.explain)."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterator
+from fractions import Fraction
+
+import attrs
+
+from ..base.errors import Diagnostic
+from ..catalog.model import Catalog, Commitment, Op, Rule
+
+__all__ = [
+    "Compared",
+    "Converted",
+    "Derived",
+    "FactUsed",
+    "RatioRead",
+    "Reason",
+    "ReferenceUsed",
+    "Report",
+    "Rounded",
+    "Severity",
+    "Status",
+    "Step",
+    "Trajectory",
+    "TrajectoryStatus",
+    "UnitAssumed",
+    "Verdict",
+]
+
+
+class Status(enum.Enum):
+    """Three-valued and then some: missing data is never a pass and never a fail."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"   # a fact, reference or assigned target is missing
+    INVALID = "invalid"   # a fact is present but unusable
+
+
+class Severity(enum.Enum):
+    """How much a miss matters, from the rule's commitment."""
+
+    NONE = "none"             # met, unknown or invalid
+    VIOLATION = "violation"   # a missed 确保 (ensure) target
+    SHORTFALL = "shortfall"   # a missed 力争 (strive) target
+    MISS = "miss"             # a missed plain requirement
+
+    @classmethod
+    def for_miss(cls, commitment: Commitment) -> Severity:
+        """The severity of missing a target with this commitment."""
+        return _MISS_SEVERITY[commitment]
+
+
+_MISS_SEVERITY = {Commitment.ENSURE: Severity.VIOLATION, Commitment.STRIVE: Severity.SHORTFALL,
+                  Commitment.NONE: Severity.MISS}
+
+
+@attrs.frozen
+class FactUsed:
+    """A fact read for the verdict, as written, with its provenance."""
+
+    fact_id: str
+    raw: str
+    source: str | None = None
+    date: str | None = None
+    period: str | None = None
+    role: str = "value"       # value, reference, or an input name of a derived indicator
+
+
+@attrs.frozen
+class UnitAssumed:
+    """A bare number read in the indicator's unit (or as a fraction for % indicators)."""
+
+    fact_id: str
+    unit: str
+    as_fraction: bool = False
+
+
+@attrs.frozen
+class RatioRead:
+    """A ratio fact read as consequent per antecedent (``inverted`` for antecedent per consequent)."""
+
+    fact_id: str
+    value: Fraction
+    inverted: bool = False
+
+
+@attrs.frozen
+class Converted:
+    """A unit conversion with its exact factor."""
+
+    fact_id: str
+    value: Fraction
+    from_unit: str
+    factor: Fraction
+    result: Fraction
+    to_unit: str
+
+
+@attrs.frozen
+class Derived:
+    """A derived indicator computed from its inputs."""
+
+    formula: str
+    inputs: tuple[tuple[str, Fraction, str | None], ...]
+    result: Fraction
+    unit: str | None
+
+
+@attrs.frozen
+class ReferenceUsed:
+    """A threshold taken from a reference or assigned-target fact."""
+
+    fact_id: str
+    value: Fraction
+    unit: str | None
+    label: str = ""
+
+
+@attrs.frozen
+class Rounded:
+    """GB/T 8170 rounded-value comparison: the value rounded once to the rule's precision."""
+
+    precision: Fraction
+    before: Fraction
+    after: Fraction
+
+
+@attrs.frozen
+class Compared:
+    """One comparison ``value op threshold`` and its outcome."""
+
+    value: Fraction | bool
+    op: Op | None
+    threshold: Fraction | None
+    holds: bool
+
+
+Step = FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed | Rounded | Compared
+
+
+@attrs.frozen
+class Verdict:
+    """The outcome for one rule, with the steps that led to it.
+
+    ``value`` and ``thresholds`` are in the rule's unit (``value`` after any rounding).
+    :attr:`margin` and :attr:`relative_margin` are derived from them. ``missing`` names the
+    facts whose absence made it unknown; ``problem`` says why it is invalid. ``trajectory``
+    is set when a baseline was given (:mod:`qcrules.progress.trajectory`).
+    """
+
+    rule: Rule = attrs.field(eq=False, repr=False)
+    rule_id: str
+    status: Status
+    severity: Severity = Severity.NONE
+    value: Fraction | bool | None = None
+    unit: str | None = None
+    thresholds: tuple[tuple[Op, Fraction], ...] = ()
+    steps: tuple[Step, ...] = ()
+    missing: tuple[str, ...] = ()
+    problem: Diagnostic | None = None
+    trajectory: Trajectory | None = None
+
+    @property
+    def met(self) -> bool:
+        """Whether the target is met (false for unknown and invalid)."""
+        return self.status is Status.MET
+
+    def _closest(self) -> tuple[Fraction, Fraction] | None:
+        value = self.value
+        if not self.thresholds or value is None or isinstance(value, bool):
+            return None
+        return min(((_margin(op, value, threshold), threshold)
+                    for op, threshold in self.thresholds), key=lambda pair: pair[0])
+
+    @property
+    def margin(self) -> Fraction | None:
+        """Signed toward meeting the target, in the rule's unit: positive is room to spare,
+        negative the gap (for a range, the nearer bound; for ``=``, minus the distance)."""
+        closest = self._closest()
+        return closest[0] if closest else None
+
+    @property
+    def threshold(self) -> Fraction | None:
+        """The threshold the margin is measured against."""
+        closest = self._closest()
+        return closest[1] if closest else None
+
+    @property
+    def relative_margin(self) -> Fraction | None:
+        """The margin as a fraction of the threshold's magnitude (``None`` for a zero threshold)."""
+        closest = self._closest()
+        if closest is None or closest[1] == 0:
+            return None
+        return closest[0] / abs(closest[1])
+
+
+def _margin(op: Op, value: Fraction, threshold: Fraction) -> Fraction:
+    if op.lower:
+        return value - threshold
+    if op.upper:
+        return threshold - value
+    return -abs(value - threshold)
+
+
+@attrs.frozen
+class Report:
+    """Verdicts for one fact set, in catalogue order, with counts for summaries."""
+
+    catalog: Catalog = attrs.field(eq=False, repr=False)
+    verdicts: tuple[Verdict, ...]
+    region: str | None = None
+    period: str | None = None
+    sources: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    engine: str = "native"
+
+    def __iter__(self) -> Iterator[Verdict]:
+        return iter(self.verdicts)
+
+    def __len__(self) -> int:
+        return len(self.verdicts)
+
+    def __getitem__(self, rule_id: str) -> Verdict:
+        for verdict in self.verdicts:
+            if verdict.rule_id == rule_id:
+                return verdict
+        raise KeyError(rule_id)
+
+    @property
+    def by_status(self) -> dict[Status, int]:
+        """How many verdicts are in each state (every state present, zero included)."""
+        counts = Counter(v.status for v in self.verdicts)
+        return {status: counts.get(status, 0) for status in Status}
+
+    @property
+    def by_severity(self) -> dict[Severity, int]:
+        """How many misses of each severity."""
+        counts = Counter(v.severity for v in self.verdicts)
+        return {severity: counts.get(severity, 0) for severity in Severity}
+
+    @property
+    def by_section(self) -> dict[str, dict[Status, int]]:
+        """Counts by state for each plan section, in catalogue order."""
+        return _group(self.verdicts, lambda v: (v.rule.section,))
+
+    @property
+    def by_lead(self) -> dict[str, dict[Status, int]]:
+        """Counts by state for each lead department (a rule counts for each of its leads)."""
+        return _group(self.verdicts, lambda v: v.rule.lead)
+
+    @property
+    def violations(self) -> tuple[Verdict, ...]:
+        """Missed 确保 targets."""
+        return tuple(v for v in self.verdicts if v.severity is Severity.VIOLATION)
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """0 when no ensure-target is missed, 1 otherwise; ``strict`` counts every miss."""
+        if strict:
+            return 1 if any(v.status is Status.NOT_MET for v in self.verdicts) else 0
+        return 1 if self.violations else 0
+
+
+def _group(verdicts: tuple[Verdict, ...], keys: object) -> dict[str, dict[Status, int]]:
+    groups: dict[str, dict[Status, int]] = {}
+    for verdict in verdicts:
+        for key in keys(verdict):  # type: ignore[operator]
+            counts = groups.setdefault(key, dict.fromkeys(Status, 0))
+            counts[verdict.status] += 1
+    return groups
+
+
+class TrajectoryStatus(enum.Enum):
+    """Where a target stands on its way to the deadline."""
+
+    ON_TRACK = "on_track"              # not met yet, at or beyond the value expected by now
+    BEHIND = "behind"                  # not met yet, short of the value expected by now
+    MET_EARLY = "met_early"            # due later and already met
+    DUE = "due"                        # the deadline has come (or the target is annual)
+    UNKNOWN = "unknown"                # no baseline, or no usable value now or at the baseline
+    NOT_APPLICABLE = "not_applicable"  # a kind with no numeric path
+
+
+class Reason(enum.Enum):
+    """Why a trajectory has no path comparison (``Trajectory.reason``)."""
+
+    NONE = "none"
+    KIND = "kind"                      # not applicable: the rule's kind or bound
+    ANNUAL = "annual"                  # due: judged every year
+    DEADLINE = "deadline"              # due: the evaluation period reaches the deadline
+    VALUE = "value"                    # unknown: the verdict itself is unknown or invalid
+    NO_BASELINE = "no_baseline"        # unknown: no baseline given
+    BASELINE_VALUE = "baseline_value"  # unknown: the baseline's value is missing or invalid
+
+
+@attrs.frozen
+class Trajectory:
+    """A target's trajectory for one evaluation period (all numbers in the rule's unit).
+
+    ``expected`` is the path's value at the end of ``period``; ``gap`` is the value's distance
+    from it, signed toward meeting the target (negative: behind); ``projected`` is the value
+    the target would reach by the deadline at the pace from the baseline to now.
+    ``elapsed_months`` of ``total_months`` from the baseline's end to the deadline have passed.
+    """
+
+    status: TrajectoryStatus
+    period: str
+    deadline: int | str
+    reason: Reason = Reason.NONE
+    path: str = "linear"
+    baseline_period: str | None = None
+    baseline: Fraction | None = None
+    value: Fraction | None = None
+    op: Op | None = None
+    target: Fraction | None = None
+    elapsed_months: int | None = None
+    total_months: int | None = None
+    expected: Fraction | None = None
+    gap: Fraction | None = None
+    projected: Fraction | None = None
+
+    @property
+    def projected_meets(self) -> bool | None:
+        """Whether the projected value meets the target at the deadline."""
+        if self.projected is None or self.op is None or self.target is None:
+            return None
+        return self.op.holds(self.projected, self.target)

@@ -1,0 +1,456 @@
+"""The vectorised path: many fact sets at once, as columns, with verdicts identical to the exact path.
+
+A table is a mapping of fact key (rule id, indicator name, reference or input id) to a column
+of values, one row per fact set (a region, a period). Numeric columns are judged with NumPy in
+binary floating point *only where the float answer is certain*: a row whose value lies within a
+relative ``1e-12`` of a threshold, of a rounding half-way point, of the domain's edge, or whose
+count is not whole, is sent to the exact evaluator (:func:`qcrules.engine.evaluate.evaluate_rule`)
+with the value read as the shortest decimal that prints it — the same reading the exact path
+gives a float. Float rounding error (a few units in 2⁻⁵³ ≈ 1.1e-16, per operation) is far below
+that margin, so the two paths agree on every row; ``tests/engine/test_table.py`` and ``bench/`` check it.
+
+``None`` and NaN in a table mean *missing* (the data-frame convention), not an invalid value.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any, cast
+
+import attrs
+import numpy as np
+
+from ..base.errors import Diagnostic, EvaluationError
+from ..catalog.model import Kind, Op
+from ..catalog.units import UnitProblem
+from ..facts.model import FactSet
+from ..facts.read import read_value
+from .compile import CompiledRule, Plan
+from .evaluate import evaluate_rule
+from .results import Report, Status
+
+__all__ = ["STATUS_ORDER", "TableResult", "evaluate_table"]
+
+#: Status codes in the arrays of a :class:`TableResult`.
+STATUS_ORDER: tuple[Status, ...] = (Status.MET, Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
+MET, NOT_MET, UNKNOWN, INVALID, PENDING = 0, 1, 2, 3, -1
+_TOLERANCE = 1e-12
+
+
+@attrs.frozen
+class TableResult:
+    """Verdict codes per rule for every row; full verdicts on demand, from the exact path."""
+
+    plan: Plan
+    rows: int
+    codes: Mapping[str, np.ndarray]
+    table: Mapping[str, Sequence[Any]] = attrs.field(repr=False)
+    units: Mapping[str, str] = attrs.field(repr=False)
+    exact_rows: int = 0
+
+    def statuses(self, rule_id: str) -> list[Status]:
+        """The status of ``rule_id`` in every row."""
+        return [STATUS_ORDER[code] for code in self.codes[rule_id]]
+
+    def counts(self) -> dict[Status, int]:
+        """How many verdicts of each status over the whole table."""
+        totals = np.zeros(len(STATUS_ORDER), dtype=np.int64)
+        for codes in self.codes.values():
+            totals += np.bincount(codes, minlength=len(STATUS_ORDER))
+        return {status: int(totals[i]) for i, status in enumerate(STATUS_ORDER)}
+
+    def fact_set(self, row: int) -> FactSet:
+        """Row ``row`` as a fact set."""
+        return _row_facts(self.table, self.units, row)
+
+    def report(self, row: int) -> Report:
+        """The full report of one row (explanations included), from the exact path."""
+        from .evaluate import evaluate_plan
+
+        return evaluate_plan(self.plan, self.fact_set(row))
+
+
+def _column_array(values: Sequence[Any]) -> tuple[np.ndarray | None, bool]:
+    """A float64 array with NaN for missing (or ``None`` when not numeric), and whether it held
+    booleans (read as 1 and 0 only by boolean rules)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        return values.astype(np.float64, copy=False), False
+    if isinstance(values, np.ndarray) and values.dtype.kind == "b":
+        return values.astype(np.float64), True
+    out = np.empty(len(values), dtype=np.float64)
+    has_bool = False
+    for i, item in enumerate(values):
+        if item is None:
+            out[i] = math.nan
+        elif isinstance(item, (bool, np.bool_)):
+            out[i] = float(item)
+            has_bool = True
+        elif isinstance(item, (int, float, np.integer, np.floating)):
+            out[i] = float(item)
+        else:
+            return None, False
+    return out, has_bool
+
+
+def _row_value(values: Sequence[Any], row: int) -> Any:
+    item = values[row]
+    if isinstance(item, np.generic):
+        item = item.item()
+    if isinstance(item, float) and math.isnan(item):
+        return None
+    return item
+
+
+def _row_facts(table: Mapping[str, Sequence[Any]], units: Mapping[str, str], row: int,
+               keys: Sequence[str] | None = None) -> FactSet:
+    facts = {}
+    for key in keys if keys is not None else table:
+        if key not in table:
+            continue
+        fact, _ = read_value(key, _row_value(table[key], row), units.get(key), None)
+        facts[key] = fact
+    return FactSet(facts)
+
+
+def _keys_for(compiled: CompiledRule, table: Mapping[str, Any]) -> dict[str, str | None]:
+    """Which table column feeds each role of a rule (value, reference, inputs)."""
+    rule = compiled.rule
+    found: dict[str, str | None] = {
+        "value": next((k for k in (rule.id, rule.indicator.zh) if k in table), None)}
+    if rule.reference is not None:
+        found["reference"] = rule.reference.id if rule.reference.id in table else None
+    if rule.derivation is not None:
+        for spec in rule.derivation.inputs:
+            candidates = (rule.derivation.input_fact_id(rule.id, spec.name), spec.zh)
+            found[f"input:{spec.name}"] = next((k for k in candidates if k and k in table), None)
+    return found
+
+
+def _scale(compiled: CompiledRule, unit: str | None, target: str | None = None) -> float | None:
+    """The float factor from a column's unit to the rule's unit; ``None`` if incompatible."""
+    try:
+        if unit is None:
+            if target is None and compiled.percent_like:
+                return float(compiled.factor("1"))
+            return 1.0
+        return float(compiled.factor(unit, target))
+    except UnitProblem:
+        return None
+
+
+class _Vector:
+    """The float evaluation of one numeric rule over all rows, marking uncertain rows.
+
+    The checks run in the exact path's order (value missing, value domain, reference missing,
+    reference domain, rounding, comparison); a row leaves the float path at the first check
+    whose float answer is not certain, and the exact path decides it.
+    """
+
+    def __init__(self, compiled: CompiledRule, rows: int) -> None:
+        self.compiled = compiled
+        self.codes = np.full(rows, PENDING, dtype=np.int8)
+        self.exact = np.zeros(rows, dtype=bool)
+        # Rows whose float value is a whole number read without conversion: comparing it with
+        # whole thresholds is exact in binary floating point, so no tolerance is needed.
+        self.whole_rows = np.zeros(rows, dtype=bool)
+        self.unscaled = False
+
+    def mark_whole(self, x: np.ndarray, scale: float) -> None:
+        """Note the rows where ``x`` is exact in float against the rule's whole thresholds."""
+        compiled = self.compiled
+        self.unscaled = scale == 1.0
+        limits = [compiled.minimum, compiled.maximum, *(t for _, t in compiled.bounds)]
+        if scale != 1.0 or compiled.rule.precision is not None or not all(
+                t is None or t.denominator == 1 for t in limits):
+            return
+        with np.errstate(invalid="ignore"):
+            self.whole_rows = (x == np.rint(x)) & (np.abs(x) < 2.0**53)
+
+    def near_unless_whole(self, a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+        return self.near(a, b) & ~self.whole_rows
+
+    @property
+    def open(self) -> np.ndarray:
+        return (self.codes == PENDING) & ~self.exact
+
+    @staticmethod
+    def near(a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+        """Rows where ``a`` lies within the tolerance of ``b`` (a superset, never fewer)."""
+        with np.errstate(invalid="ignore"):
+            if isinstance(b, float):
+                # A window twice the relative tolerance wide, and never narrower than the
+                # smallest normal floats, so that an underflow cannot hide a sign.
+                half = max(2 * _TOLERANCE * abs(b), 1e-300)
+                return (a >= b - half) & (a <= b + half)
+            scale = np.maximum(np.abs(a), np.abs(b))
+            return np.abs(a - b) <= _TOLERANCE * scale
+
+    def missing(self, x: np.ndarray) -> None:
+        self.codes[self.open & np.isnan(x)] = UNKNOWN
+
+    def domain(self, x: np.ndarray) -> None:
+        compiled = self.compiled
+        with np.errstate(invalid="ignore"):
+            for limit, outside in ((compiled.minimum, np.less), (compiled.maximum, np.greater)):
+                if limit is None:
+                    continue
+                self.exact |= self.open & self.near_unless_whole(x, float(limit))
+                self.codes[self.open & outside(x, float(limit))] = INVALID
+            if compiled.whole:
+                fractional = self.open & (x != np.rint(x))
+                if self.unscaled:
+                    # The float is the reported number itself: a fraction in it is a fraction.
+                    self.codes[fractional] = INVALID
+                else:
+                    self.exact |= fractional
+
+    def compare(self, x: np.ndarray, thresholds: list[tuple[Op, np.ndarray | float]]) -> None:
+        precision = self.compiled.rule.precision
+        with np.errstate(invalid="ignore"):
+            if precision is not None:
+                steps = np.abs(x) / float(precision)
+                self.exact |= self.open & self.near(steps - np.floor(steps), 0.5)
+                x = np.sign(x) * np.round(steps) * float(precision)
+            holds = np.ones(len(x), dtype=bool)
+            for op, threshold in thresholds:
+                near = self.near(x, threshold) if isinstance(threshold, np.ndarray) else \
+                    self.near_unless_whole(x, threshold)
+                self.exact |= self.open & near
+                holds &= op.compare(x, threshold)
+        decided = self.open
+        self.codes[decided & holds] = MET
+        self.codes[decided & ~holds] = NOT_MET
+
+
+
+def _needs_exact_path(compiled: CompiledRule) -> bool:
+    """A formula that adds or subtracts (floats may cancel), or holds a number beyond floats."""
+    formula = compiled.formula
+    return formula is not None and any(
+        (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)))
+        or (isinstance(node, ast.Constant) and not _fits_float(cast(Fraction, node.value)))
+        for node in ast.walk(formula.tree))
+
+
+def _fits_float(value: Fraction) -> bool:
+    try:
+        return math.isfinite(float(value)) and (value == 0 or float(value) != 0)
+    except OverflowError:
+        return False
+
+
+def _scaled(compiled: CompiledRule, key: str | None, columns: _Columns,
+            units: Mapping[str, str], rows: int) -> tuple[np.ndarray, float] | None:
+    """A value or reference column in the rule's unit (all NaN when absent) and the factor
+    used; ``None`` when the rule must take the exact path."""
+    if key is None:
+        return np.full(rows, math.nan), 1.0
+    column = columns.numbers.get(key)
+    if column is None or key in columns.booleans:
+        return None
+    scale = _scale(compiled, units.get(key))
+    if scale is None:
+        return None
+    return (column if scale == 1.0 else column * scale), scale
+
+
+def _vector_rule(compiled: CompiledRule, columns: _Columns, keys: dict[str, str | None],
+                 units: Mapping[str, str], rows: int) -> _Vector | None:
+    """Float-evaluate a rule, or ``None`` when the whole rule must take the exact path."""
+    rule = compiled.rule
+    vector = _Vector(compiled, rows)
+    value_key = keys["value"]
+    if not rule.kind.numeric:
+        return _vector_boolean(vector, value_key, columns)
+    if rule.kind is Kind.RATIO and value_key is not None and units.get(value_key):
+        return None
+    scaled = _scaled(compiled, value_key, columns, units, rows)
+    if scaled is None:
+        return None
+    x, scale = scaled
+    if rule.derivation is not None:
+        absent = np.isnan(x)
+        if absent.any():
+            derived = _vector_derived(compiled, vector, columns, keys, units, rows, absent)
+            if derived is None:
+                return None
+            x = np.where(absent, derived, x)
+            scale = math.nan
+    vector.mark_whole(x, scale)
+    vector.missing(x)
+    vector.domain(x)
+    thresholds: list[tuple[Op, np.ndarray | float]]
+    if rule.kind.needs_reference:
+        scaled = _scaled(compiled, keys.get("reference"), columns, units, rows)
+        if scaled is None:
+            return None
+        reference = scaled[0]
+        vector.whole_rows[:] = False
+        vector.unscaled = False
+        vector.missing(reference)
+        vector.domain(reference)
+        thresholds = [(op, reference) for op, _ in compiled.bounds]
+    else:
+        thresholds = [(op, float(t)) for op, t in compiled.bounds if t is not None]
+    vector.compare(x, thresholds)
+    return vector
+
+
+def _vector_boolean(vector: _Vector, key: str | None, columns: _Columns) -> _Vector | None:
+    if key is None:
+        vector.codes[:] = UNKNOWN
+        return vector
+    column = columns.numbers.get(key)
+    if column is None:
+        return None
+    vector.codes[np.isnan(column)] = UNKNOWN
+    vector.codes[column == 1] = MET
+    vector.codes[column == 0] = NOT_MET
+    vector.exact |= vector.codes == PENDING
+    return vector
+
+
+def _vector_derived(compiled: CompiledRule, vector: _Vector, columns: _Columns,
+                    keys: dict[str, str | None], units: Mapping[str, str], rows: int,
+                    absent: np.ndarray) -> np.ndarray | None:
+    assert compiled.formula is not None
+    if _needs_exact_path(compiled):
+        return None
+    values: dict[str, np.ndarray] = {}
+    any_missing = np.zeros(rows, dtype=bool)
+    for name, unit in compiled.input_units.items():
+        key = keys.get(f"input:{name}")
+        if key is None:
+            any_missing[:] = True
+            continue
+        column = columns.numbers.get(key)
+        if column is None or key in columns.booleans:
+            return None
+        scale = _scale(compiled, units[key], unit or "1") if units.get(key) else 1.0
+        if scale is None:
+            return None
+        values[name] = column * scale
+        any_missing |= np.isnan(column)
+        with np.errstate(invalid="ignore"):
+            vector.exact |= absent & (column < 0)
+    if any_missing.all():
+        return np.full(rows, math.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        result = compiled.formula.evaluate(values) * float(compiled.formula_factor)  # type: ignore[arg-type]
+    vector.exact |= absent & ~any_missing & ~np.isfinite(result)
+    return np.where(any_missing, math.nan, result)
+
+
+@attrs.define
+class _Columns:
+    """Numeric views of a table's columns; ``None`` for a column that is not numeric."""
+
+    numbers: dict[str, np.ndarray | None]
+    booleans: set[str]
+
+
+def _columns(table: Mapping[str, Sequence[Any]]) -> _Columns:
+    numbers: dict[str, np.ndarray | None] = {}
+    booleans: set[str] = set()
+    for key, values in table.items():
+        array, has_bool = _column_array(values)
+        numbers[key] = array
+        if has_bool:
+            booleans.add(key)
+    return _Columns(numbers, booleans)
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of equal-length float columns and the index of each row among them.
+
+    One or two columns take NumPy's fast one-dimensional path (two packed as the real and
+    imaginary parts of complex numbers); more take ``np.unique(axis=0)``. NaNs are never
+    merged (``equal_nan=False``): a row with a missing value is evaluated on its own.
+    """
+    if len(columns) == 1:
+        distinct, inverse = np.unique(columns[0], return_inverse=True, equal_nan=False)
+        return distinct.reshape(-1, 1), inverse
+    if len(columns) == 2:
+        packed = np.empty(len(columns[0]), dtype=np.complex128)
+        packed.real = columns[0]
+        packed.imag = columns[1]
+        distinct, inverse = np.unique(packed, return_inverse=True, equal_nan=False)
+        return np.column_stack([distinct.real, distinct.imag]), inverse
+    return np.unique(np.column_stack(columns), axis=0, return_inverse=True, equal_nan=False)
+
+
+def _decide_exactly(compiled: CompiledRule, table: Mapping[str, Sequence[Any]], arrays: _Columns,
+                    units: Mapping[str, str], needed: list[str], rows: np.ndarray,
+                    result: np.ndarray) -> None:
+    """Decide ``rows`` with the exact evaluator, once per distinct combination of inputs.
+
+    The exact path is a pure function of the row's values, so rows that repeat a combination
+    (common in real tables: counts, rates to one decimal) share one evaluation.
+    """
+    if len(rows) == 0:
+        return
+    numeric = [arrays.numbers.get(k) for k in needed]
+    if needed and all(a is not None and k not in arrays.booleans
+                      for a, k in zip(numeric, needed, strict=True)):
+        distinct, inverse = _distinct_rows([a[rows] for a in numeric])  # type: ignore[index]
+        codes = np.empty(len(distinct), dtype=np.int8)
+        for i, values in enumerate(distinct):
+            facts = {}
+            for key, value in zip(needed, values, strict=True):
+                fact, _ = read_value(key, None if math.isnan(value) else float(value),
+                                     units.get(key), None)
+                facts[key] = fact
+            codes[i] = STATUS_ORDER.index(evaluate_rule(compiled, FactSet(facts)).status)
+        result[rows] = codes[inverse.reshape(-1)]
+        return
+    decided: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        inputs = tuple(_row_value(table[k], int(row)) for k in needed)
+        code = decided.get(inputs)
+        if code is None:
+            verdict = evaluate_rule(compiled, _row_facts(table, units, int(row), needed))
+            code = decided[inputs] = STATUS_ORDER.index(verdict.status)
+        result[row] = code
+
+
+def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]], *,
+                   units: Mapping[str, str] | None = None) -> TableResult:
+    """Evaluate many fact sets given as columns (a dict of sequences, or a data frame).
+
+    ``units`` gives each column's unit (``{"gdp-per-capita": "元/人"}``); a column without one
+    holds bare numbers, read as the exact path reads them.
+
+    Raises:
+        EvaluationError: columns of different lengths.
+    """
+    units = dict(units or {})
+    columns_in = {str(key): table[key] for key in table}
+    lengths = {len(values) for values in columns_in.values()}
+    if len(lengths) > 1:
+        raise EvaluationError(Diagnostic("QC410", "table columns differ in length",
+                                         field="table", expected="columns of one length",
+                                         got=", ".join(str(n) for n in sorted(lengths))))
+    rows = lengths.pop() if lengths else 0
+    arrays = _columns(columns_in)
+    codes: dict[str, np.ndarray] = {}
+    exact_rows = 0
+    for compiled in plan.rules:
+        keys = _keys_for(compiled, columns_in)
+        vector = _vector_rule(compiled, arrays, keys, units, rows)
+        if vector is None:
+            pending = np.ones(rows, dtype=bool)
+            result = np.full(rows, PENDING, dtype=np.int8)
+        else:
+            pending = vector.exact | (vector.codes == PENDING)
+            result = vector.codes
+        needed = [k for k in keys.values() if k is not None]
+        _decide_exactly(compiled, columns_in, arrays, units, needed, np.flatnonzero(pending),
+                        result)
+        exact_rows += int(pending.sum())
+        codes[compiled.rule.id] = result
+    return TableResult(plan, rows, codes, columns_in, units, exact_rows)
+
+

@@ -1,0 +1,91 @@
+"""What the text, Markdown and HTML reports share: cells, widths and the summary line."""
+
+from __future__ import annotations
+
+import unicodedata
+from fractions import Fraction
+
+from ..base.numbers import format_number
+from ..catalog.model import Op
+from ..engine.results import Report, Severity, Status, Verdict
+from .explain import op_word, quantity_text
+
+__all__ = ["OP_SYMBOLS", "exact_text", "margin_cell", "pad", "shorten", "summary_line",
+           "target_cell", "text_width"]
+
+
+def exact_text(value: Fraction | bool | None) -> str | bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    return format_number(value, max_places=12)
+
+
+def text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
+
+
+def shorten(text: str, width: int) -> str:
+    if text_width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if text_width(out + ch) > width - 1:
+            return out + "…"
+        out += ch
+    return out
+
+
+OP_SYMBOLS = {Op.GE: "≥", Op.GT: ">", Op.LE: "≤", Op.LT: "<", Op.EQ: "="}
+
+
+def target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
+    """The target as ``>=8.5万元/人`` (with ``symbols``, ``≥8.5万元/人``)."""
+    def sign(op: Op) -> str:
+        return OP_SYMBOLS[op] if symbols else op.value
+
+    if verdict.thresholds:
+        return " ".join(f"{sign(op)}{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang)}"
+                        for op, t in verdict.thresholds)
+    rule = verdict.rule
+    if rule.kind.needs_reference and rule.bounds:
+        label = rule.reference.zh if rule.reference and lang == "zh" else (
+            rule.reference.en if rule.reference else "")
+        return f"{op_word(rule.bounds[0].op, lang)} {label}".strip()
+    stated = [(b.op, b.threshold) for b in rule.bounds if b.threshold is not None]
+    if stated:   # no fact to convert: the threshold as the catalogue states it
+        return " ".join(f"{sign(op)}{quantity_text(t.magnitude, t.unit, rule=rule, lang=lang)}"
+                        for op, t in stated)
+    return "是" if lang == "zh" else "yes"
+
+
+def margin_cell(verdict: Verdict) -> str:
+    if verdict.margin is None:
+        return ""
+    sign = "+" if verdict.margin > 0 else ("" if verdict.margin == 0 else "-")
+    text = f"{sign}{format_number(abs(verdict.margin))}"
+    if verdict.relative_margin is not None:
+        text += f" ({sign}{format_number(abs(verdict.relative_margin) * 100, places=1)}%)"
+    return text
+
+
+def summary_line(report: Report, lang: str) -> str:
+    counts = report.by_status
+    severities = report.by_severity
+    if lang == "zh":
+        return (f"共 {len(report)} 项：达标 {counts[Status.MET]}，未达标 {counts[Status.NOT_MET]}"
+                f"（违反确保目标 {severities[Severity.VIOLATION]}，力争目标差距 "
+                f"{severities[Severity.SHORTFALL]}，一般要求未达 {severities[Severity.MISS]}），"
+                f"缺数据 {counts[Status.UNKNOWN]}，数据无效 {counts[Status.INVALID]}")
+    return (f"{_count(len(report), 'target')}: {counts[Status.MET]} met, "
+            f"{counts[Status.NOT_MET]} not met ({_count(severities[Severity.VIOLATION], 'violation')}, "
+            f"{_count(severities[Severity.SHORTFALL], 'shortfall')}, "
+            f"{_count(severities[Severity.MISS], 'missed requirement')}), "
+            f"{counts[Status.UNKNOWN]} unknown, {counts[Status.INVALID]} invalid")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

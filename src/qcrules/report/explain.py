@@ -1,0 +1,335 @@
+"""Stage 5, explain: a verdict's recorded steps → words, in Chinese or English.
+
+The evaluator records data (:mod:`qcrules.engine.results`); this module is the only place that words
+it. :func:`explain` returns an :class:`Explanation`: a one-line summary and one line per step.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+
+from ..base.numbers import format_number
+from ..catalog.model import Commitment, Kind, Op, Rule
+from ..engine.results import (
+    Compared,
+    Converted,
+    Derived,
+    FactUsed,
+    RatioRead,
+    ReferenceUsed,
+    Rounded,
+    Status,
+    Step,
+    Trajectory,
+    TrajectoryStatus,
+    UnitAssumed,
+    Verdict,
+)
+
+__all__ = ["LANGUAGES", "Explanation", "explain", "quantity_text"]
+
+LANGUAGES = ("zh", "en")
+
+_OP_WORDS = {
+    "zh": {Op.GE: "不低于", Op.GT: "高于", Op.LE: "不高于", Op.LT: "低于", Op.EQ: "等于"},
+    "en": {Op.GE: "at least", Op.GT: "above", Op.LE: "at most", Op.LT: "below",
+           Op.EQ: "equal to"},
+}
+_STATUS_WORDS = {
+    "zh": {Status.MET: "达标", Status.NOT_MET: "未达标", Status.UNKNOWN: "缺数据",
+           Status.INVALID: "数据无效"},
+    "en": {Status.MET: "met", Status.NOT_MET: "not met", Status.UNKNOWN: "unknown",
+           Status.INVALID: "invalid"},
+}
+_COMMITMENT_WORDS = {
+    "zh": {Commitment.ENSURE: "确保目标", Commitment.STRIVE: "力争目标",
+           Commitment.NONE: "一般要求"},
+    "en": {Commitment.ENSURE: "ensure target", Commitment.STRIVE: "strive target",
+           Commitment.NONE: "requirement"},
+}
+
+
+@attrs.frozen
+class Explanation:
+    """A verdict in words: ``summary`` (one line) and ``steps`` (one line each)."""
+
+    rule_id: str
+    lang: str
+    summary: str
+    steps: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join((self.summary, *(f"  - {line}" for line in self.steps)))
+
+
+def status_word(status: Status, lang: str = "zh") -> str:
+    """``达标``/``met`` and so on."""
+    return _STATUS_WORDS[_lang(lang)][status]
+
+
+def commitment_word(commitment: Commitment, lang: str = "zh") -> str:
+    """``确保目标``/``ensure target`` and so on."""
+    return _COMMITMENT_WORDS[_lang(lang)][commitment]
+
+
+def op_word(op: Op, lang: str = "zh") -> str:
+    """``不低于``/``at least`` and so on."""
+    return _OP_WORDS[_lang(lang)][op]
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        msg = f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}"
+        raise ValueError(msg)
+    return lang
+
+
+def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule | None = None,
+                  lang: str = "zh") -> str:
+    """A value with its unit as a reader expects it: ``8.2万元/人``, ``96.4%``, ``1:13.1``."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    number = format_number(value)
+    if rule is not None and rule.kind is Kind.RATIO:
+        return f"1:{number}"
+    if not unit or unit == "1":
+        return number
+    separator = "" if lang == "zh" or unit in ("%", "‰") else " "
+    return f"{number}{separator}{unit}"
+
+
+def observed_text(verdict: Verdict, lang: str = "zh") -> str | None:
+    """The observed value for a table cell: the value judged, in the rule's unit; for a verdict
+    left unknown only because its reference or assigned target is missing, the value that was
+    read (a derived value in the rule's unit, else the fact as written); ``None`` when nothing
+    was read."""
+    if verdict.value is not None:
+        return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang)
+    if verdict.status is not Status.UNKNOWN:
+        return None
+    derived = next((step for step in verdict.steps if isinstance(step, Derived)), None)
+    if derived is not None:
+        return quantity_text(derived.result, verdict.unit, rule=verdict.rule, lang=lang)
+    read = next((step for step in verdict.steps
+                 if isinstance(step, FactUsed) and step.role == "value"), None)
+    return read.raw if read is not None else None
+
+
+def _names(items: tuple[str, ...]) -> str:
+    return "、".join(items)
+
+
+def _percent(value: Fraction) -> str:
+    return f"{format_number(abs(value) * 100, places=1)}%"
+
+
+def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
+    """Word a verdict: the summary line, then each recorded step."""
+    lang = _lang(lang)
+    rule = verdict.rule
+    name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+    unit = verdict.unit
+    commitment = commitment_word(rule.commitment, lang)
+    leads = _names(rule.lead) if lang == "zh" else ", ".join(rule.lead)
+    tail = (f"；{commitment}，牵头单位：{leads}" if lang == "zh"
+            else f"; {commitment}; lead: {leads}")
+    summary = name + ("：" if lang == "zh" else ": ")
+    if verdict.status is Status.UNKNOWN:
+        missing = ", ".join(verdict.missing)
+        summary += (f"缺少数据（{missing}），无法判定" if lang == "zh"
+                    else f"unknown, missing data ({missing})")
+    elif verdict.status is Status.INVALID:
+        problem = verdict.problem
+        detail = problem.message if problem else ""
+        if problem and problem.expected:
+            detail += (f"，应为 {problem.expected}" if lang == "zh"
+                       else f", expected {problem.expected}")
+        summary += f"数据无效：{detail}" if lang == "zh" else f"invalid data: {detail}"
+    elif not rule.kind.numeric:
+        summary += (("已完成" if verdict.met else "未完成") if lang == "zh"
+                    else ("done" if verdict.met else "not done"))
+    else:
+        summary = _numeric_summary(verdict, name, unit, lang)
+    lines = tuple(_step_line(step, verdict, lang) for step in verdict.steps)
+    if verdict.trajectory is not None:
+        lines = (*lines, trajectory_line(verdict, lang))
+    return Explanation(rule.id, lang, summary + tail, lines)
+
+
+def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -> str:
+    rule = verdict.rule
+    value = quantity_text(verdict.value, unit, rule=rule, lang=lang)
+    target = _target_text(verdict, lang)
+    margin = verdict.margin if verdict.margin is not None else Fraction(0)
+    gap = gap_text(abs(margin), unit, rule, lang)
+    relative = ""
+    if verdict.relative_margin is not None:
+        relative = (f"（相对 {_percent(verdict.relative_margin)}）" if lang == "zh"
+                    else f" ({_percent(verdict.relative_margin)} relative)")
+    if lang == "zh":
+        if verdict.met:
+            room = f"，余量 {gap}{relative}" if margin else "，恰在目标上"
+            return f"{name} {value}，达到目标（{target}）{room}"
+        return f"{name} {value}，未达到目标（{target}），差 {gap}{relative}"
+    if verdict.met:
+        room = f", {gap}{relative} to spare" if margin else ", exactly on the target"
+        return f"{name} {value}, meets the target ({target}){room}"
+    return f"{name} {value}, misses the target ({target}) by {gap}{relative}"
+
+
+def gap_text(gap: Fraction, unit: str | None, rule: Rule, lang: str) -> str:
+    """A difference: between percentages it is in percentage points (百分点)."""
+    if rule.kind is Kind.RATIO:
+        return format_number(gap)
+    if unit == "%":
+        return (f"{format_number(gap)}个百分点" if lang == "zh"
+                else f"{format_number(gap)} percentage points")
+    return quantity_text(gap, unit, lang=lang)
+
+
+def _target_text(verdict: Verdict, lang: str) -> str:
+    parts = []
+    for op, threshold in verdict.thresholds:
+        parts.append(f"{op_word(op, lang)} "
+                     f"{quantity_text(threshold, verdict.unit, rule=verdict.rule, lang=lang)}")
+    return ("且" if lang == "zh" else " and ").join(parts)
+
+
+def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
+    zh = lang == "zh"
+    if isinstance(step, FactUsed):
+        meta = [m for m in (step.source, step.period or step.date) if m]
+        role = {"value": "", "reference": "参照值 " if zh else "reference ",
+                "assigned": "下达任务 " if zh else "assigned target "}.get(
+                    step.role, f"输入 {step.role} " if zh else f"input {step.role} ")
+        where = (f"（{'，'.join(meta)}）" if zh else f" ({', '.join(meta)})") if meta else ""
+        return (f"数据 {role}{step.fact_id} = {step.raw}{where}" if zh
+                else f"fact {role}{step.fact_id} = {step.raw}{where}")
+    if isinstance(step, UnitAssumed):
+        if step.as_fraction:
+            return (f"{step.fact_id} 未注明单位，按小数读取" if zh
+                    else f"{step.fact_id} has no unit; read as a fraction")
+        return (f"{step.fact_id} 未注明单位，按 {step.unit} 读取" if zh
+                else f"{step.fact_id} has no unit; read in {step.unit}")
+    if isinstance(step, Converted):
+        before = quantity_text(step.value, step.from_unit, lang=lang)
+        after = quantity_text(step.result, step.to_unit, lang=lang)
+        return (f"换算 {before} × {format_number(step.factor)} = {after}" if zh
+                else f"convert {before} × {format_number(step.factor)} = {after}")
+    if isinstance(step, RatioRead):
+        text = f"1:{format_number(step.value)}"
+        if step.inverted:
+            return f"比例倒数读取为 {text}" if zh else f"inverse ratio read as {text}"
+        return f"比例读取为 {text}" if zh else f"ratio read as {text}"
+    if isinstance(step, Derived):
+        inputs = ", ".join(f"{n} = {format_number(v)}{(' ' + u) if u else ''}"
+                           for n, v, u in step.inputs)
+        return (f"计算 {step.formula}（{inputs}）= {format_number(step.result)} {step.unit or ''}"
+                if zh else f"derive {step.formula} ({inputs}) = {format_number(step.result)} "
+                f"{step.unit or ''}").rstrip()
+    if isinstance(step, ReferenceUsed):
+        label = step.label or step.fact_id
+        return (f"参照 {label} = {quantity_text(step.value, step.unit)}" if zh
+                else f"reference {label} = {quantity_text(step.value, step.unit, lang='en')}")
+    if isinstance(step, Rounded):
+        return (f"按 GB/T 8170 修约到 {format_number(step.precision)}："
+                f"{format_number(step.before)} → {format_number(step.after)}" if zh
+                else f"rounded to {format_number(step.precision)} (GB/T 8170): "
+                f"{format_number(step.before)} → {format_number(step.after)}")
+    if isinstance(step, Compared):
+        if step.op is None:
+            return ("判定：是" if step.holds else "判定：否") if zh else \
+                ("judged: yes" if step.holds else "judged: no")
+        rule = verdict.rule
+        value = quantity_text(step.value, verdict.unit, rule=rule, lang=lang)
+        threshold = quantity_text(step.threshold, verdict.unit, rule=rule, lang=lang)
+        outcome = ("成立" if step.holds else "不成立") if zh else ("holds" if step.holds else "fails")
+        return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
+                else f"compare {value} {step.op.value} {threshold}: {outcome}")
+    return str(step)  # pragma: no cover
+
+
+_TRAJECTORY_WORDS = {
+    "zh": {"on_track": "进度正常", "behind": "落后于进度", "met_early": "提前达标",
+           "due": "到期判定", "unknown": "进度未知", "not_applicable": "进度不适用"},
+    "en": {"on_track": "on track", "behind": "behind", "met_early": "met early",
+           "due": "due", "unknown": "unknown", "not_applicable": "not applicable"},
+}
+_PATH_WORDS = {"zh": {"linear": "线性路径", "front-loaded": "前快后慢路径"},
+               "en": {"linear": "linear path", "front-loaded": "front-loaded path"}}
+
+
+def trajectory_word(status: TrajectoryStatus, lang: str = "zh") -> str:
+    """``进度正常``/``on track`` and so on."""
+    return _TRAJECTORY_WORDS[_lang(lang)][status.value]
+
+
+def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
+    """The trajectory of a verdict in words: the value expected for the period and the gap."""
+    zh = _lang(lang) == "zh"
+    path = verdict.trajectory
+    if path is None:
+        return ""
+    word = trajectory_word(path.status, lang)
+    head = f"{word}：" if zh else f"trajectory {word}: "
+    if path.expected is not None and path.op is not None and path.target is not None:
+        return head + _path_text(verdict, path, zh)
+    reason = path.reason.value
+    if path.status is TrajectoryStatus.MET_EARLY:
+        text = (f"{path.deadline} 年的目标已提前达到" if zh
+                else f"the {path.deadline} target is already met")
+    elif reason == "annual":
+        text = "年度目标，每年按当期判定" if zh else "an annual target, judged every year"
+    elif reason == "deadline":
+        text = (f"{path.period} 已到目标年 {path.deadline}，以本期判定为准" if zh
+                else f"{path.period} reaches the deadline {path.deadline}; the verdict decides")
+    elif reason == "no_baseline":
+        text = "未给出基期数据，无法判断进度" if zh else "no baseline given"
+    elif reason == "baseline_value":
+        text = (f"基期 {path.baseline_period} 缺少该指标的可用数据" if zh
+                else f"no usable value in the baseline {path.baseline_period}")
+    elif reason == "value":
+        text = "本期数据缺失或无效" if zh else "no usable value for this period"
+    else:
+        text = (f"{verdict.rule.kind.value} 类目标不按路径判断" if zh
+                else f"a {verdict.rule.kind.value} target has no numeric path")
+    return head + text
+
+
+def _path_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:
+    rule = verdict.rule
+    lang = "zh" if zh else "en"
+    unit = verdict.unit
+
+    def q(value: Fraction | None) -> str:
+        return quantity_text(value, unit, rule=rule, lang=lang)
+
+    assert path.op is not None
+    assert path.gap is not None
+    target = f"{op_word(path.op, lang)} {q(path.target)}"
+    gap = gap_text(abs(path.gap), unit, rule, lang)
+    if zh:
+        where = ("恰在路径上" if path.gap == 0 else
+                 f"超出路径 {gap}" if path.gap > 0 else f"落后路径 {gap}")
+        text = (f"按{_PATH_WORDS['zh'][path.path]}，自基期 {path.baseline_period} 的 "
+                f"{q(path.baseline)} 到 {path.deadline} 年末{target}，{path.period} 应达 "
+                f"{q(path.expected)}，实际 {q(path.value)}，{where}")
+        if path.projected is not None:
+            meets = "达标" if path.projected_meets else "不达标"
+            text += (f"；按基期以来的速度，{path.deadline} 年末将为 {q(path.projected)}"
+                     f"（{meets}）")
+        return text
+    where = ("exactly on the path" if path.gap == 0 else
+             f"{gap} ahead of the path" if path.gap > 0 else f"{gap} behind the path")
+    text = (f"{_PATH_WORDS['en'][path.path]} from {q(path.baseline)} in {path.baseline_period} "
+            f"to {target} by the end of {path.deadline}; expected {q(path.expected)} for "
+            f"{path.period}, observed {q(path.value)}, {where}")
+    if path.projected is not None:
+        meets = "meets" if path.projected_meets else "misses"
+        text += (f"; at the pace since {path.baseline_period}, {q(path.projected)} by the end "
+                 f"of {path.deadline} ({meets} the target)")
+    return text

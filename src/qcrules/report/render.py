@@ -1,0 +1,394 @@
+"""Stage 6, render: a report → text table, JSON, Markdown, CSV, HTML or JUnit XML (a string;
+:func:`write_report` or the caller writes it).
+
+The JSON layout is versioned (``schema: qcrules-report/1``) and documented in
+``docs/reference/json-report.md``. Exact numbers are written as decimal strings so that no
+precision is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..catalog.model import Commitment
+from ..engine.results import Report, Severity, Status, Trajectory, Verdict
+from .cells import exact_text, margin_cell, pad, shorten, summary_line, target_cell, text_width
+from .explain import (
+    commitment_word,
+    explain,
+    observed_text,
+    status_word,
+    trajectory_word,
+)
+
+__all__ = ["FORMATS", "JSON_SCHEMA_ID", "format_for", "render", "report_to_dict", "write_report"]
+
+JSON_SCHEMA_ID = "qcrules-report/1"
+
+SYMBOLS = {Status.MET: "✔", Status.NOT_MET: "✘", Status.UNKNOWN: "?", Status.INVALID: "!"}
+COLOURS = {Status.MET: "green", Status.NOT_MET: "red", Status.UNKNOWN: "yellow",
+           Status.INVALID: "magenta"}
+
+
+def verdict_to_dict(verdict: Verdict, lang: str = "zh") -> dict[str, Any]:
+    """One verdict as JSON-ready data (see the JSON reference)."""
+    rule = verdict.rule
+    explanation = explain(verdict, lang)
+    return {
+        "rule_id": verdict.rule_id,
+        "indicator": {"zh": rule.indicator.zh, "en": rule.indicator.en},
+        "kind": rule.kind.value,
+        "status": verdict.status.value,
+        "severity": verdict.severity.value,
+        "commitment": rule.commitment.value,
+        "deadline": rule.deadline,
+        "clause": rule.clause,
+        "section": rule.section,
+        "quote": rule.quote,
+        "lead": list(rule.lead),
+        "support": list(rule.support),
+        "unit": verdict.unit,
+        "value": exact_text(verdict.value),
+        "thresholds": [{"op": op.value, "value": exact_text(t)} for op, t in verdict.thresholds],
+        "margin": exact_text(verdict.margin),
+        "relative_margin": exact_text(verdict.relative_margin),
+        "judgement": rule.judgement,
+        "precision": exact_text(rule.precision),
+        "missing": list(verdict.missing),
+        "problem": verdict.problem.to_dict() if verdict.problem else None,
+        "note": rule.note or None,
+        "explanation": {"summary": explanation.summary, "steps": list(explanation.steps)},
+    } | ({"trajectory": trajectory_to_dict(verdict.trajectory)} if verdict.trajectory else {})
+
+
+def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
+    """A verdict's trajectory as JSON-ready data (present only when a baseline was given)."""
+    return {
+        "status": path.status.value, "reason": path.reason.value, "path": path.path,
+        "period": path.period, "baseline_period": path.baseline_period,
+        "deadline": path.deadline, "baseline": exact_text(path.baseline), "value": exact_text(path.value),
+        "op": path.op.value if path.op else None, "target": exact_text(path.target),
+        "elapsed_months": path.elapsed_months, "total_months": path.total_months,
+        "expected": exact_text(path.expected), "gap": exact_text(path.gap),
+        "projected": exact_text(path.projected), "projected_meets": path.projected_meets,
+    }
+
+
+def report_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
+    """The whole report as JSON-ready data."""
+    catalog = report.catalog
+    return {
+        "schema": JSON_SCHEMA_ID,
+        "catalog": {"id": catalog.id, "title": catalog.title, "region": catalog.region},
+        "engine": report.engine,
+        "region": report.region,
+        "period": report.period,
+        "sources": list(report.sources),
+        "lang": lang,
+        "counts": {
+            "status": {s.value: n for s, n in report.by_status.items()},
+            "severity": {s.value: n for s, n in report.by_severity.items() if s is not Severity.NONE},
+            "by_section": {k: {s.value: n for s, n in v.items()} for k, v in report.by_section.items()},
+            "by_lead": {k: {s.value: n for s, n in v.items()} for k, v in report.by_lead.items()},
+        },
+        "exit_code": report.exit_code(),
+        "verdicts": [verdict_to_dict(v, lang) for v in report.verdicts],
+        "diagnostics": [d.to_dict() for d in report.diagnostics],
+    }
+
+
+def _rows(report: Report, lang: str, only_unmet: bool) -> list[Verdict]:
+    if not only_unmet:
+        return list(report.verdicts)
+    return [v for v in report.verdicts if v.status is not Status.MET]
+
+
+def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
+                colour: bool = False, explain_all: bool = True) -> str:
+    """A readable table with status symbols, then each verdict's explanation."""
+    import click
+
+    headers: tuple[str, ...] = (
+        ("", "编号", "指标", "实际", "目标", "余量/差距", "承诺") if lang == "zh" else
+        ("", "id", "indicator", "observed", "target", "margin", "commitment"))
+    tracked = any(v.trajectory is not None for v in report.verdicts)
+    if tracked:
+        headers = (*headers, "进度" if lang == "zh" else "trajectory")
+    rows = []
+    for verdict in _rows(report, lang, only_unmet):
+        rule = verdict.rule
+        name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+        cells: tuple[str, ...] = (
+            SYMBOLS[verdict.status], verdict.rule_id, shorten(name, 28),
+            observed_text(verdict, lang) or status_word(verdict.status, lang),
+            target_cell(verdict, lang), margin_cell(verdict),
+            commitment_word(rule.commitment, lang))
+        if tracked:
+            cells = (*cells, trajectory_word(verdict.trajectory.status, lang)
+                     if verdict.trajectory is not None else "")
+        rows.append((verdict, cells))
+    widths = [max([text_width(h)] + [text_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
+    lines = []
+    title = report.catalog.title
+    context = " · ".join(x for x in (report.region, report.period) if x)
+    lines.append(f"{title}{(' — ' + context) if context else ''}")
+    lines.append("  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for verdict, cells in rows:
+        line = "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        if colour:
+            line = click.style(line, fg=COLOURS[verdict.status])
+        lines.append(line)
+    lines.append("")
+    lines.append(summary_line(report, lang))
+    if explain_all:
+        lines.append("")
+        for verdict, _cells in rows:
+            lines.append(f"{SYMBOLS[verdict.status]} {verdict.rule_id} [{verdict.rule.clause}]")
+            lines.append(str(explain(verdict, lang)))
+    return "\n".join(lines) + "\n"
+
+
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _md(text: str) -> str:
+    """Text safe in a Markdown table cell: a backslash, ``|`` and a ``<`` that could open an HTML
+    tag or an autolink (``<script``, ``</``, ``<!``) are escaped; line breaks become spaces.
+    ``<=10位`` stays as it is."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return _TAG_OPEN.sub(r"\\<", text)
+
+
+_MD_WORDS = {
+    "zh": {"violations": "违反确保目标", "no_violations": "没有违反确保目标。",
+           "by_section": "分领域统计", "section": "领域", "by_commitment": "按承诺统计",
+           "commitment": "承诺", "by_lead": "牵头单位完成情况", "lead": "牵头单位",
+           "met_of_owned": "达标/牵头", "total": "合计", "targets": "分领域目标",
+           "missing": "缺少或无效的数据", "missing_data": "缺少", "invalid_data": "数据无效"},
+    "en": {"violations": "Violations of ensure (确保) targets",
+           "no_violations": "No ensure (确保) target is violated.", "by_section": "By section",
+           "section": "section", "by_commitment": "By commitment", "commitment": "commitment",
+           "by_lead": "By lead department", "lead": "lead department", "met_of_owned": "met/owned",
+           "total": "total", "targets": "Targets by section", "missing": "Missing or unusable data",
+           "missing_data": "missing", "invalid_data": "invalid"},
+}
+
+
+def _status_headers(lang: str, statuses: tuple[Status, ...] = tuple(Status)) -> list[str]:
+    return [f"{SYMBOLS[s]} {status_word(s, lang)}" for s in statuses]
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(_md(h) for h in headers) + " |", "|" + "---|" * len(headers),
+            *("| " + " | ".join(_md(c) for c in row) + " |" for row in rows), ""]
+
+
+def _md_summaries(report: Report, lang: str) -> list[str]:
+    """Violations first, then counts by section, by commitment and by lead department."""
+    words = _MD_WORDS[lang]
+    catalog = report.catalog
+    out = [f"## {words['violations']}", ""]
+    if report.violations:
+        out += [f"- ✘ **{v.rule_id}** [{_md(v.rule.clause)}]: {_md(explain(v, lang).summary)}"
+                for v in report.violations] + [""]
+    else:
+        out += [words["no_violations"], ""]
+    statuses = tuple(Status)
+    out += [f"## {words['by_section']}", ""]
+    out += _md_table([words["section"], *_status_headers(lang), words["total"]],
+                     [[f"{prefix} {catalog.section_title(prefix)}".strip(),
+                       *(str(counts[s]) for s in statuses), str(sum(counts.values()))]
+                      for prefix, counts in report.by_section.items()])
+    by_commitment: dict[Commitment, dict[Status, int]] = {}
+    for verdict in report.verdicts:
+        counts = by_commitment.setdefault(verdict.rule.commitment, dict.fromkeys(Status, 0))
+        counts[verdict.status] += 1
+    out += [f"## {words['by_commitment']}", ""]
+    out += _md_table([words["commitment"], *_status_headers(lang), words["total"]],
+                     [[commitment_word(c, lang), *(str(by_commitment[c][s]) for s in statuses),
+                       str(sum(by_commitment[c].values()))]
+                      for c in Commitment if c in by_commitment])
+    others = (Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
+    out += [f"## {words['by_lead']}", ""]
+    out += _md_table([words["lead"], words["met_of_owned"], *_status_headers(lang, others)],
+                     [[lead, f"{counts[Status.MET]}/{sum(counts.values())}",
+                       *(str(counts[s]) for s in others)]
+                      for lead, counts in report.by_lead.items()])
+    return out
+
+
+def _md_missing(report: Report, lang: str) -> list[str]:
+    """What each lead department should supply: unknown and invalid targets."""
+    words = _MD_WORDS[lang]
+    groups: dict[str, list[str]] = {}
+    for verdict in report.verdicts:
+        if verdict.status is Status.UNKNOWN:
+            what = f"{words['missing_data']} {', '.join(verdict.missing)}"
+        elif verdict.status is Status.INVALID:
+            what = f"{words['invalid_data']}: {verdict.problem.message if verdict.problem else ''}"
+        else:
+            continue
+        for lead in verdict.rule.lead or ("—",):
+            groups.setdefault(lead, []).append(f"`{verdict.rule_id}` {_md(what)}")
+    if not groups:
+        return []
+    out = [f"## {words['missing']}", ""]
+    for lead, items in groups.items():
+        out.append(f"- **{_md(lead)}**: " + "; ".join(items))
+    return [*out, ""]
+
+
+def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+    """Markdown: a summary, violations, counts by section, commitment and lead department, a
+    table per plan section with the explanations, then the missing data by department."""
+    catalog = report.catalog
+    status_word(Status.MET, lang)   # an unknown language is a ValueError, as elsewhere
+    headers = (("状态", "编号", "指标", "实际", "目标", "余量/差距", "承诺", "牵头单位") if lang == "zh"
+               else ("status", "id", "indicator", "observed", "target", "margin", "commitment",
+                     "lead"))
+    out = [f"# {_md(catalog.title)}", ""]
+    context = " · ".join(x for x in (report.region, report.period) if x)
+    if context:
+        out += [_md(context), ""]
+    out += [summary_line(report, lang), ""]
+    out += _md_summaries(report, lang)
+    out += [f"## {_MD_WORDS[lang]['targets']}", ""]
+    sections: dict[str, list[Verdict]] = {}
+    for verdict in _rows(report, lang, only_unmet):
+        sections.setdefault(verdict.rule.section, []).append(verdict)
+    for prefix, verdicts in sections.items():
+        title = catalog.section_title(prefix)
+        out += [f"### {prefix} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
+                "|" + "---|" * len(headers)]
+        for verdict in verdicts:
+            rule = verdict.rule
+            name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+            cells = (f"{SYMBOLS[verdict.status]} {status_word(verdict.status, lang)}",
+                     f"`{verdict.rule_id}`", name,
+                     observed_text(verdict, lang) or "—",
+                     target_cell(verdict, lang), margin_cell(verdict),
+                     commitment_word(rule.commitment, lang), "、".join(rule.lead))
+            out.append("| " + " | ".join(c if c.startswith("`") else _md(c) for c in cells) + " |")
+        out.append("")
+        for verdict in verdicts:
+            explanation = explain(verdict, lang)
+            out.append(f"- **{verdict.rule_id}**: {_md(explanation.summary)}")
+        out.append("")
+    out += _md_missing(report, lang)
+    return "\n".join(out)
+
+
+CSV_COLUMNS = ("rule_id", "status", "severity", "indicator", "value", "unit", "op", "threshold",
+               "margin", "relative_margin", "commitment", "deadline", "clause", "lead", "support",
+               "quote", "explanation")
+
+
+def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+    """CSV, one row per verdict, exact numbers as decimal text.
+
+    The string has no byte-order mark; :func:`write_report` writes CSV files in UTF-8 *with*
+    one (``utf-8-sig``), so that spreadsheet programs open the Chinese text correctly.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for verdict in _rows(report, lang, only_unmet):
+        rule = verdict.rule
+        op, threshold = verdict.thresholds[0] if verdict.thresholds else (None, None)
+        writer.writerow((
+            verdict.rule_id, verdict.status.value, verdict.severity.value,
+            _cell(rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)),
+            _csv_value(verdict.value), verdict.unit or "", op.value if op else "",
+            _csv_value(threshold), _csv_value(verdict.margin), _csv_value(verdict.relative_margin),
+            rule.commitment.value, rule.deadline, _cell(rule.clause), _cell("、".join(rule.lead)),
+            _cell("、".join(rule.support)), _cell(rule.quote), _cell(explain(verdict, lang).summary)))
+    return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: a leading ``= + - @`` (or tab, CR)
+    gets an apostrophe in front (numbers are written by :func:`_csv_value`, never through here)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_value(value: Fraction | bool | None) -> str:
+    exact = exact_text(value)
+    return "" if exact is None else str(exact).lower() if isinstance(exact, bool) else str(exact)
+
+
+def render_json(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+    """The versioned JSON report."""
+    data = report_to_dict(report, lang)
+    if only_unmet:
+        data["verdicts"] = [v for v in data["verdicts"] if v["status"] != Status.MET.value]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+    """One self-contained HTML page (see :mod:`qcrules.report.html`; Jinja2 is loaded when asked for)."""
+    from .html import render_html as _render_html
+
+    return _render_html(report, lang=lang, only_unmet=only_unmet)
+
+
+def render_junit(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
+    """JUnit XML, one test suite per plan section (see :mod:`qcrules.report.junit`)."""
+    from .junit import render_junit as _render_junit
+
+    return _render_junit(report, lang=lang, only_unmet=only_unmet)
+
+
+FORMATS: dict[str, Callable[..., str]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+    "csv": render_csv,
+    "html": render_html,
+    "junit": render_junit,
+}
+
+
+#: How each format is encoded in a file: CSV with a byte-order mark, the rest plain UTF-8.
+FILE_ENCODINGS = {"csv": "utf-8-sig"}
+
+#: The format a report file's extension stands for (``qcrules report -o FILE``).
+EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+              ".csv": "csv", ".json": "json", ".xml": "junit", ".txt": "text"}
+
+
+def format_for(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name's extension stands for, or ``None``."""
+    return EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def write_report(report: Report, path: str | os.PathLike[str], fmt: str, *, lang: str = "zh",
+                 only_unmet: bool = False, **options: Any) -> None:
+    """Render ``report`` and write it to ``path`` in the format's file encoding.
+
+    Raises:
+        ValueError: an unknown format or language.
+        OSError: the file cannot be written.
+    """
+    text = render(report, fmt, lang=lang, only_unmet=only_unmet, **options)
+    Path(path).write_text(text, encoding=FILE_ENCODINGS.get(fmt, "utf-8"), newline="")
+
+
+def render(report: Report, fmt: str = "text", *, lang: str = "zh", only_unmet: bool = False,
+           **options: Any) -> str:
+    """Render a report in one of :data:`FORMATS`.
+
+    Raises:
+        ValueError: an unknown format or language.
+    """
+    if fmt not in FORMATS:
+        msg = f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"
+        raise ValueError(msg)
+    return FORMATS[fmt](report, lang=lang, only_unmet=only_unmet, **options)

@@ -1,0 +1,116 @@
+"""dump_catalog: a catalogue written back as YAML loads into an equal catalogue."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import pytest
+import yaml
+
+import qcrules
+from helpers import catalog_text, rule_yaml
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+class TestRoundTrip:
+    """``loads_catalog(dump_catalog(c)) == c``."""
+
+    def test_bundled_catalogue(self) -> None:
+        """All 43 rules of the 桐城 plan, with its header, survive a round trip."""
+        catalog = qcrules.load_catalog()
+        again = qcrules.loads_catalog(qcrules.dump_catalog(catalog))
+        assert again == catalog
+        assert [r.id for r in again] == [r.id for r in catalog]
+
+    def test_small_catalogue_of_every_kind(self) -> None:
+        """Derived, ratio, reference, assigned (implicit reference) and precision rules."""
+        catalog = qcrules.load_catalog(DATA / "mini.yaml")
+        assert qcrules.loads_catalog(qcrules.dump_catalog(catalog)) == catalog
+
+    def test_a_compiled_plan_is_accepted(self) -> None:
+        """A plan is dumped as the catalogue it was compiled from."""
+        catalog = qcrules.load_catalog(DATA / "mini.yaml")
+        plan = qcrules.compile_catalog(catalog)
+        assert qcrules.dump_catalog(plan) == qcrules.dump_catalog(catalog)
+
+    def test_verdicts_are_unchanged(self) -> None:
+        """The dumped catalogue judges facts exactly as the original does."""
+        catalog = qcrules.load_catalog(DATA / "mini.yaml")
+        again = qcrules.loads_catalog(qcrules.dump_catalog(catalog))
+        facts = qcrules.load_facts(DATA / "mini-facts.yaml")
+        before = qcrules.report_to_dict(qcrules.evaluate(catalog, facts))
+        after = qcrules.report_to_dict(qcrules.evaluate(again, facts))
+        assert before == after
+
+
+class TestWhatIsWritten:
+    """The text is the catalogue format a rule author would write."""
+
+    def test_bounds_keep_the_plans_words(self) -> None:
+        """``98%以上`` is written as the plan wrote it, not as ``>= 98``."""
+        text = qcrules.dump_catalog(qcrules.load_catalog(DATA / "mini.yaml"))
+        rules = {r["id"]: r for r in yaml.safe_load(text)["rules"]}
+        assert rules["pass-rate"]["target"] == "98%以上"
+        assert rules["gdp-per-capita"]["target"] == "达8.5万元/人"
+
+    def test_loader_defaults_are_written_out(self) -> None:
+        """An assigned target's implicit reference and 完成 bound appear explicitly."""
+        text = qcrules.dump_catalog(qcrules.load_catalog(DATA / "mini.yaml"))
+        rule = {r["id"]: r for r in yaml.safe_load(text)["rules"]}["energy-drop"]
+        assert rule["reference"]["id"] == "energy-drop.assigned"
+        assert rule["target"] == "完成"
+
+    def test_numbers_are_exact_decimals(self) -> None:
+        """A precision of 0.1 is the YAML number 0.1, read back as exactly 1/10."""
+        text = qcrules.dump_catalog(qcrules.load_catalog(DATA / "mini.yaml"))
+        assert "precision: 0.1\n" in text
+        again = qcrules.loads_catalog(text)
+        assert again["quality-index"].precision == Fraction(1, 10)
+
+    def test_a_bound_without_words_is_written_in_symbols(self) -> None:
+        """A bound built in Python has no words; it is written ``>= 0.125 %`` and reloads."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml()))
+        rule = catalog["r"]
+        bound = qcrules.Bound(qcrules.Op.GE, qcrules.Quantity(Fraction(1, 8), "%"))
+        built = attrs.evolve(catalog, rules=(attrs.evolve(rule, bounds=(bound,)),))
+        again = qcrules.loads_catalog(qcrules.dump_catalog(built))
+        assert again["r"].bounds == (attrs.evolve(bound, words=">= 0.125 %"),)
+
+    def test_a_trajectory_path_is_kept(self) -> None:
+        """A front-loaded path is written; the default linear one is left out."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(path="front-loaded")))
+        text = qcrules.dump_catalog(catalog)
+        assert "path: front-loaded" in text
+        assert qcrules.loads_catalog(text) == catalog
+        assert "path:" not in qcrules.dump_catalog(qcrules.loads_catalog(catalog_text(rule_yaml())))
+
+    def test_free_text_is_quoted_where_yaml_needs_it(self) -> None:
+        """Notes and quotes with YAML syntax, line breaks or number-like text stay text."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml()))
+        odd = attrs.evolve(catalog["r"], note="a: b\n- c # d\n\n  e", clause="2027",
+                           quote="yes", lead=("null", "、"))
+        built = attrs.evolve(catalog, rules=(odd,), title="'[*&!%@`")
+        assert qcrules.loads_catalog(qcrules.dump_catalog(built)) == built
+
+
+class TestErrors:
+    """What cannot be written is refused with a located usage error."""
+
+    def test_a_number_with_no_decimal_form(self) -> None:
+        """A threshold of 1/3 has no exact decimal text: QC420 names the rule and field."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml()))
+        third = qcrules.Bound(qcrules.Op.GE, qcrules.Quantity(Fraction(1, 3), "%"))
+        built = attrs.evolve(catalog, rules=(attrs.evolve(catalog["r"], bounds=(third,)),))
+        with pytest.raises(qcrules.UsageError) as caught:
+            qcrules.dump_catalog(built)
+        diagnostic = caught.value.diagnostics[0]
+        assert (diagnostic.code, diagnostic.rule_id, diagnostic.field) == ("QC420", "r", "target")
+        assert diagnostic.got == "1/3"
+
+    def test_not_a_catalogue(self) -> None:
+        """A path is not a catalogue: QC400."""
+        with pytest.raises(qcrules.UsageError, match="expected a Catalog"):
+            qcrules.dump_catalog("rules.yaml")  # type: ignore[arg-type]

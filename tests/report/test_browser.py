@@ -1,0 +1,145 @@
+"""The HTML report in a real browser: headless Chromium loads it offline, logs nothing to the
+console, and its rendered DOM shows every target of the plan with its status, bar and
+explanation. Skipped only when Chromium is not installed (CI installs Debian's package).
+
+Chromium's ``--dump-dom`` prints the DOM after the page has loaded; ``--enable-logging=stderr``
+writes every console message (errors, uncaught exceptions, Content-Security-Policy refusals,
+failed loads) to standard error as ``…:CONSOLE(…)`` lines, which the tests collect.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_report_formats import EXAMPLE, SCRIPT, Node, hostile_facts, mini_report, parse_html, target_rows
+
+import qcrules
+from qcrules.report.explain import status_word
+from qcrules.report.html import render_html
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="headless Chromium is not installed (apt-get install chromium; .ci/run installs it)")
+
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0")
+
+
+def load(page: Path, profile: Path) -> tuple[Node, str, list[str]]:
+    """Open ``page`` in headless Chromium: the DOM after load, as parsed and as text, and the
+    console messages."""
+    done = subprocess.run([CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={profile}",
+                           "--dump-dom", page.as_uri()],
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    console = [line for line in done.stderr.splitlines()
+               if ":CONSOLE" in line or "Uncaught" in line]
+    return parse_html(done.stdout), done.stdout, console
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_console_errors_are_seen(tmp_path: Path) -> None:
+    """The harness itself: a page that logs an error and throws is caught (so a clean report's
+    empty console means something)."""
+    page = write(tmp_path, "bad.html", "<!DOCTYPE html><p>x</p>"
+                 "<script>console.error('boom'); notDefined();</script>")
+    _, _, console = load(page, tmp_path / "profile")
+    assert any("boom" in line for line in console)
+    assert any("Uncaught ReferenceError" in line for line in console)
+
+
+Loaded = tuple[qcrules.Report, Node, list[str]]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
+    """The example's report, its page as the browser rendered it, and the console messages."""
+    folder = tmp_path_factory.mktemp("example")
+    report = qcrules.evaluate(qcrules.load_catalog(), qcrules.load_facts(EXAMPLE))
+    page = write(folder, "tongcheng-2026.html", render_html(report))
+    dom, _, console = load(page, folder / "profile")
+    return report, dom, console
+
+
+class TestExampleReport:
+    """examples/tongcheng-2026.yaml against the bundled plan, as a reader's browser shows it."""
+
+    def test_loads_without_console_messages(self, loaded: Loaded) -> None:
+        """No error, no refused load or fetch, nothing logged at all."""
+        _, dom, console = loaded
+        assert console == []
+        assert dom.find("html")[0].attrs["lang"] == "zh-CN"
+
+    def test_every_target_with_its_status(self, loaded: Loaded) -> None:
+        """Each of the plan's 43 targets is in the page, its badge saying its status."""
+        report, dom, _ = loaded
+        rows = target_rows(dom)
+        assert sorted(rows) == sorted(rule.id for rule in report.catalog)
+        assert len(rows) == 43
+        for verdict in report.verdicts:
+            row = rows[verdict.rule_id]
+            assert row.attrs["data-status"] == verdict.status.value
+            assert status_word(verdict.status) in row.by_class("badge")[0].text
+
+    def test_bars_and_explanations(self, loaded: Loaded) -> None:
+        """A numeric target with a value has a bar with a tick per threshold; every target has
+        its explanation."""
+        report, dom, _ = loaded
+        rows = target_rows(dom)
+        bars = 0
+        for verdict in report.verdicts:
+            row = rows[verdict.rule_id]
+            svgs = row.find("svg")
+            if isinstance(verdict.value, bool) or verdict.value is None or not verdict.thresholds:
+                assert not svgs
+            else:
+                bars += 1
+                assert len(svgs[0].by_class("threshold")) == len(verdict.thresholds)
+            summary = row.by_class("summary")[0].text
+            assert summary == qcrules.explain(verdict).summary
+        assert bars >= 25
+
+    def test_department_summary_and_missing_data(self, loaded: Loaded) -> None:
+        """Every lead department has its met/owned line; missing data is listed by department."""
+        report, dom, _ = loaded
+        departments = {node.attrs["data-department"]: node.by_class("met-of-owned")[0].text
+                       for node in dom.find("section", id="departments")[0].find("tr")
+                       if "data-department" in node.attrs}
+        for lead, counts in report.by_lead.items():
+            assert departments[lead] == f"{counts[qcrules.Status.MET]}/{sum(counts.values())}"
+        missing = dom.find("section", id="missing")[0]
+        listed = {node.attrs["data-rule-id"] for node in missing.find("tr")
+                  if "data-rule-id" in node.attrs}
+        assert listed == {v.rule_id for v in report.verdicts
+                          if v.status in (qcrules.Status.UNKNOWN, qcrules.Status.INVALID)}
+
+    def test_english_page(self, tmp_path: Path) -> None:
+        """The English page declares its language and says its statuses in English."""
+        report = qcrules.evaluate(qcrules.load_catalog(), qcrules.load_facts(EXAMPLE))
+        dom, _, console = load(write(tmp_path, "en.html", render_html(report, lang="en")),
+                               tmp_path / "profile")
+        assert console == []
+        assert dom.find("html")[0].attrs["lang"] == "en"
+        assert "not met" in target_rows(dom)["gdp-per-capita"].by_class("badge")[0].text
+
+
+def test_script_in_a_source_is_text(tmp_path: Path) -> None:
+    """A <script> in fact sources and notes: no script element in the DOM, the text shown."""
+    page = write(tmp_path, "hostile.html", render_html(mini_report(hostile_facts(tmp_path))))
+    dom, text, console = load(page, tmp_path / "profile")
+    assert console == []
+    assert not dom.find("script")
+    assert "<script" not in text.lower()
+    assert SCRIPT in dom.by_class("fact-sources")[0].text
+    assert f"{SCRIPT}<b>x</b>" in target_rows(dom)["award"].text
