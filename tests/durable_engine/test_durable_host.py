@@ -16,11 +16,11 @@ import pytest
 pytest.importorskip("durable")
 
 import durable_rules_engine
+from durable import lang
 from durable.lang import c, m, when_all
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from durable import lang
 from qcrules.durable.host import (
     MAX_FACT_KEYS,
     DurableActionError,
