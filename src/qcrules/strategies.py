@@ -346,10 +346,12 @@ def _quantity_writings(compiled: CompiledRule, value: Fraction) -> list[Any]:
 
 def _ratio_writings(compiled: CompiledRule, value: Fraction) -> list[Any]:
     writings: list[Any] = []
-    for first in range(1, 11):
-        second = value * first
-        if _terminates(second):
-            writings += [f"{first}:{_text(second)}", f"{first}∶{_text(second)}"]
+    for one in range(1, 11):
+        other = value * one
+        if _terminates(other):
+            # In the order the rule is written: x:1 puts the judged number first.
+            terms = (_text(other), str(one)) if compiled.ratio_first else (str(one), _text(other))
+            writings += [f"{terms[0]}:{terms[1]}", f"{terms[0]}∶{terms[1]}"]
     if _terminates(value):
         writings += [_text(value), _decimal(value)]
         if compiled.ratio_units is not None:
@@ -363,7 +365,7 @@ def _writings(compiled: CompiledRule, value: Fraction | bool, role: str = "value
     if isinstance(value, bool):
         words = sorted(TRUE_WORDS if value else FALSE_WORDS)
         return [value, *words]
-    if compiled.rule.kind is Kind.RATIO and role == "value":
+    if compiled.reads_ratio and role == "value":
         return _ratio_writings(compiled, value)
     return _quantity_writings(compiled, value)
 
@@ -374,7 +376,8 @@ def fact_values(rule: Rule, value: int | str | Decimal | Fraction | bool) -> st.
     For a quantity: in the rule's unit and every compatible unit where the number is an exact
     decimal (``8.5万元/人``, ``85000 元/人``, ``85,000元/人``), and bare (in the indicator's unit;
     as a fraction for %, ‰: ``0.035`` for 3.5 %), as text or as a :class:`~decimal.Decimal`.
-    For a ratio: ``1:12.5``, ``2:25``, ``1∶12.5``, ``12.5``, ``0.08 教师/学生``. For a rank:
+    For a ratio, in the order its target is written: ``1:12.5``, ``2:25``, ``1∶12.5``, ``12.5``,
+    ``0.08 教师/学生`` (a rule written ``19:1``: ``19:1``, ``38:2``, ``19``). For a rank:
     also ``第8位``. For boolean and qualitative rules, ``value`` is a bool: ``True``, 是, 达标, ….
 
     Raises:
@@ -593,7 +596,7 @@ def _facts_for(draw: st.DrawFn, rule: Rule, *, derived: bool | None = None,
 def _any_value(draw: st.DrawFn, compiled: CompiledRule, low: Fraction, high: Fraction,
                role: str) -> Any:
     places = 0 if compiled.whole else draw(st.integers(0, 4))
-    if compiled.rule.kind is Kind.RATIO:
+    if compiled.reads_ratio:
         low = max(low, Fraction(1, 10**places))
     bounds = _interval(low, high, Fraction(1), Fraction(1, 10**places))
     if bounds is None:
@@ -778,9 +781,11 @@ def _rule_mapping(draw: st.DrawFn, *, rule_id: str, index: int, kinds: tuple[Kin
                           _bound_text(high_word, _text(second), unit)]
     elif kind is Kind.RATIO:
         value = Fraction(draw(st.decimals(min_value=Decimal("0.5"), max_value=50, places=places)))
-        rule["target"] = f"1:{_text(value)}"
+        leading = draw(st.booleans())  # 生师比 19:1 (the judged number first) or 师生比 1:12.5
+        rule["target"] = f"{_text(value)}:1" if leading else f"1:{_text(value)}"
         if draw(st.booleans()):
-            rule["ratio"] = {"antecedent": "教师", "consequent": "学生"}
+            rule["ratio"] = ({"antecedent": "学生", "consequent": "教师"} if leading
+                             else {"antecedent": "教师", "consequent": "学生"})
     elif kind is Kind.COUNT:
         indicator["unit"] = draw(st.sampled_from(_COUNT_UNITS))
         count = draw(st.integers(1, 20))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -183,3 +185,74 @@ class TestBundledCatalogue:
         annual = [r for r in catalog if r.deadline == "annual"]
         assert len(annual) == 2
         assert all(r.commitment is qcrules.Commitment.NONE for r in annual)
+
+
+class TestRatioOrder:
+    """A target written a:b is read as written: the number judged is the term that is not 1,
+    per one of the other; a ratio with neither term 1 does not say which is measured."""
+
+    @pytest.mark.parametrize(("kind", "target", "ratio", "order", "threshold"), [
+        ("ceiling", "控制在2.2∶1以内", None, "x:1", "2.2"),
+        ("ceiling", "缩小到1.2∶1", None, "x:1", "1.2"),
+        ("ceiling", "缩小至1.8：1以内", None, "x:1", "1.8"),
+        ("ratio", "不超过19:1", {"antecedent": "学生", "consequent": "教师"}, "x:1", "19"),
+        ("ratio", "1:12.5", {"antecedent": "教师", "consequent": "学生"}, "1:x", "12.5"),
+        ("ratio", "１∶１２.５", None, "1:x", "12.5"),
+        ("ratio", "<= 12.5", {"antecedent": "教师", "consequent": "学生", "order": "1:x"},
+         "1:x", "12.5"),
+        ("ratio", "<= 19", {"antecedent": "学生", "consequent": "教师", "order": "x:1"}, "x:1", "19"),
+    ])
+    def test_the_number_judged_and_the_order(self, kind: str, target: str,
+                                              ratio: dict[str, str] | None, order: str,
+                                              threshold: str) -> None:
+        fields: dict[str, Any] = {"kind": kind, "target": target,
+                                  "indicator": {"zh": "比", "unit": "1"}}
+        if ratio is not None:
+            fields["ratio"] = ratio
+        rule = qcrules.loads_catalog(catalog_text(rule_yaml(**fields)))["r"]
+        assert rule.ratio is not None
+        assert rule.ratio.order == order
+        assert rule.bounds[0].threshold == qcrules.Quantity(Fraction(threshold), None)
+
+    def test_a_ratio_with_no_term_of_one_is_refused(self) -> None:
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(catalog_text(rule_yaml(kind="ceiling", target="3:2以内",
+                                                         indicator={"zh": "比", "unit": "1"})),
+                                  file="c.yaml")
+        (problem,) = raised.value.diagnostics
+        assert problem.code == "QC122"
+        assert problem.field == "target"
+        assert problem.location is not None
+        assert problem.location.line is not None
+        assert problem.hint is not None
+        assert "1.5:1" in problem.hint
+
+    def test_a_range_in_two_orders_is_refused(self) -> None:
+        text = catalog_text(rule_yaml(kind="range", target=["不低于1:10", "不超过20:1"],
+                                      indicator={"zh": "比", "unit": "1"}))
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(text)
+        assert [d.code for d in raised.value.diagnostics] == ["QC122"]
+
+    def test_a_stated_order_must_agree_with_the_target(self) -> None:
+        text = catalog_text(rule_yaml(kind="ratio", target="1:12.5",
+                                      ratio={"antecedent": "教师", "consequent": "学生",
+                                             "order": "x:1"}))
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(text)
+        assert [(d.code, d.field) for d in raised.value.diagnostics] == [("QC122", "ratio.order")]
+
+    def test_an_unknown_order_is_refused(self) -> None:
+        text = catalog_text(rule_yaml(kind="ratio", target="<= 12.5", ratio={"order": "x:y"}))
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(text)
+        assert [(d.code, d.field) for d in raised.value.diagnostics] == [("QC101", "ratio.order")]
+
+    @pytest.mark.parametrize(("target", "order"), [("控制在2.2∶1以内", "x:1"), ("1:12.5", "1:x")])
+    def test_the_order_survives_a_dump(self, target: str, order: str) -> None:
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(
+            kind="ratio", target=target, indicator={"zh": "比"})))
+        again = qcrules.loads_catalog(qcrules.dump_catalog(catalog))
+        assert again == catalog
+        assert again["r"].ratio is not None
+        assert again["r"].ratio.order == order

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qcrules
+from qcrules import Status
 from qcrules.engine.table import STATUS_ORDER
 
 DATA = Path(__file__).parents[1] / "data"
@@ -85,3 +86,20 @@ class TestAgreement:
         """Columns of different lengths are an evaluation error, not a crash."""
         with pytest.raises(qcrules.EvaluationError, match="differ in length"):
             qcrules.evaluate_table(PLAN, {"award": [1, 2], "pilot": [True]})
+
+
+class TestOneFactInTwoColumns:
+    """A table may carry an indicator under its id in one column and its Chinese name in
+    another (two sources merged); each row reads the first that is not missing, as a fact set
+    does — the vectorised path used to read the id column alone and call such rows unknown."""
+
+    def test_each_row_reads_the_column_it_fills(self) -> None:
+        table = {"gdp-per-capita": [None, 8.6, 8.4, None], "人均GDP": [8.6, None, 9.0, None]}
+        result = qcrules.evaluate_table(PLAN, table, units={"gdp-per-capita": "万元/人",
+                                                            "人均GDP": "万元/人"})
+        assert result.statuses("gdp-per-capita") == [Status.MET, Status.MET, Status.NOT_MET,
+                                                      Status.UNKNOWN]
+        for row in range(4):
+            facts = {k: v[row] for k, v in table.items() if v[row] is not None}
+            native = qcrules.evaluate(PLAN, {k: f"{v}万元/人" for k, v in facts.items()})
+            assert result.statuses("gdp-per-capita")[row] is native["gdp-per-capita"].status

@@ -76,8 +76,8 @@ def _bound_text(bound: Bound, rule: Rule) -> str:
     if bound.threshold is None:
         return bound.op.value
     number = _number_text(bound.threshold.magnitude, rule.id, "target")
-    if rule.kind is Kind.RATIO:
-        ratio = f"1:{number}"
+    if rule.ratio is not None:
+        ratio = f"{number}:1" if rule.ratio.order == "x:1" else f"1:{number}"
         return ratio if bound.op is Op.LE else f"{bound.op.value} {ratio}"
     unit = f" {bound.threshold.unit}" if bound.threshold.unit else ""
     return f"{bound.op.value} {number}{unit}"
@@ -118,9 +118,12 @@ def _rule(rule: Rule) -> dict[str, Any]:
             fields = {"zh": spec.zh, "en": spec.en, "unit": spec.unit}
             inputs[spec.name] = {k: v for k, v in fields.items() if v}
         data["inputs"] = inputs
-    if rule.ratio is not None and (rule.ratio.antecedent or rule.ratio.consequent):
-        data["ratio"] = {"antecedent": rule.ratio.antecedent,
-                         "consequent": rule.ratio.consequent}
+    if rule.ratio is not None and (rule.ratio.antecedent or rule.ratio.consequent
+                                   or rule.ratio.order != "1:x"):
+        terms = {"antecedent": rule.ratio.antecedent, "consequent": rule.ratio.consequent}
+        data["ratio"] = {key: value for key, value in terms.items() if value}
+        if rule.ratio.order != "1:x":
+            data["ratio"]["order"] = rule.ratio.order
     if rule.note:
         data["note"] = rule.note
     if rule.path != "linear":

@@ -19,6 +19,7 @@ from attrs import validators as v
 from ..base.errors import Location
 
 __all__ = [
+    "RATIO_ORDERS",
     "Bound",
     "Catalog",
     "Commitment",
@@ -205,12 +206,30 @@ class Derivation:
         return f"{rule_id}.{name}"
 
 
+#: How a ratio target is written: ``1:x`` (x of the second term per one of the first: 师生比
+#: 1:12.5) or ``x:1`` (x of the first per one of the second: 生师比 19:1, 收入比 2.2:1). The
+#: number judged is x either way.
+RATIO_ORDERS = ("1:x", "x:1")
+
+
 @attrs.frozen
 class RatioTerms:
-    """The two terms of a ratio target such as 师生比 1:12.5 (教师 : 学生)."""
+    """The two terms of a ratio target such as 师生比 1:12.5 (教师 : 学生), and its order.
+
+    ``order`` says which term is measured: ``1:x`` judges the consequent per one antecedent,
+    ``x:1`` the antecedent per one consequent.
+    """
 
     antecedent: str = attrs.field(validator=v.instance_of(str))
     consequent: str = attrs.field(validator=v.instance_of(str))
+    order: str = attrs.field(default="1:x", validator=v.in_(RATIO_ORDERS))
+
+    @property
+    def measured(self) -> tuple[str, str]:
+        """The judged number's unit as (numerator term, denominator term)."""
+        if self.order == "x:1":
+            return self.antecedent, self.consequent
+        return self.consequent, self.antecedent
 
 
 @attrs.frozen

@@ -106,12 +106,14 @@ class UnitProblem(ValueError):
 class ParsedQuantity:
     """A number read exactly from text, with its unit as written (``None`` when bare).
 
-    ``ratio`` is true for ``a:b`` input, whose value is ``b / a`` (consequent per antecedent).
+    ``ratio`` is true for ``a:b`` input, whose value is ``b / a`` (consequent per antecedent);
+    ``terms`` keeps ``(a, b)`` as written, so that a rule written ``x:1`` reads ``a / b``.
     """
 
     magnitude: Fraction
     unit: str | None
     ratio: bool = False
+    terms: tuple[Fraction, Fraction] | None = None
 
 
 def normalize_text(text: str) -> str:
@@ -164,10 +166,12 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     if ratio:
         antecedent = parse_number(ratio.group(1))
         consequent = parse_number(ratio.group(2))
-        if antecedent == 0:
-            raise UnitProblem("QC112", f"ratio {text!r} has a zero first term",
-                              expected="a ratio a:b with a > 0", got=text)
-        return ParsedQuantity(consequent / antecedent, None, ratio=True)
+        if antecedent == 0 or consequent == 0:
+            which = "first" if antecedent == 0 else "second"
+            raise UnitProblem("QC112", f"ratio {text!r} has a zero {which} term",
+                              expected="a ratio a:b with a > 0 and b > 0", got=text)
+        return ParsedQuantity(consequent / antecedent, None, ratio=True,
+                              terms=(antecedent, consequent))
     match = _QUANTITY_RE.match(source)
     if not match:
         raise UnitProblem("QC112", f"{text!r} is not a quantity",

@@ -19,6 +19,7 @@ from ..base.errors import CatalogError, Diagnostic, Location
 from .formula import FormulaError, parse_formula
 from .model import (
     PATHS,
+    RATIO_ORDERS,
     RULE_ID,
     Bound,
     Catalog,
@@ -36,7 +37,14 @@ from .model import (
     SourceDocument,
 )
 from .parse import LocatedList, LocatedMap
-from .units import UnitProblem, canonical_unit, conversion_factor, parse_number, parse_quantity
+from .units import (
+    ParsedQuantity,
+    UnitProblem,
+    canonical_unit,
+    conversion_factor,
+    parse_number,
+    parse_quantity,
+)
 from .words import WordError, parse_bound_text, parse_commitment
 
 __all__ = ["validate_catalog"]
@@ -137,6 +145,23 @@ def _quantity(text: object, where: Location, out: _Collector, rule_id: str | Non
     return Quantity(parsed.magnitude, parsed.unit)
 
 
+def _terminates(value: Fraction) -> bool:
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
+
+
+def _ratio_hint(first: Fraction, second: Fraction) -> str:
+    """How to write ``first:second`` with a term of 1, in the form that is exact."""
+    forms = [f"{_fraction_text(first / second)}:1" if _terminates(first / second) else "",
+             f"1:{_fraction_text(second / first)}" if _terminates(second / first) else ""]
+    shown = " or ".join(form for form in forms if form)
+    return (f"write the number per one of the other term, as the plan means it: {shown}"
+            if shown else "write the number per one of the other term (x:1 or 1:x)")
+
+
 def _to_unit(quantity: Quantity, unit: str | None) -> Fraction:
     """A quantity's magnitude in ``unit`` (bare numbers are already in it)."""
     if quantity.unit is None or unit is None:
@@ -151,6 +176,8 @@ class _RuleBuilder:
     source_text: str | None
 
     rule_id: str | None = None
+    #: The order a ratio-written target takes (``1:x`` or ``x:1``), once one is read.
+    ratio_order: str | None = None
 
     def build(self) -> Rule | None:
         node, out = self.node, self.out
@@ -357,12 +384,15 @@ class _RuleBuilder:
         quantity = _quantity(read.quantity, where, out, rid, "target")
         if quantity is None:
             return None
-        if kind is Kind.RATIO:
-            parsed = parse_quantity(read.quantity)
-            if not parsed.ratio and quantity.unit is not None:
-                out.add("QC120", "a ratio target is written a:b", where, rule_id=rid,
-                        field="target", expected="e.g. 1:12.5", got=text)
+        parsed = parse_quantity(read.quantity)
+        if parsed.ratio:
+            quantity = self._ratio_threshold(parsed, where, text)
+            if quantity is None:
                 return None
+        elif kind is Kind.RATIO and quantity.unit is not None:
+            out.add("QC120", "a ratio target is written a:b", where, rule_id=rid,
+                    field="target", expected="e.g. 1:12.5", got=text)
+            return None
         if not self._compatible(quantity, unit, where, "target"):
             return None
         if indicator is not None and not self._inside_domain(quantity, indicator, where):
@@ -372,6 +402,33 @@ class _RuleBuilder:
                     field="target", expected="a whole number", got=text)
             return None
         return Bound(read.op, quantity, text)
+
+    def _ratio_threshold(self, parsed: ParsedQuantity, where: Location,
+                         text: str) -> Quantity | None:
+        """The number a ratio target judges, read as written: ``1:12.5`` is 12.5 of the second
+        term per one of the first, ``2.2:1`` is 2.2 of the first per one of the second. A ratio
+        with neither term 1 does not say which is measured and is refused."""
+        assert parsed.terms is not None
+        first, second = parsed.terms
+        if first == 1:
+            order, number = ("1:x", second) if second != 1 else (self.ratio_order, Fraction(1))
+        elif second == 1:
+            order, number = "x:1", first
+        else:
+            self.out.add("QC122", "a ratio target must have 1 as one of its terms",
+                         where, rule_id=self.rule_id, field="target",
+                         expected="x:1 (x of the first per one of the second) or 1:x "
+                                  "(x of the second per one of the first)", got=text,
+                         hint=_ratio_hint(first, second))
+            return None
+        if order is not None:
+            if self.ratio_order is not None and order != self.ratio_order:
+                self.out.add("QC122", "the bounds of a ratio are written in different orders",
+                             where, rule_id=self.rule_id, field="target",
+                             expected=f"both {self.ratio_order}", got=text)
+                return None
+            self.ratio_order = order
+        return Quantity(number, None)
 
     def _inside_domain(self, quantity: Quantity, indicator: Indicator, where: Location) -> bool:
         value = _to_unit(quantity, indicator.unit)
@@ -514,17 +571,37 @@ class _RuleBuilder:
         return Derivation(formula.text, tuple(inputs))
 
     def _ratio(self, kind: Kind | None) -> RatioTerms | None:
+        """The ratio's terms and order: a target written ``a:b`` makes any numeric rule read
+        ratios (``控制在2.2∶1以内`` is a ceiling of 2.2 per 1); ``ratio.order`` states the order
+        of a ratio rule whose target is a bare number."""
         raw = self.node.get("ratio")
+        order = self.ratio_order
         if raw is None:
-            return RatioTerms("", "") if kind is Kind.RATIO else None
+            if kind is Kind.RATIO or order is not None:
+                return RatioTerms("", "", order or "1:x")
+            return None
         if not isinstance(raw, LocatedMap):
             self.out.add("QC101", "field 'ratio' must be a mapping", self.node.at("ratio"),
                          rule_id=self.rule_id, field="ratio",
                          expected="{antecedent: 教师, consequent: 学生}", got=type(raw).__name__)
             return None
-        _check_fields(raw, ("antecedent", "consequent"), self.out, rule_id=self.rule_id,
+        _check_fields(raw, ("antecedent", "consequent", "order"), self.out, rule_id=self.rule_id,
                       prefix="ratio.")
-        return RatioTerms(str(raw.get("antecedent") or ""), str(raw.get("consequent") or ""))
+        stated = raw.get("order")
+        if stated is not None:
+            if stated not in RATIO_ORDERS:
+                self.out.add("QC101", "unknown ratio order", raw.at("order"), rule_id=self.rule_id,
+                             field="ratio.order", expected=" or ".join(RATIO_ORDERS),
+                             got=repr(stated))
+                return None
+            if order is not None and stated != order:
+                self.out.add("QC122", "ratio.order contradicts the target as written",
+                             raw.at("order"), rule_id=self.rule_id, field="ratio.order",
+                             expected=order, got=str(stated))
+                return None
+            order = str(stated)
+        return RatioTerms(str(raw.get("antecedent") or ""), str(raw.get("consequent") or ""),
+                          order or "1:x")
 
 
 _EXPECTED = {

@@ -69,8 +69,9 @@ class CompiledRule:
     #: :attr:`minimum` and :attr:`maximum` as (numerator, denominator), or ``None``.
     low: tuple[int, int] | None = attrs.field(init=False)
     high: tuple[int, int] | None = attrs.field(init=False)
-    #: Whether the indicator's fact is read as a ratio (a ratio target).
+    #: Whether the indicator's fact is read as a ratio (a target written a:b, or a ratio rule).
     reads_ratio: bool = attrs.field(init=False)
+    ratio_first: bool = attrs.field(init=False)
     #: The factor from a pure number to the rule's unit (100 for %), for percent-like units.
     fraction_factor: Fraction = attrs.field(init=False, default=Fraction(1))
     #: The step recorded when a bare number is read in the rule's unit, by fact id (the rule's
@@ -92,7 +93,10 @@ class CompiledRule:
                                  for op, t in self.thresholds)
         self.low = self.minimum.as_integer_ratio() if self.minimum is not None else None
         self.high = self.maximum.as_integer_ratio() if self.maximum is not None else None
-        self.reads_ratio = kind is Kind.RATIO
+        self.reads_ratio = rule.ratio is not None
+        #: A ratio written ``x:1`` judges a fact ``a:b`` as ``a / b``; one written ``1:x``, as
+        #: ``b / a`` (the form a ratio fact is stored in).
+        self.ratio_first = rule.ratio is not None and rule.ratio.order == "x:1"
         if self.percent_like:
             self.fraction_factor = self.factor("1")
         if self.unit is not None:
@@ -148,8 +152,10 @@ def compile_rule(rule: Rule) -> CompiledRule:
     input_units = {i.name: i.unit for i in rule.derivation.inputs} if rule.derivation else {}
     ratio_units = None
     if rule.ratio is not None and rule.ratio.antecedent and rule.ratio.consequent:
-        ratio_units = (normalize_text(f"{rule.ratio.consequent}/{rule.ratio.antecedent}"),
-                       normalize_text(f"{rule.ratio.antecedent}/{rule.ratio.consequent}"))
+        # The judged number's unit first (学生/教师 for 师生比 1:12.5), then its inverse.
+        numerator, denominator = rule.ratio.measured
+        ratio_units = (normalize_text(f"{numerator}/{denominator}"),
+                       normalize_text(f"{denominator}/{numerator}"))
     formula_factor = Fraction(1)
     if formula is not None:
         result_unit = formula.result_unit(input_units)

@@ -161,6 +161,10 @@ def _read(compiled: CompiledRule, steps: list[Step], fact: Fact, unit: str | Non
         if not (compiled.reads_ratio and role == "value"):
             raise Unusable("QC300", "a ratio a:b is read only for ratio targets", fact,
                             expected=f"a quantity in {target_unit or 'a pure number'}")
+        if compiled.ratio_first:
+            # a:b is stored as b / a (never 0: a zero term is refused when read); the rule,
+            # written x:1, judges a / b.
+            value = 1 / value
         steps.append(RatioRead(fact.id, value))
         return value
     # BOOLEAN, TEXT (MISSING is never looked up).

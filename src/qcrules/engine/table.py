@@ -24,7 +24,7 @@ import attrs
 import numpy as np
 
 from ..base.errors import Diagnostic, EvaluationError
-from ..catalog.model import Kind, Op
+from ..catalog.model import Op
 from ..catalog.units import UnitProblem
 from ..facts.model import FactSet
 from ..facts.read import read_value
@@ -115,18 +115,26 @@ def _row_facts(table: Mapping[str, Sequence[Any]], units: Mapping[str, str], row
     return FactSet(facts)
 
 
-def _keys_for(compiled: CompiledRule, table: Mapping[str, Any]) -> dict[str, str | None]:
-    """Which table column feeds each role of a rule (value, reference, inputs)."""
+def _keys_for(compiled: CompiledRule,
+              table: Mapping[str, Any]) -> tuple[dict[str, str | None], list[str]]:
+    """Which table column feeds each role of a rule (value, reference, inputs), and the other
+    columns that name the same fact (its id and its Chinese name both given): a row then reads
+    the first of them that is not missing, as the exact path does, so such a rule takes it."""
     rule = compiled.rule
-    found: dict[str, str | None] = {
-        "value": next((k for k in (rule.id, rule.indicator.zh) if k in table), None)}
+    roles: dict[str, tuple[str, ...]] = {"value": (rule.id, rule.indicator.zh)}
     if rule.reference is not None:
-        found["reference"] = rule.reference.id if rule.reference.id in table else None
+        roles["reference"] = (rule.reference.id,)
     if rule.derivation is not None:
         for spec in rule.derivation.inputs:
-            candidates = (rule.derivation.input_fact_id(rule.id, spec.name), spec.zh)
-            found[f"input:{spec.name}"] = next((k for k in candidates if k and k in table), None)
-    return found
+            roles[f"input:{spec.name}"] = (rule.derivation.input_fact_id(rule.id, spec.name),
+                                          spec.zh)
+    found: dict[str, str | None] = {}
+    also: list[str] = []
+    for role, candidates in roles.items():
+        present = [key for key in candidates if key and key in table]
+        found[role] = present[0] if present else None
+        also += present[1:]
+    return found, also
 
 
 def _scale(compiled: CompiledRule, unit: str | None, target: str | None = None) -> float | None:
@@ -265,7 +273,7 @@ def _vector_rule(compiled: CompiledRule, columns: _Columns, keys: dict[str, str 
     value_key = keys["value"]
     if not rule.kind.numeric:
         return _vector_boolean(vector, value_key, columns)
-    if rule.kind is Kind.RATIO and value_key is not None and units.get(value_key):
+    if compiled.reads_ratio and value_key is not None and units.get(value_key):
         return None
     scaled = _scaled(compiled, value_key, columns, units, rows)
     if scaled is None:
@@ -438,15 +446,15 @@ def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]], *,
     codes: dict[str, np.ndarray] = {}
     exact_rows = 0
     for compiled in plan.rules:
-        keys = _keys_for(compiled, columns_in)
-        vector = _vector_rule(compiled, arrays, keys, units, rows)
+        keys, also = _keys_for(compiled, columns_in)
+        vector = None if also else _vector_rule(compiled, arrays, keys, units, rows)
         if vector is None:
             pending = np.ones(rows, dtype=bool)
             result = np.full(rows, PENDING, dtype=np.int8)
         else:
             pending = vector.exact | (vector.codes == PENDING)
             result = vector.codes
-        needed = [k for k in keys.values() if k is not None]
+        needed = [k for k in keys.values() if k is not None] + also
         _decide_exactly(compiled, columns_in, arrays, units, needed, np.flatnonzero(pending),
                         result)
         exact_rows += int(pending.sum())

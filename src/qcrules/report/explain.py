@@ -11,7 +11,7 @@ from fractions import Fraction
 import attrs
 
 from ..base.numbers import format_number
-from ..catalog.model import Commitment, Kind, Op, Rule
+from ..catalog.model import Commitment, Op, Rule
 from ..engine.results import (
     Compared,
     Converted,
@@ -94,8 +94,8 @@ def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     number = format_number(value)
-    if rule is not None and rule.kind is Kind.RATIO:
-        return f"1:{number}"
+    if rule is not None and rule.ratio is not None:
+        return f"{number}:1" if rule.ratio.order == "x:1" else f"1:{number}"
     if not unit or unit == "1":
         return number
     separator = "" if lang == "zh" or unit in ("%", "‰") else " "
@@ -183,7 +183,7 @@ def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -
 
 def gap_text(gap: Fraction, unit: str | None, rule: Rule, lang: str) -> str:
     """A difference: between percentages it is in percentage points (百分点)."""
-    if rule.kind is Kind.RATIO:
+    if rule.ratio is not None:
         return format_number(gap)
     if unit == "%":
         return (f"{format_number(gap)}个百分点" if lang == "zh"
@@ -221,7 +221,7 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
         return (f"换算 {before} × {format_number(step.factor)} = {after}" if zh
                 else f"convert {before} × {format_number(step.factor)} = {after}")
     if isinstance(step, RatioRead):
-        text = f"1:{format_number(step.value)}"
+        text = quantity_text(step.value, None, rule=verdict.rule, lang=lang)
         if step.inverted:
             return f"比例倒数读取为 {text}" if zh else f"inverse ratio read as {text}"
         return f"比例读取为 {text}" if zh else f"ratio read as {text}"
