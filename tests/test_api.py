@@ -8,7 +8,8 @@ import pytest
 import qcrules
 
 PUBLIC = {
-    "ENGINES", "Bound", "Catalog", "CatalogError", "Commitment", "Derivation", "Diagnostic",
+    "ENGINES", "Approximation", "Bound", "Catalog", "Change", "CatalogError", "Commitment",
+    "Derivation", "Diagnostic",
     "EvaluationError", "Explanation", "Fact", "FactError", "FactForm", "FactSet", "Indicator",
     "Input", "Kind", "Location", "Op", "Plan", "QcrulesError", "Quantity", "RatioTerms",
     "Reference", "Report", "Rule", "Severity", "Status", "UsageError", "Verdict",

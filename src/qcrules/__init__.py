@@ -26,8 +26,10 @@ from .base.numbers import round_gbt8170
 from .catalog.dump import dump_catalog as _dump_catalog
 from .catalog.load import load_catalog, loads_catalog
 from .catalog.model import (
+    Approximation,
     Bound,
     Catalog,
+    Change,
     Commitment,
     Derivation,
     Indicator,
@@ -195,9 +197,11 @@ def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
 
 __all__ = [
     "ENGINES",
+    "Approximation",
     "Bound",
     "Catalog",
     "CatalogError",
+    "Change",
     "Commitment",
     "Derivation",
     "Diagnostic",

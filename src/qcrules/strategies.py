@@ -683,7 +683,8 @@ _NAMES = ("人均GDP", "合格率", "专利拥有量", "质量竞争力指数", 
           "达标率", "师生比", "认证数", "示范项目", "排名")
 _SECTIONS = ("一", "二", "三", "四")
 _NUMBERS = ("一", "二", "三", "四", "五", "六")
-_KINDS = tuple(Kind)
+#: The kinds rules are generated for; change, growth and approximate targets are not (yet).
+_KINDS = tuple(k for k in Kind if k not in (Kind.CHANGE, Kind.GROWTH, Kind.APPROX))
 _rule_ids = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}\Z")
 
 #: Derived indicators: unit → (formula, {input: unit}).
@@ -832,10 +833,14 @@ def _options(kinds: Iterable[Kind | str] | None, words: Iterable[str] | None,
     chosen_kinds: list[Kind] = []
     for kind in _KINDS if kinds is None else kinds:
         try:
-            chosen_kinds.append(kind if isinstance(kind, Kind) else Kind(kind))
+            chosen = kind if isinstance(kind, Kind) else Kind(kind)
         except ValueError:
-            msg = f"unknown kind {kind!r}; expected one of {', '.join(k.value for k in Kind)}"
+            chosen = None
+        if chosen not in _KINDS:
+            what = "unknown kind" if chosen is None else "rules are not generated for kind"
+            msg = f"{what} {kind!r}; expected one of {', '.join(k.value for k in _KINDS)}"
             raise InvalidArgument(msg) from None
+        chosen_kinds.append(chosen)
     chosen_words = tuple(BOUND_WORDS) if words is None else tuple(words)
     for word in chosen_words:
         if word not in BOUND_WORDS:

@@ -256,3 +256,99 @@ class TestRatioOrder:
         assert again == catalog
         assert again["r"].ratio is not None
         assert again["r"].ratio.order == order
+
+
+class TestChangeGrowthApprox:
+    """Change, growth and approximate targets are stated in the plan's own words."""
+
+    @pytest.mark.parametrize(("kind", "unit", "target", "measure", "direction", "base", "bounds"), [
+        ("change", "万元", "比2020年下降13.5%", "relative", -1, 2020, [(">=", "13.5", "%")]),
+        ("change", "万元", "较2020年末压减13.5%以上", "relative", -1, 2020, [(">=", "13.5", "%")]),
+        ("change", "%", "较2024年提高5个百分点", "points", 1, 2024, [(">=", "5", "百分点")]),
+        ("change", "项", "增加12项", "absolute", 1, None, [(">=", "12", "项")]),
+        ("change", "亿元", "翻一番", "multiple", 1, None, [(">=", "2", None)]),
+        ("change", "亿元", "翻两番", "multiple", 1, None, [(">=", "4", None)]),
+        ("change", "亿元", "倍增", "multiple", 1, None, [(">=", "2", None)]),
+        ("change", "亿元", "增长1倍", "multiple", 1, None, [(">=", "2", None)]),
+        ("change", "万元", "增长控制在3%以内", "relative", 1, None, [("<=", "3", "%")]),
+        ("growth", "亿元", "年均增长8%以上", "compound", 1, None, [(">=", "8", "%")]),
+        ("growth", "亿元", "年均下降3%", "compound", -1, None, [(">=", "3", "%")]),
+        ("growth", "%", "年均提高1个百分点以上", "points", 1, None, [(">=", "1", "百分点")]),
+        ("growth", "亿元", "年均增长15%左右", "compound", 1, None,
+         [(">=", "14.25", "%"), ("<=", "15.75", "%")]),
+    ])
+    def test_the_words_decide_the_measure(self, kind: str, unit: str, target: str, measure: str,
+                                          direction: int, base: int | None,
+                                          bounds: list[tuple[str, str, str | None]]) -> None:
+        rule = qcrules.loads_catalog(catalog_text(rule_yaml(
+            kind=kind, target=target, indicator={"zh": "指标", "unit": unit})))["r"]
+        assert rule.change == qcrules.Change(measure, direction, base)
+        assert [(b.op.value, b.threshold.magnitude if b.threshold else None,
+                 b.threshold.unit if b.threshold else None) for b in rule.bounds] == [
+            (op, Fraction(n), u) for op, n, u in bounds]
+        assert all(b.words == target for b in rule.bounds)
+        assert "r.baseline" in rule.fact_ids
+
+    @pytest.mark.parametrize(("target", "lower_only", "low", "high"), [
+        ("3%左右", False, "2.85", "3.15"),
+        ("约1100亿元", False, "1045", "1155"),
+        ("近100个", True, "95", None),
+        ("接近100个", True, "95", None),
+    ])
+    def test_an_approximate_target_is_a_band(self, target: str, lower_only: bool, low: str,
+                                            high: str | None) -> None:
+        unit = "%" if "%" in target else ("亿元" if "亿元" in target else "个")
+        rule = qcrules.loads_catalog(catalog_text(rule_yaml(
+            kind="approx", target=target, indicator={"zh": "指标", "unit": unit})))["r"]
+        assert rule.approx is not None
+        assert rule.approx.lower_only is lower_only
+        assert rule.approx.tolerance == Fraction(1, 20)
+        assert rule.bounds[0].op is qcrules.Op.GE
+        assert rule.bounds[0].threshold is not None
+        assert rule.bounds[0].threshold.magnitude == Fraction(low)
+        if high is None:
+            assert len(rule.bounds) == 1
+        else:
+            assert rule.bounds[1].op is qcrules.Op.LE
+            assert rule.bounds[1].threshold is not None
+            assert rule.bounds[1].threshold.magnitude == Fraction(high)
+
+    def test_an_absolute_tolerance(self) -> None:
+        rule = qcrules.loads_catalog(catalog_text(rule_yaml(
+            kind="approx", target="98%左右", tolerance={"absolute": "0.5%"})))["r"]
+        assert [b.threshold.magnitude for b in rule.bounds if b.threshold] == [
+            Fraction("97.5"), Fraction("98.5")]
+
+    @pytest.mark.parametrize(("fields", "code", "field"), [
+        ({"kind": "change", "target": "年均增长8%"}, "QC123", "kind"),
+        ({"kind": "growth", "target": "增长8%"}, "QC123", "kind"),
+        ({"kind": "growth", "target": "年均翻一番"}, "QC123", "kind"),
+        ({"kind": "change", "target": "提高5个百分点", "indicator": {"zh": "x", "unit": "万元"}},
+         "QC123", "target"),
+        ({"kind": "change", "target": "比2020年下降5%", "base": 2021}, "QC123", "base"),
+        ({"kind": "change", "target": "下降5%", "base": "去年"}, "QC101", "base"),
+        ({"kind": "change", "target": "提高到98%"}, "QC120", "target"),
+        ({"kind": "change", "target": "达到98%"}, "QC120", "target"),
+        ({"kind": "approx", "target": "达98%"}, "QC120", "target"),
+        ({"kind": "approx", "target": "98%左右", "tolerance": {"relative": "5万元"}}, "QC101",
+         "tolerance"),
+        ({"kind": "approx", "target": "98%左右", "tolerance": "5%"}, "QC101", "tolerance"),
+    ])
+    def test_words_and_fields_that_disagree_are_refused(self, fields: dict[str, Any], code: str,
+                                                        field: str) -> None:
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(catalog_text(rule_yaml(**fields)), file="c.yaml")
+        assert [(d.code, d.field) for d in raised.value.diagnostics] == [(code, field)]
+        assert raised.value.diagnostics[0].location.line is not None
+
+    @pytest.mark.parametrize(("fields"), [
+        {"kind": "change", "target": "比2020年下降13.5%", "indicator": {"zh": "x", "unit": "万元"}},
+        {"kind": "growth", "target": "年均增长8%以上", "base": 2020,
+         "indicator": {"zh": "x", "unit": "亿元"}},
+        {"kind": "approx", "target": "98%左右", "tolerance": {"absolute": "0.5%"}},
+        {"kind": "approx", "target": "近100个", "tolerance": {"relative": "10%"},
+         "indicator": {"zh": "x", "unit": "个"}},
+    ])
+    def test_they_survive_a_dump(self, fields: dict[str, Any]) -> None:
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(**fields)))
+        assert qcrules.loads_catalog(qcrules.dump_catalog(catalog)) == catalog

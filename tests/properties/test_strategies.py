@@ -57,6 +57,11 @@ class TestQuantities:
             call()  # type: ignore[operator]
 
 
+#: The kinds ``qcrules.strategies`` generates rules of.
+GENERATED_KINDS = [k for k in qcrules.Kind
+                   if k not in (qcrules.Kind.CHANGE, qcrules.Kind.GROWTH, qcrules.Kind.APPROX)]
+
+
 class TestRulesAndCatalogues:
     """``rules()`` and ``catalogs()`` build what the loader builds from a valid file."""
 
@@ -67,12 +72,19 @@ class TestRulesAndCatalogues:
         assert len(plan) == 1
         assert bool(rule.bounds) == rule.kind.numeric
 
-    @given(st.sampled_from(list(qcrules.Kind)).flatmap(lambda k: st.tuples(
+    @given(st.sampled_from(GENERATED_KINDS).flatmap(lambda k: st.tuples(
         st.just(k), qst.rules(kinds=[k]))))
     def test_every_kind_can_be_asked_for(self, case: tuple[qcrules.Kind, qcrules.Rule]) -> None:
         """``kinds`` restricts the kind."""
         kind, rule = case
         assert rule.kind is kind
+
+    @pytest.mark.parametrize("kind", sorted(set(qcrules.Kind) - set(GENERATED_KINDS),
+                                            key=lambda k: k.value))
+    def test_a_kind_not_generated_is_refused_by_name(self, kind: qcrules.Kind) -> None:
+        """Asking for a kind the strategies do not generate is an InvalidArgument naming it."""
+        with pytest.raises(InvalidArgument, match=kind.value):
+            qst.rules(kinds=[kind])
 
     @given(qst.catalogs(min_rules=2, max_rules=4))
     def test_catalogues_have_unique_ids(self, catalog: qcrules.Catalog) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..base.errors import Diagnostic, UsageError
-from .model import Bound, Catalog, Indicator, Kind, Op, Quantity, Rule
+from .model import DEFAULT_TOLERANCE, Bound, Catalog, Indicator, Kind, Op, Quantity, Rule
 
 __all__ = ["dump_catalog"]
 
@@ -108,6 +108,17 @@ def _rule(rule: Rule) -> dict[str, Any]:
         data["support"] = list(rule.support)
     if rule.precision is not None:
         data["precision"] = _decimal(rule.precision, rule.id, "precision")
+    if rule.change is not None and rule.change.base is not None:
+        data["base"] = rule.change.base
+    if rule.approx is not None and not (rule.approx.relative
+                                        and rule.approx.tolerance == DEFAULT_TOLERANCE):
+        approx = rule.approx
+        if approx.relative:
+            data["tolerance"] = {"relative": f"{_number_text(approx.tolerance * 100, rule.id, 'tolerance')}%"}
+        else:
+            unit = rule.bounds[0].threshold.unit if rule.bounds and rule.bounds[0].threshold else None
+            data["tolerance"] = {"absolute": _quantity(Quantity(approx.tolerance, unit), rule.id,
+                                                       "tolerance")}
     if rule.reference is not None:
         reference = {"id": rule.reference.id, "zh": rule.reference.zh, "en": rule.reference.en}
         data["reference"] = {k: v for k, v in reference.items() if v}

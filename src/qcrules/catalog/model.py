@@ -19,9 +19,13 @@ from attrs import validators as v
 from ..base.errors import Location
 
 __all__ = [
+    "CHANGE_MEASURES",
+    "DEFAULT_TOLERANCE",
     "RATIO_ORDERS",
+    "Approximation",
     "Bound",
     "Catalog",
+    "Change",
     "Commitment",
     "Derivation",
     "Indicator",
@@ -56,6 +60,9 @@ class Kind(enum.Enum):
     RELATIVE = "relative"
     ASSIGNED = "assigned"
     RANK = "rank"
+    CHANGE = "change"
+    GROWTH = "growth"
+    APPROX = "approx"
 
     @property
     def numeric(self) -> bool:
@@ -66,6 +73,11 @@ class Kind(enum.Enum):
     def needs_reference(self) -> bool:
         """Kinds whose threshold is a fact given at evaluation time."""
         return self in (Kind.RELATIVE, Kind.ASSIGNED)
+
+    @property
+    def needs_base(self) -> bool:
+        """Kinds judged against a base value (``<rule-id>.baseline``): a change, a growth."""
+        return self in (Kind.CHANGE, Kind.GROWTH)
 
 
 class Commitment(enum.Enum):
@@ -232,6 +244,58 @@ class RatioTerms:
         return self.consequent, self.antecedent
 
 
+#: How a change against a base value is measured (``Change.measure``): ``relative``
+#: (比2020年下降13.5%: (now − base) / base, in %), ``points`` (提高5个百分点: now − base, for a
+#: rate), ``absolute`` (增加12项: now − base, in the indicator's unit), ``multiple`` (翻一番:
+#: now / base), and for kind ``growth`` ``compound`` (年均增长8%: now / base ≥ (1 + r)^years,
+#: exactly). A growth in ``points`` or ``absolute`` is per year: (now − base) / years
+#: (年均提高1个百分点).
+CHANGE_MEASURES = ("relative", "points", "absolute", "multiple", "compound")
+
+
+@attrs.frozen
+class Change:
+    """What a change or growth target measures against its base value.
+
+    ``direction`` is +1 for an increase (增长, 提高, 增加) and −1 for a decrease (下降, 降低,
+    减少): the change judged is signed so that the plan's direction is positive, and the bounds
+    compare it with the change required. ``base`` is the base year the plan names (比2020年),
+    ``None`` when it names none (the base fact's period then counts).
+    """
+
+    measure: str = attrs.field(validator=v.in_(CHANGE_MEASURES))
+    direction: int = attrs.field(default=1, validator=v.in_((1, -1)))
+    base: int | None = attrs.field(default=None, validator=v.optional(v.instance_of(int)))
+
+
+
+#: The tolerance of an approximate target (3%左右) when the rule declares none: 5 % of the
+#: number the plan names (docs/explanation/semantics.md, *Approximate targets*).
+DEFAULT_TOLERANCE = Fraction(1, 20)
+
+
+@attrs.frozen
+class Approximation:
+    """An approximate target (3%左右, 近100个, 约): the number the plan names and the band
+    qcrules reads it as — an interpretation, which explanations say.
+
+    ``tolerance`` is absolute (in the target's unit) when ``relative`` is false, else a fraction
+    of the target (1/20 for 5 %); ``lower_only`` is true for 近/接近 (nearly: the band's lower
+    edge, more is fine).
+    """
+
+    target: Fraction = attrs.field(converter=_fraction)
+    tolerance: Fraction = attrs.field(converter=_fraction)
+    relative: bool = True
+    lower_only: bool = False
+    word: str = ""
+
+    @property
+    def half_width(self) -> Fraction:
+        """The tolerance in the target's unit."""
+        return abs(self.target) * self.tolerance if self.relative else self.tolerance
+
+
 @attrs.frozen
 class Rule:
     """One target of the plan, quoting its words.
@@ -263,6 +327,9 @@ class Rule:
                                            validator=v.optional(v.instance_of(RatioTerms)))
     note: str = attrs.field(default="", validator=v.instance_of(str))
     path: str = attrs.field(default="linear", validator=v.in_(PATHS))
+    change: Change | None = attrs.field(default=None, validator=v.optional(v.instance_of(Change)))
+    approx: Approximation | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Approximation)))
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
 
     @deadline.validator
@@ -294,9 +361,16 @@ class Rule:
         return "rounded" if self.precision is not None else "full"
 
     @property
+    def baseline_id(self) -> str:
+        """The fact that gives a change's or growth's base value: ``<rule-id>.baseline``."""
+        return f"{self.id}.baseline"
+
+    @property
     def fact_ids(self) -> tuple[str, ...]:
         """Every fact id this rule may read."""
         ids = [self.id]
+        if self.kind.needs_base:
+            ids.append(self.baseline_id)
         if self.reference is not None:
             ids.append(self.reference.id)
         if self.derivation is not None:

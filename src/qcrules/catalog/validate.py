@@ -18,11 +18,14 @@ import pint
 from ..base.errors import CatalogError, Diagnostic, Location
 from .formula import FormulaError, parse_formula
 from .model import (
+    DEFAULT_TOLERANCE,
     PATHS,
     RATIO_ORDERS,
     RULE_ID,
+    Approximation,
     Bound,
     Catalog,
+    Change,
     Derivation,
     Indicator,
     Input,
@@ -42,10 +45,19 @@ from .units import (
     UnitProblem,
     canonical_unit,
     conversion_factor,
+    is_percent_like,
+    normalize_text,
     parse_number,
     parse_quantity,
 )
-from .words import WordError, parse_bound_text, parse_commitment
+from .words import (
+    ApproxText,
+    WordError,
+    parse_bound_text,
+    parse_change_text,
+    parse_commitment,
+    split_approx,
+)
 
 __all__ = ["validate_catalog"]
 
@@ -55,7 +67,7 @@ _TOP_FIELDS = ("qcrules", "catalog", "rules")
 _CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections")
 _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
                 "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
-                "path")
+                "path", "base", "tolerance")
 _INDICATOR_FIELDS = ("zh", "en", "unit", "min", "max")
 _REQUIRED_RULE_FIELDS = ("id", "indicator", "kind", "commitment", "deadline", "clause", "quote",
                          "lead")
@@ -178,6 +190,9 @@ class _RuleBuilder:
     rule_id: str | None = None
     #: The order a ratio-written target takes (``1:x`` or ``x:1``), once one is read.
     ratio_order: str | None = None
+    #: What a change or growth target measures, and an approximate target's band, once read.
+    change: Change | None = None
+    approx: Approximation | None = None
 
     def build(self) -> Rule | None:
         node, out = self.node, self.out
@@ -229,7 +244,8 @@ class _RuleBuilder:
         return Rule(id=rid, indicator=indicator, kind=kind, bounds=bounds, commitment=commitment,
                     deadline=deadline, clause=clause, quote=quote, lead=lead, support=support,
                     precision=precision, reference=reference, derivation=derivation, ratio=ratio,
-                    note=note, path=path, location=node.location)
+                    note=note, path=path, change=self.change, approx=self.approx,
+                    location=node.location)
 
     def _path(self) -> str:
         raw = self.node.get("path")
@@ -319,6 +335,10 @@ class _RuleBuilder:
                 out.add("QC120", f"a {kind.value} rule has no numeric target", node.at("target"),
                         rule_id=rid, field="target", expected="no target", got=repr(raw))
             return ()
+        if raw is not None and kind.needs_base:
+            return self._change_bounds(raw, kind, indicator)
+        if raw is not None and kind is Kind.APPROX:
+            return self._approx_bounds(raw, indicator)
         if raw is None:
             if kind is Kind.ASSIGNED:
                 return (Bound(Op.GE, None, "完成"),)
@@ -402,6 +422,143 @@ class _RuleBuilder:
                     field="target", expected="a whole number", got=text)
             return None
         return Bound(read.op, quantity, text)
+
+    def _change_bounds(self, raw: object, kind: Kind,
+                       indicator: Indicator | None) -> tuple[Bound, ...]:
+        """The bounds on a change against the base value, and :attr:`change` (what is measured):
+        ``比2020年下降13.5%`` is a relative decrease of at least 13.5 %; ``提高5个百分点`` a
+        difference of rates; ``增加12项`` an amount; ``翻一番`` a multiple; ``年均增长8%`` a
+        compound annual rate; ``年均提高1个百分点`` a linear one."""
+        where, rid = self.node.at("target"), self.rule_id
+        if not isinstance(raw, str):
+            self.out.add("QC101", "field 'target' must be text", where, rule_id=rid,
+                         field="target", expected=_EXPECTED["target"], got=type(raw).__name__)
+            return ()
+        try:
+            read = parse_change_text(raw)
+        except WordError as error:
+            self.out.add("QC120", str(error), where, rule_id=rid, field="target",
+                         expected=_EXPECTED["target"], got=raw)
+            return ()
+        base = self._base_year(read.base)
+        if read.annual != (kind is Kind.GROWTH):
+            self.out.add("QC123", "年均 (per year) makes a growth target, and a growth target says "
+                         "年均", where, rule_id=rid, field="kind",
+                         expected="kind: growth" if read.annual else "年均增长…/年均提高…",
+                         got=kind.value)
+            return ()
+        if read.multiple is not None:
+            if kind is Kind.GROWTH:
+                self.out.add("QC123", "a multiple (翻一番) is a change, not an annual growth", where,
+                             rule_id=rid, field="kind", expected="kind: change", got=kind.value)
+                return ()
+            self.change = Change("multiple", 1, base)
+            return (Bound(Op.GE, Quantity(read.multiple, None), raw),)
+        # 5个百分点: the measure word 个 before a unit of difference.
+        amount = read.amount.replace("个百分点", "百分点")
+        approx = split_approx(amount)
+        try:
+            bound = parse_bound_text(approx.text if approx else amount, default=Op.GE)
+        except WordError as error:
+            self.out.add("QC120", str(error), where, rule_id=rid, field="target",
+                         expected=_EXPECTED["target"], got=raw)
+            return ()
+        quantity = _quantity(bound.quantity, where, self.out, rid, "target")
+        if quantity is None:
+            return ()
+        measure = self._change_measure(quantity, kind, indicator, where, raw)
+        if measure is None:
+            return ()
+        self.change = Change(measure, read.direction, base)
+        if approx is not None:
+            return self._band(quantity, approx, raw)
+        return (Bound(bound.op, quantity, raw),)
+
+    def _change_measure(self, quantity: Quantity, kind: Kind, indicator: Indicator | None,
+                        where: Location, text: str) -> str | None:
+        unit = normalize_text(quantity.unit or "").removeprefix("个") or None
+        indicator_unit = indicator.unit if indicator is not None else None
+        if unit == "%":
+            return "compound" if kind is Kind.GROWTH else "relative"
+        if unit == "百分点":
+            if not is_percent_like(indicator_unit):
+                self.out.add("QC123", "a change in percentage points needs a rate", where,
+                             rule_id=self.rule_id, field="target",
+                             expected="an indicator in % or ‰", got=indicator_unit or "no unit")
+                return None
+            return "points"
+        if unit is None and indicator_unit is None:
+            self.out.add("QC123", "say what the change is measured in", where,
+                         rule_id=self.rule_id, field="target",
+                         expected="13.5%, 5个百分点, 12项, or the indicator's unit", got=text)
+            return None
+        if not self._compatible(quantity, indicator_unit, where, "target"):
+            return None
+        return "absolute"
+
+    def _base_year(self, from_words: int | None) -> int | None:
+        raw = self.node.get("base")
+        if raw is None:
+            return from_words
+        if not (isinstance(raw, int) and not isinstance(raw, bool) and 1900 <= raw <= 2200):
+            self.out.add("QC101", "invalid base year", self.node.at("base"), rule_id=self.rule_id,
+                         field="base", expected="a year such as 2020", got=repr(raw))
+            return from_words
+        if from_words is not None and raw != from_words:
+            self.out.add("QC123", "the base year contradicts the target's words",
+                         self.node.at("base"), rule_id=self.rule_id, field="base",
+                         expected=str(from_words), got=str(raw))
+        return raw
+
+    def _approx_bounds(self, raw: object, indicator: Indicator | None) -> tuple[Bound, ...]:
+        """An approximate target (3%左右, 约1100亿元, 近100个): the band of its tolerance."""
+        where, rid = self.node.at("target"), self.rule_id
+        approx = split_approx(raw) if isinstance(raw, str) else None
+        if approx is None:
+            self.out.add("QC120", "an approx target says 左右, 约, 近 or 接近", where, rule_id=rid,
+                         field="target", expected="3%左右, 约1100亿元, 近100个", got=repr(raw))
+            return ()
+        quantity = _quantity(approx.text, where, self.out, rid, "target")
+        if quantity is None:
+            return ()
+        unit = indicator.unit if indicator is not None else None
+        if not self._compatible(quantity, unit, where, "target"):
+            return ()
+        assert isinstance(raw, str)
+        return self._band(quantity, approx, raw)
+
+    def _band(self, quantity: Quantity, approx: ApproxText, words: str) -> tuple[Bound, ...]:
+        """``quantity`` ± its tolerance (``tolerance:``, else 5 % of it), recorded in
+        :attr:`approx`; 近/接近 keep the lower edge only."""
+        relative, tolerance = self._tolerance(quantity)
+        self.approx = Approximation(quantity.magnitude, tolerance, relative,
+                                    approx.lower_only, approx.word)
+        half = self.approx.half_width
+        low = Bound(Op.GE, Quantity(quantity.magnitude - half, quantity.unit), words)
+        if approx.lower_only:
+            return (low,)
+        return (low, Bound(Op.LE, Quantity(quantity.magnitude + half, quantity.unit), words))
+
+    def _tolerance(self, quantity: Quantity) -> tuple[bool, Fraction]:
+        """(relative?, tolerance): ``tolerance: {relative: 5%}`` or ``{absolute: 0.3%}`` in the
+        target's unit; by default 5 % of the target (:data:`DEFAULT_TOLERANCE`)."""
+        raw = self.node.get("tolerance")
+        where = self.node.at("tolerance") if raw is not None else None
+        if raw is None:
+            return True, DEFAULT_TOLERANCE
+        if isinstance(raw, LocatedMap) and len(raw) == 1 and ("relative" in raw or "absolute" in raw):
+            side = "relative" if "relative" in raw else "absolute"
+            amount = _quantity(raw[side], raw.at(side), self.out, self.rule_id, f"tolerance.{side}")
+            if amount is not None and amount.magnitude >= 0:
+                if side == "relative" and amount.unit in (None, "%", "‰"):
+                    return True, _to_unit(amount, "1") if amount.unit else amount.magnitude
+                if side == "absolute" and self._compatible(amount, quantity.unit,
+                                                           raw.at(side), "tolerance.absolute"):
+                    return False, _to_unit(amount, quantity.unit)
+        self.out.add("QC101", "invalid tolerance", where, rule_id=self.rule_id, field="tolerance",
+                     expected="{relative: 5%} or {absolute: 0.3%} (in the target's unit)",
+                     got=repr(raw))
+        return True, DEFAULT_TOLERANCE
 
     def _ratio_threshold(self, parsed: ParsedQuantity, where: Location,
                          text: str) -> Quantity | None:

@@ -51,6 +51,7 @@ from typing import Any
 import attrs
 from durable.lang import c, m, when_all
 
+from ..base.errors import Diagnostic, UsageError
 from ..base.numbers import round_gbt8170
 from ..catalog.model import Kind, Op
 from ..engine.compile import CompiledRule, Plan
@@ -265,6 +266,12 @@ class DurableEngine:
     """
 
     def __init__(self, plan: Plan) -> None:
+        changes = [c.rule.id for c in plan.rules if c.needs_base]
+        if changes:
+            raise UsageError(Diagnostic(
+                "QC406", "the durable engine does not judge change and growth targets yet",
+                rule_id=changes[0], field="kind", expected="the native engine (engine='native')",
+                got=", ".join(changes)))
         # A copy holding the same compiled rules: the engine does not keep ``plan`` alive.
         self._plan = Plan(plan.catalog, plan.rules, plan.keys)
         self._rules = tuple(_RulePlan(i, compiled) for i, compiled in enumerate(plan.rules))

@@ -32,7 +32,7 @@ from ..catalog.units import (
 )
 from .results import Severity, UnitAssumed
 
-__all__ = ["CompiledRule", "Plan", "compile_catalog"]
+__all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit"]
 
 _COUNT_DIMENSION = canonical_unit("件").dimensionality
 _RANK_DIMENSION = canonical_unit("位").dimensionality
@@ -57,7 +57,12 @@ class CompiledRule:
     input_units: Mapping[str, str | None]
     ratio_units: tuple[str, str] | None
     formula_factor: Fraction = Fraction(1)
+    #: The unit of the judged value and thresholds (a change's unit for change and growth).
+    judged_unit: str | None = None
+    #: For a change in percentage points: the factor from the indicator's unit to %.
+    points_factor: Fraction = Fraction(1)
     numeric: bool = attrs.field(init=False)
+    needs_base: bool = attrs.field(init=False)
     needs_reference: bool = attrs.field(init=False)
     checks_domain: bool = attrs.field(init=False)
     thresholds: tuple[tuple[Op, Fraction], ...] = attrs.field(init=False)
@@ -84,6 +89,7 @@ class CompiledRule:
         kind = rule.kind
         self.numeric = kind.numeric
         self.needs_reference = kind.needs_reference
+        self.needs_base = kind.needs_base
         self.checks_domain = (self.minimum is not None or self.maximum is not None
                               or self.whole)
         self.thresholds = tuple((op, t) for op, t in self.bounds if t is not None)
@@ -140,10 +146,24 @@ def _is_whole(rule: Rule) -> bool:
     return dimensionality in (_COUNT_DIMENSION, _RANK_DIMENSION)
 
 
+#: The unit a change is judged in, by measure (``None``: the indicator's own unit).
+_CHANGE_UNITS = {"relative": "%", "compound": "%", "points": "百分点", "multiple": "倍"}
+
+
+def judged_unit(rule: Rule) -> str | None:
+    """The unit of the value a rule judges and of its thresholds: the indicator's unit, or for
+    a change or growth the unit of the change (``%``, ``百分点``, ``倍``)."""
+    if rule.change is not None:
+        return _CHANGE_UNITS.get(rule.change.measure, rule.indicator.unit)
+    return rule.indicator.unit
+
+
 def compile_rule(rule: Rule) -> CompiledRule:
     """Prepare one validated rule."""
     unit = rule.indicator.unit
-    bounds = tuple((bound.op, in_unit(bound.threshold, unit)) for bound in rule.bounds)
+    judged = judged_unit(rule)
+    in_judged = None if judged == "倍" else judged
+    bounds = tuple((bound.op, in_unit(bound.threshold, in_judged)) for bound in rule.bounds)
     minimum = in_unit(rule.indicator.min, unit)
     whole = _is_whole(rule)
     if whole and minimum is None:
@@ -163,11 +183,14 @@ def compile_rule(rule: Rule) -> CompiledRule:
                                   .to(canonical_unit(unit or "1")).magnitude)
     compiled = CompiledRule(rule, unit, bounds, minimum, in_unit(rule.indicator.max, unit),
                             whole, is_percent_like(unit), formula, input_units, ratio_units,
-                            formula_factor)
+                            formula_factor, judged)
+    if rule.change is not None and rule.change.measure == "points":
+        compiled.points_factor = compiled.factor(unit or "1", "%")
     if unit is not None:
         # The factors of the rule's own units and of every known unit a fact may be given in,
         # so that facts in them never compute one.
-        own = {unit, *(b.threshold.unit for b in rule.bounds if b.threshold and b.threshold.unit)}
+        stated = () if rule.change is not None else rule.bounds  # a change's are in its own unit
+        own = {unit, *(b.threshold.unit for b in stated if b.threshold and b.threshold.unit)}
         for from_unit in sorted(own) + [u for u in _compatible_units(unit) if u not in own]:
             compiled.factor(from_unit)
     return compiled

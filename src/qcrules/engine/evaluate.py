@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
 from ..base.errors import Diagnostic
 from ..base.numbers import round_gbt8170
-from ..catalog.model import Kind, Op
+from ..catalog.model import Kind, Op, Rule
 from ..catalog.units import UnitProblem, normalize_text
 from ..facts.model import Fact, FactForm, FactSet
+from ..facts.periods import PeriodProblem, months_between, parse_period
 from ..facts.read import FALSE_WORDS, TRUE_WORDS, as_fact_set
 from .compile import CompiledRule, Plan
 from .results import (
+    ChangeMeasured,
     Compared,
     Converted,
     Derived,
@@ -307,6 +310,8 @@ def evaluate_rule(compiled: CompiledRule, facts: FactSet) -> Verdict:
             value = _derived_value(compiled, facts, steps)
         if compiled.checks_domain:
             _check_domain(compiled, value, fact)
+        if compiled.needs_base:
+            return _judge_change(compiled, facts, steps, fact, value)
         if compiled.needs_reference:
             thresholds = _referenced_thresholds(compiled, facts, steps)
             comparisons = tuple((op, t, op.compare, *t.as_integer_ratio()) for op, t in thresholds)
@@ -333,13 +338,131 @@ def evaluate_rule(compiled: CompiledRule, facts: FactSet) -> Verdict:
 
 def _unknown(compiled: CompiledRule, facts: FactSet, steps: list[Step],
              ids: tuple[str, ...]) -> Verdict:
-    """Unknown: the facts ``ids`` are missing (and the reference, when it is missing too)."""
+    """Unknown: the facts ``ids`` are missing (and the reference or base value, when it is
+    missing too)."""
     rule = compiled.rule
     reference = rule.reference
     if reference is not None and reference.id not in ids and lookup_fact(facts, reference.id) is None:
         ids = (*ids, reference.id)
-    return Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.unit, steps=tuple(steps),
+    if (compiled.needs_base and rule.baseline_id not in ids
+            and lookup_fact(facts, rule.baseline_id) is None):
+        ids = (*ids, rule.baseline_id)
+    return Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.judged_unit, steps=tuple(steps),
                    missing=ids)
+
+
+def _judge_change(compiled: CompiledRule, facts: FactSet, steps: list[Step], fact: Fact | None,
+                  current: Fraction) -> Verdict:
+    """A change or growth against the base value ``<rule-id>.baseline``, measured exactly and
+    compared with every bound; a compound growth is compared as (now/base)^b against
+    (1 ± r)^a for a span of a/b years, never through a floating root."""
+    rule = compiled.rule
+    change = rule.change
+    assert change is not None
+    base_fact = lookup_fact(facts, rule.baseline_id)
+    if base_fact is None:
+        raise Missing((rule.baseline_id,))
+    base = _read(compiled, steps, base_fact, None, "baseline")
+    if compiled.checks_domain:
+        _check_domain(compiled, base, base_fact)
+    measure, sign = change.measure, change.direction
+    years = base_period = None
+    if rule.kind is Kind.GROWTH:
+        years, base_period = _years(rule, facts, fact, base_fact)
+    if measure in ("relative", "multiple", "compound") and base <= 0:
+        raise Unusable("QC302", f"a base value of {base} has no {measure} change", base_fact,
+                       expected="a base value > 0")
+    if measure == "compound" and current <= 0:
+        raise Unusable("QC302", "a value of zero or less has no annual growth rate", fact,
+                       expected="a value > 0")
+    approximate = False
+    if measure == "relative":
+        value = sign * (current - base) / base * 100
+    elif measure == "multiple":
+        value = current / base
+    elif measure == "points":
+        value = sign * (current - base) * compiled.points_factor
+    elif measure == "absolute":
+        value = sign * (current - base)
+    else:
+        assert years is not None
+        value, approximate = _annual_rate(current / base, years, sign, compiled.thresholds)
+    if years is not None and measure in ("points", "absolute"):
+        value /= years  # a growth in points or an amount is per year (年均提高1个百分点)
+    steps.append(ChangeMeasured(measure, sign, base, current, compiled.unit, value,
+                                compiled.judged_unit, years, base_period, approximate))
+    if rule.precision is not None and measure != "compound":
+        rounded = round_gbt8170(value, rule.precision)
+        steps.append(Rounded(rule.precision, value, rounded))
+        value = rounded
+    holds_all = True
+    for op, threshold in compiled.thresholds:
+        if measure == "compound":
+            holds = _compound_holds(current / base, years, sign, op, threshold)  # type: ignore[arg-type]
+        else:
+            holds = op.holds(value, threshold)
+        steps.append(Compared(value, op, threshold, holds))
+        holds_all = holds_all and holds
+    severity = Severity.NONE if holds_all else compiled.miss_severity
+    return Verdict(rule, rule.id, Status.MET if holds_all else Status.NOT_MET, severity, value,
+                   compiled.judged_unit, compiled.thresholds, tuple(steps))
+
+
+def _years(rule: Rule, facts: FactSet, fact: Fact | None,
+           base_fact: Fact) -> tuple[Fraction, str]:
+    """The years from the base period to the period evaluated (whole months / 12)."""
+    assert rule.change is not None
+    now_text = (fact.period if fact is not None else None) or facts.period
+    base_text = str(rule.change.base) if rule.change.base is not None else base_fact.period
+    if now_text is None or base_text is None:
+        raise Unusable("QC212", "no period to count the years of growth from",
+                       base_fact if base_text is None else fact,
+                       expected="a period for the facts (period: 2026) and a base year "
+                                "(比2020年, base: 2020, or the base fact's period)", field="period")
+    try:
+        now, then = parse_period(now_text), parse_period(base_text)
+    except PeriodProblem as problem:
+        raise Unusable("QC207", str(problem), fact, field="period",
+                       expected="a period such as 2026") from None
+    months = months_between(then.end, now.end)
+    if months <= 0:
+        raise Unusable("QC209", f"the base period {then.text} does not come before the period "
+                       f"evaluated", base_fact, field="period", expected=f"a base before {now.text}")
+    return Fraction(months, 12), then.text
+
+
+def _compound_holds(ratio: Fraction, years: Fraction, sign: int, op: Op,
+                    threshold: Fraction) -> bool:
+    """Whether the annual rate ``g`` with (1 + g)^years = ratio satisfies ``sign·g op r`` for
+    ``r = threshold %``: (1 + g) op (1 + sign·r) for a growth, with op reversed for a decline;
+    compared as ratio^b against (1 + sign·r)^a for years = a/b, both sides positive."""
+    factor = 1 + sign * threshold / 100
+    achieved_op = op if sign == 1 else _REVERSED[op]
+    if factor <= 0:
+        # No rate reaches it: 1 + g > 0 always, so 1 + g is above any factor <= 0.
+        return achieved_op in (Op.GE, Op.GT)
+    a, b = years.numerator, years.denominator
+    return achieved_op.holds(ratio**b, factor**a)
+
+
+_REVERSED = {Op.GE: Op.LE, Op.GT: Op.LT, Op.LE: Op.GE, Op.LT: Op.GT, Op.EQ: Op.EQ}
+
+
+def _annual_rate(ratio: Fraction, years: Fraction, sign: int,
+                 thresholds: tuple[tuple[Op, Fraction], ...]) -> tuple[Fraction, bool]:
+    """The annual rate ``sign·g`` in %, exact when (ratio)^(1/years) is rational (on a
+    threshold above all), else to 12 decimal places (and ``True``)."""
+    for _, threshold in thresholds:
+        factor = 1 + sign * threshold / 100
+        if factor > 0 and ratio**years.denominator == factor**years.numerator:
+            return threshold, False
+    with localcontext() as context:
+        context.prec = 40
+        root = (Decimal(ratio.numerator) / Decimal(ratio.denominator)) ** (
+            Decimal(years.denominator) / Decimal(years.numerator))
+        rate = Fraction(((root - 1) * 100 * sign).quantize(Decimal("1e-12")))
+    exact = (1 + sign * rate / 100) ** years.numerator == ratio ** years.denominator
+    return rate, not exact
 
 
 def _referenced_thresholds(compiled: CompiledRule, facts: FactSet,

@@ -13,6 +13,7 @@ from ..base.errors import Diagnostic
 from ..catalog.model import Catalog, Commitment, Op, Rule
 
 __all__ = [
+    "ChangeMeasured",
     "Compared",
     "Converted",
     "Derived",
@@ -140,7 +141,27 @@ class Compared:
     holds: bool
 
 
-Step = FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed | Rounded | Compared
+@attrs.frozen
+class ChangeMeasured:
+    """A change against the base value (``base`` and ``current`` in the indicator's ``unit``),
+    measured as the rule says (``measure``), signed so that the plan's direction is positive,
+    in ``change_unit``; ``years`` for a growth. A compound annual rate is shown to 12 decimal
+    places unless exact (``approximate``); its comparison is exact all the same."""
+
+    measure: str
+    direction: int
+    base: Fraction
+    current: Fraction
+    unit: str | None
+    change: Fraction
+    change_unit: str | None
+    years: Fraction | None = None
+    base_period: str | None = None
+    approximate: bool = False
+
+
+Step = (FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed | Rounded
+        | ChangeMeasured | Compared)
 
 
 @attrs.frozen

@@ -124,6 +124,8 @@ def _keys_for(compiled: CompiledRule,
     roles: dict[str, tuple[str, ...]] = {"value": (rule.id, rule.indicator.zh)}
     if rule.reference is not None:
         roles["reference"] = (rule.reference.id,)
+    if rule.kind.needs_base:
+        roles["baseline"] = (rule.baseline_id,)
     if rule.derivation is not None:
         for spec in rule.derivation.inputs:
             roles[f"input:{spec.name}"] = (rule.derivation.input_fact_id(rule.id, spec.name),
@@ -273,6 +275,8 @@ def _vector_rule(compiled: CompiledRule, columns: _Columns, keys: dict[str, str 
     value_key = keys["value"]
     if not rule.kind.numeric:
         return _vector_boolean(vector, value_key, columns)
+    if compiled.needs_base:
+        return None  # a change against a base value: every row takes the exact path
     if compiled.reads_ratio and value_key is not None and units.get(value_key):
         return None
     scaled = _scaled(compiled, value_key, columns, units, rows)

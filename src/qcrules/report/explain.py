@@ -11,8 +11,9 @@ from fractions import Fraction
 import attrs
 
 from ..base.numbers import format_number
-from ..catalog.model import Commitment, Op, Rule
+from ..catalog.model import Commitment, Kind, Op, Rule
 from ..engine.results import (
+    ChangeMeasured,
     Compared,
     Converted,
     Derived,
@@ -28,7 +29,7 @@ from ..engine.results import (
     Verdict,
 )
 
-__all__ = ["LANGUAGES", "Explanation", "explain", "quantity_text"]
+__all__ = ["LANGUAGES", "Explanation", "change_phrase", "explain", "quantity_text"]
 
 LANGUAGES = ("zh", "en")
 
@@ -96,6 +97,8 @@ def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule
     number = format_number(value)
     if rule is not None and rule.ratio is not None:
         return f"{number}:1" if rule.ratio.order == "x:1" else f"1:{number}"
+    if unit == "倍":
+        return f"{number}倍" if lang == "zh" else f"{number}×"
     if not unit or unit == "1":
         return number
     separator = "" if lang == "zh" or unit in ("%", "‰") else " "
@@ -163,6 +166,10 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
 def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -> str:
     rule = verdict.rule
     value = quantity_text(verdict.value, unit, rule=rule, lang=lang)
+    if rule.change is not None:
+        value = f"{change_phrase(rule, lang)} {value}"
+    if rule.approx is not None:
+        value += _approx_note(rule, lang)
     target = _target_text(verdict, lang)
     margin = verdict.margin if verdict.margin is not None else Fraction(0)
     gap = gap_text(abs(margin), unit, rule, lang)
@@ -179,6 +186,21 @@ def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -
         room = f", {gap}{relative} to spare" if margin else ", exactly on the target"
         return f"{name} {value}, meets the target ({target}){room}"
     return f"{name} {value}, misses the target ({target}) by {gap}{relative}"
+
+
+def _approx_note(rule: Rule, lang: str) -> str:
+    """The band an approximate target is read as, named as the interpretation it is."""
+    approx = rule.approx
+    assert approx is not None
+    if approx.relative:
+        width = f"±{format_number(approx.tolerance * 100)}%"
+        width += "（相对）" if lang == "zh" else " (relative)"
+    else:
+        width = f"±{format_number(approx.tolerance)}"
+    edge = ("，只看下限" if lang == "zh" else ", lower edge only") if approx.lower_only else ""
+    if lang == "zh":
+        return f"（“{approx.word}”按容差 {width}{edge} 解读）"
+    return f" (“{approx.word}” read with a tolerance of {width}{edge}, an interpretation)"
 
 
 def gap_text(gap: Fraction, unit: str | None, rule: Rule, lang: str) -> str:
@@ -204,7 +226,8 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
     if isinstance(step, FactUsed):
         meta = [m for m in (step.source, step.period or step.date) if m]
         role = {"value": "", "reference": "参照值 " if zh else "reference ",
-                "assigned": "下达任务 " if zh else "assigned target "}.get(
+                "assigned": "下达任务 " if zh else "assigned target ",
+                "baseline": "基期值 " if zh else "base value "}.get(
                     step.role, f"输入 {step.role} " if zh else f"input {step.role} ")
         where = (f"（{'，'.join(meta)}）" if zh else f" ({', '.join(meta)})") if meta else ""
         return (f"数据 {role}{step.fact_id} = {step.raw}{where}" if zh
@@ -235,6 +258,8 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
         label = step.label or step.fact_id
         return (f"参照 {label} = {quantity_text(step.value, step.unit)}" if zh
                 else f"reference {label} = {quantity_text(step.value, step.unit, lang='en')}")
+    if isinstance(step, ChangeMeasured):
+        return _change_line(step, verdict, lang)
     if isinstance(step, Rounded):
         return (f"按 GB/T 8170 修约到 {format_number(step.precision)}："
                 f"{format_number(step.before)} → {format_number(step.after)}" if zh
@@ -251,6 +276,47 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
         return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
                 else f"compare {value} {step.op.value} {threshold}: {outcome}")
     return str(step)  # pragma: no cover
+
+
+_MEASURE_WORDS = {
+    "zh": {"relative": "相对变化", "points": "变化（百分点）", "absolute": "变化量", "multiple": "倍数",
+           "compound": "年均增速（复合）"},
+    "en": {"relative": "relative change", "points": "change in percentage points",
+           "absolute": "change", "multiple": "multiple", "compound": "compound annual rate"},
+}
+_DIRECTION_WORDS = {"zh": {1: "增长", -1: "下降"}, "en": {1: "up", -1: "down"}}
+
+
+def change_phrase(rule: Rule, lang: str = "zh") -> str:
+    """How a change or growth value reads before its number: ``较基期下降``, ``年均增长``,
+    ``为基期的`` (a multiple); ``""`` for other rules."""
+    change = rule.change
+    if change is None:
+        return ""
+    zh = lang == "zh"
+    if change.measure == "multiple":
+        return "为基期的" if zh else "times the base:"
+    word = _DIRECTION_WORDS["zh" if zh else "en"][change.direction]
+    if rule.kind is Kind.GROWTH:
+        return f"年均{word}" if zh else f"{word} per year"
+    since = f"{change.base}年" if change.base is not None else "基期"
+    return f"较{since}{word}" if zh else f"{word} since {change.base or 'the base'}"
+
+
+def _change_line(step: ChangeMeasured, verdict: Verdict, lang: str) -> str:
+    zh = lang == "zh"
+    base = quantity_text(step.base, step.unit, lang=lang)
+    current = quantity_text(step.current, step.unit, lang=lang)
+    value = quantity_text(step.change, verdict.unit, rule=verdict.rule, lang=lang)
+    measure = _MEASURE_WORDS["zh" if zh else "en"][step.measure]
+    span = ""
+    if step.years is not None:
+        since = f"自 {step.base_period} 起" if zh else f" since {step.base_period}"
+        span = (f"（{since} {format_number(step.years)} 年）" if zh
+                else f" ({format_number(step.years)} years{since})")
+    about = ("约" if zh else "about ") if step.approximate else ""
+    return (f"{measure} 基期 {base} → 当前 {current}{span}：{about}{value}" if zh
+            else f"{measure}: base {base} → now {current}{span}: {about}{value}")
 
 
 _TRAJECTORY_WORDS = {
