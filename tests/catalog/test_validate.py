@@ -434,31 +434,3 @@ class TestRefused:
         assert [(c, r) for c, _, r, _ in _codes(catalog_text(bad, worse))] == [
             ("QC120", "a"), ("QC111", "b")]
 
-
-class TestValidateCommandNotes:
-    """`qcrules validate` prints notes after the ok line, on standard output, and exits 0."""
-
-    def test_notes_printed(self, tmp_path: Path) -> None:
-        """One line per note, ``note: FILE:LINE:COLUMN: QCnnn …``, after ``FILE: ok, N rules``."""
-        path = tmp_path / "genre.yaml"
-        path.write_text(catalog_text(
-            rule_yaml(id="tourism", kind=None, target="1100万元", indicator=AMOUNT),
-            rule_yaml(id="firms", kind=None, target="3—5个", indicator=COUNT),
-            rule_yaml(id="pass-rate", target="达98%")), encoding="utf-8")
-        result = CliRunner().invoke(main, ["validate", str(path)])
-        assert result.exit_code == 0
-        lines = result.stdout.splitlines()
-        assert lines[0] == f"{path}: ok, 3 rules"
-        assert len(lines) == 4
-        assert all(line.startswith(f"note: {path}:") for line in lines[1:])
-        assert [line.split(": ")[2].split()[0] for line in lines[1:]] == [
-            "QC172", "QC170", "QC172"]
-        assert "rule tourism, field kind: kind read from the target's words: floor" in lines[1]
-        assert result.stderr == ""
-
-    def test_no_notes_no_lines(self, tmp_path: Path) -> None:
-        """A catalogue with nothing to note prints only its ok line."""
-        path = tmp_path / "plain.yaml"
-        path.write_text(catalog_text(rule_yaml()), encoding="utf-8")
-        result = CliRunner().invoke(main, ["validate", str(path)])
-        assert (result.exit_code, result.stdout) == (0, f"{path}: ok, 1 rules\n")
