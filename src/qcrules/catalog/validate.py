@@ -355,7 +355,8 @@ class _RuleBuilder:
             self.out.add("QC120", "a tier is declared but the target names none",
                          self.node.at("tier"), rule_id=self.rule_id, field="tier",
                          expected="a target such as 第一方阵 or 前列, or no tier",
-                         got=_shown(self.node.get("target")))
+                         got=None if self.node.get("target") is None
+                         else _shown(self.node.get("target")))
             return ()
         return bounds
 
