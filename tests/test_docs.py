@@ -146,18 +146,36 @@ class TestCatalogSchema:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert _errors(validator, catalog_schema(), data) == []
 
+    @pytest.mark.parametrize("change", [
+        {"kind": None, "target": "3—5个"},
+        {"kind": "range", "target": "80至100之间"},
+        {"kind": None, "target": "进入全省第一方阵", "tier": 10},
+        {"kind": None, "target": "重大事故为零"},
+    ], ids=["no-kind-range", "range-text", "tier", "no-kind-zero"])
+    def test_schema_accepts_the_genres_forms(self, validator: Any, change: dict[str, Any]) -> None:
+        """A rule may leave kind out, write a range as one text and declare a tier."""
+        data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+        data["rules"][0].update(change)
+        data["rules"][0] = {k: v for k, v in data["rules"][0].items() if v is not None}
+        assert _errors(validator, catalog_schema(), data) == []
+
     @pytest.mark.parametrize(("change", "fragment"), [
         ({"comitment": "ensure"}, "comitment"),
         ({"kind": "flor"}, "flor"),
         ({"id": "GDP Per Capita"}, "GDP Per Capita"),
         ({"deadline": "next year"}, "next year"),
         ({"kind": "range", "target": ">= 1%"}, "range"),
-    ], ids=["misspelled-field", "unknown-kind", "bad-id", "bad-deadline", "range-one-bound"])
+        ({"kind": None}, "rules[0]"),
+        ({"tier": 0}, "tier"),
+    ], ids=["misspelled-field", "unknown-kind", "bad-id", "bad-deadline", "range-one-bound",
+            "no-kind-no-target", "tier-zero"])
     def test_schema_rejects_mistakes(self, validator: Any, change: dict[str, Any],
                                      fragment: str) -> None:
         """A rule with a typical mistake is rejected, the error naming what is wrong."""
         data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
         data["rules"][0].update(change)
+        if change.get("kind", "") is None:
+            del data["rules"][0]["kind"], data["rules"][0]["target"]
         errors = _errors(validator, catalog_schema(), data)
         assert errors
         assert any(fragment in error or "rules[0]" in error for error in errors)

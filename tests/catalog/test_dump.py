@@ -96,6 +96,45 @@ class TestWhatIsWritten:
         assert qcrules.loads_catalog(qcrules.dump_catalog(built)) == built
 
 
+#: Targets in the genre's own words, each with its indicator, kind left out (and tier).
+GENRE = [
+    ({"zh": "新增企业", "unit": "个"}, "3—5个", None),
+    ({"zh": "能耗", "unit": "万元"}, "控制在80万元至100万元之间", None),
+    ({"zh": "比率", "unit": "%"}, ">= 1%", None),
+    ({"zh": "重大事故", "unit": "件"}, "不发生重大质量安全事故", None),
+    ({"zh": "覆盖率", "unit": "%"}, "实现全覆盖", None),
+    ({"zh": "位次", "unit": "位"}, "全省前三", None),
+    ({"zh": "位次", "unit": "位"}, "进入全省第一方阵", 10),
+    ({"zh": "奖项", "unit": "项"}, "零的突破", None),
+    ({"zh": "旅游总收入", "unit": "亿元"}, "1100亿元", None),
+    ({"zh": "得分", "unit": "分"}, "90分以上（含90分）", None),
+]
+
+
+class TestGenreForms:
+    """Targets written as the plan writes them survive a round trip, in their own words."""
+
+    @pytest.mark.parametrize(("indicator", "target", "tier"), GENRE, ids=[g[1] for g in GENRE])
+    def test_round_trip(self, indicator: dict[str, str], target: str, tier: int | None) -> None:
+        """The text loads back equal; the target is written as one text, the tier with it."""
+        fields = {k: v for k, v in rule_yaml(indicator=indicator, target=target, tier=tier).items()
+                  if k != "kind" and v is not None}
+        catalog = qcrules.loads_catalog(catalog_text(fields))
+        text = qcrules.dump_catalog(catalog)
+        assert qcrules.loads_catalog(text) == catalog
+        (rule,) = yaml.safe_load(text)["rules"]
+        assert rule["target"] == target
+        assert rule["kind"] == catalog["r"].kind.value
+        assert rule.get("tier") == tier
+
+    def test_a_range_list_stays_a_list(self) -> None:
+        """``[">= 1%", "<= 3%"]`` is written as the two bounds it was."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(kind="range",
+                                                                target=[">= 1%", "<= 3%"])))
+        (rule,) = yaml.safe_load(qcrules.dump_catalog(catalog))["rules"]
+        assert rule["target"] == [">= 1%", "<= 3%"]
+
+
 class TestErrors:
     """What cannot be written is refused with a located usage error."""
 

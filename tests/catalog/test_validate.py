@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -114,7 +115,7 @@ class TestRuleProblems:
             ({"commitment": "必须"}, "QC140", "commitment"),
             ({"deadline": "soon"}, "QC101", "deadline"),
             ({"id": "Bad Id"}, "QC101", "id"),
-            ({"target": "98%"}, "QC120", "target"),
+            ({"target": "3%—5%"}, "QC120", "target"),
             ({"target": "低于98%"}, "QC120", "target"),
             ({"target": "达98万元"}, "QC111", "target"),
             ({"indicator": {"zh": "x", "unit": "万圆"}}, "QC110", "indicator.unit"),
@@ -353,3 +354,253 @@ class TestChangeGrowthApprox:
     def test_they_survive_a_dump(self, fields: dict[str, Any]) -> None:
         catalog = qcrules.loads_catalog(catalog_text(rule_yaml(**fields)))
         assert qcrules.loads_catalog(qcrules.dump_catalog(catalog)) == catalog
+
+
+def _rule(**fields: object) -> qcrules.Rule:
+    """The one rule of a catalogue made from :func:`rule_yaml` with ``fields`` (``None`` drops a
+    field)."""
+    rule = {k: v for k, v in rule_yaml(**fields).items() if v is not None}
+    return qcrules.loads_catalog(catalog_text(rule), file="c.yaml")["r"]
+
+
+def _notes(**fields: object) -> list[tuple[str, str | None, str | None]]:
+    rule = {k: v for k, v in rule_yaml(**fields).items() if v is not None}
+    catalog = qcrules.loads_catalog(catalog_text(rule), file="c.yaml")
+    return [(n.code, n.rule_id, n.field) for n in catalog.notes]
+
+
+def _thresholds(rule: qcrules.Rule) -> list[tuple[str, str | None]]:
+    shown = []
+    for bound in rule.bounds:
+        assert bound.threshold is not None
+        magnitude = bound.threshold.magnitude
+        number = str(magnitude.numerator) if magnitude.denominator == 1 else str(float(magnitude))
+        shown.append((bound.op.value, f"{number}{bound.threshold.unit or ''}"))
+    return shown
+
+
+COUNT = {"zh": "个数", "unit": "个", "min": "0个"}
+AMOUNT = {"zh": "金额", "unit": "万元", "min": "0万元"}
+RATE = {"zh": "比率", "unit": "%", "min": "0%", "max": "100%"}
+RANK = {"zh": "位次", "unit": "位", "min": "1位"}
+SCORE = {"zh": "得分", "unit": "分"}
+EVENTS = {"zh": "重大事故起数", "unit": "件", "min": "0件"}
+PEOPLE = {"zh": "死亡人数", "unit": "人", "min": "0人"}
+
+#: (indicator, target, tier, kind inferred, bounds): each form on its own, kind left out.
+FORMS = [
+    (COUNT, "1—2个", None, "range", [(">=", "1个"), ("<=", "2个")]),
+    (COUNT, "3-5个", None, "range", [(">=", "3个"), ("<=", "5个")]),
+    (COUNT, "1~2家", None, "range", [(">=", "1家"), ("<=", "2家")]),
+    (COUNT, "新增3～5个", None, None, None),
+    (SCORE, "80至100之间", None, "range", [(">=", "80"), ("<=", "100")]),
+    (SCORE, "80到100之间", None, "range", [(">=", "80"), ("<=", "100")]),
+    (AMOUNT, "控制在800万元至1200万元之间", None, "range", [(">=", "800万元"), ("<=", "1200万元")]),
+    (AMOUNT, "800万元至0.12亿元", None, "range", [(">=", "800万元"), ("<=", "0.12亿元")]),
+    (RATE, "控制在3%—5%", None, "range", [(">=", "3%"), ("<=", "5%")]),
+    (RATE, "3%-5%", None, "range", [(">=", "3%"), ("<=", "5%")]),
+    (RATE, "3—5%", None, "range", [(">=", "3%"), ("<=", "5%")]),
+    (AMOUNT, "突破1000万元", None, "floor", [(">", "1000万元")]),
+    (AMOUNT, "不突破1000万元", None, "ceiling", [("<=", "1000万元")]),
+    (RATE, "上升到92%", None, "floor", [(">=", "92%")]),
+    (RATE, "提高至92%", None, "floor", [(">=", "92%")]),
+    (AMOUNT, "增长到360万元", None, "floor", [(">=", "360万元")]),
+    (RATE, "达到96%", None, "floor", [(">=", "96%")]),
+    (COUNT, "减少至4个", None, "ceiling", [("<=", "4个")]),
+    (RATE, "降至0.3%", None, "ceiling", [("<=", "0.3%")]),
+    (RATE, "下降到0.3%", None, "ceiling", [("<=", "0.3%")]),
+    (RATE, "降低至0.3%", None, "ceiling", [("<=", "0.3%")]),
+    (RATE, "控制在1.2%以内", None, "ceiling", [("<=", "1.2%")]),
+    (RATE, "均达到98%以上", None, "floor", [(">=", "98%")]),
+    (RATE, "要达到95%", None, "floor", [(">=", "95%")]),
+    (RATE, "在90%以上", None, "floor", [(">=", "90%")]),
+    (SCORE, "90分以上（含90分）", None, "floor", [(">=", "90分")]),
+    (SCORE, "60分以下（不含60分）", None, "ceiling", [("<", "60分")]),
+    (EVENTS, "重大事故为零", None, "count", [("=", "0")]),
+    (EVENTS, "不发生重大质量安全事故", None, "count", [("=", "0")]),
+    (EVENTS, "实现零事故", None, "count", [("=", "0")]),
+    (PEOPLE, "实现零死亡", None, "count", [("=", "0")]),
+    (RATE, "全覆盖", None, "floor", [(">=", "100%")]),
+    (RATE, "实现乡镇全覆盖", None, "floor", [(">=", "100%")]),
+    (RANK, "前三", None, "rank", [("<=", "3")]),
+    (RANK, "位居全市前十", None, "rank", [("<=", "10")]),
+    (RANK, "前5名", None, "rank", [("<=", "5名")]),
+    (COUNT, "零的突破", None, "count", [(">=", "1")]),
+    (COUNT, "省级质量奖实现零的突破", None, "count", [(">=", "1")]),
+    (RANK, "第一方阵", 10, "rank", [("<=", "10")]),
+    (RANK, "位居全市前列", 3, "rank", [("<=", "3")]),
+    (AMOUNT, "1100万元", None, "floor", [(">=", "1100万元")]),
+    (RATE, "100%", None, "floor", [(">=", "100%")]),
+    (RATE, [">= 1%", "<= 3%"], None, "range", [(">=", "1%"), ("<=", "3%")]),
+]
+
+
+class TestForms:
+    """Each form of the genre, read by the validator into bounds and, without ``kind``, a kind."""
+
+    @pytest.mark.parametrize(("indicator", "target", "tier", "kind", "bounds"), FORMS,
+                             ids=[str(f[1]) for f in FORMS])
+    def test_kind_left_out(self, indicator: dict[str, str], target: object, tier: int | None,
+                           kind: str | None, bounds: list[tuple[str, str]] | None) -> None:
+        """The kind the words decide, its bounds, and a note saying the kind was read."""
+        fields = {"indicator": indicator, "target": target, "kind": None, "tier": tier}
+        if kind is None:
+            with pytest.raises(qcrules.CatalogError):
+                _rule(**fields)
+            return
+        rule = _rule(**fields)
+        assert (rule.kind.value, _thresholds(rule)) == (kind, bounds)
+        assert ("QC172", "r", "kind") in _notes(**fields)
+
+    @pytest.mark.parametrize(("indicator", "target", "tier", "kind", "bounds"),
+                             [f for f in FORMS if f[3] is not None], ids=[
+                                 str(f[1]) for f in FORMS if f[3] is not None])
+    def test_kind_declared(self, indicator: dict[str, str], target: object, tier: int | None,
+                           kind: str, bounds: list[tuple[str, str]]) -> None:
+        """Declared, the same kind gives the same bounds and no kind note."""
+        rule = _rule(indicator=indicator, target=target, kind=kind, tier=tier)
+        assert _thresholds(rule) == bounds
+        assert "QC172" not in [code for code, _, _ in _notes(indicator=indicator, target=target,
+                                                             kind=kind, tier=tier)]
+
+    def test_words_are_kept(self) -> None:
+        """Both bounds of a range text keep the text, for explanations and dumps."""
+        rule = _rule(kind=None, target="3%—5%")
+        assert [b.words for b in rule.bounds] == ["3%—5%", "3%—5%"]
+        assert not rule.strict
+
+    def test_range_in_another_unit_is_compared_in_the_indicators(self) -> None:
+        """800万元至0.12亿元: 0.12亿元 is 1200万元, above 800万元."""
+        with pytest.raises(qcrules.CatalogError) as info:
+            _rule(kind=None, indicator=AMOUNT, target="0.12亿元至800万元")
+        assert [(d.code, d.field) for d in info.value.diagnostics] == [("QC121", "target")]
+
+
+class TestNotes:
+    """Notes are not errors: the catalogue loads, and each note is located."""
+
+    def test_no_bound_word_in_a_floor(self) -> None:
+        """合格率100% (no word) in a floor is >= 100 %, with QC170 at the target's line."""
+        rule = _rule(target="100%")
+        assert rule.bounds[0].op is qcrules.Op.GE
+        text = catalog_text(rule_yaml(target="100%"))
+        catalog = qcrules.loads_catalog(text, file="c.yaml")
+        (note,) = catalog.notes
+        assert (note.code, note.rule_id, note.field, note.got) == ("QC170", "r", "target", "100%")
+        assert note.location is not None
+        assert note.location.file == "c.yaml"
+        assert text.splitlines()[note.location.line - 1].strip().startswith("target:")
+
+    def test_no_bound_word_in_a_ceiling(self) -> None:
+        """A ceiling with a number alone is <=, with QC171."""
+        rule = _rule(kind="ceiling", target="3个", indicator=COUNT)
+        assert rule.bounds[0].op is qcrules.Op.LE
+        assert _notes(kind="ceiling", target="3个", indicator=COUNT) == [("QC171", "r", "target")]
+
+    def test_no_bound_word_in_a_count(self) -> None:
+        """A count with a number alone is >=, with QC170: a count may be of accidents."""
+        assert _rule(kind="count", target="3个", indicator=COUNT).bounds[0].op is qcrules.Op.GE
+        assert _notes(kind="count", target="3个", indicator=COUNT) == [("QC170", "r", "target")]
+
+    def test_a_bare_number_without_kind_gets_both_notes(self) -> None:
+        """The kind read (a floor) and the number read as a floor."""
+        assert _notes(kind=None, target="1100万元", indicator=AMOUNT) == [
+            ("QC172", "r", "kind"), ("QC170", "r", "target")]
+
+    @pytest.mark.parametrize(("kind", "target"), [("rank", "8位"), ("ratio", "1:12.5")])
+    def test_kinds_that_say_the_side_have_no_note(self, kind: str, target: str) -> None:
+        """A rank and a ratio are ceilings by kind: no note."""
+        indicator = RANK if kind == "rank" else {"zh": "师生比"}
+        assert _notes(kind=kind, target=target, indicator=indicator) == []
+
+    def test_worded_targets_have_no_notes(self) -> None:
+        """The bundled catalogue declares every kind and writes every word: no notes."""
+        assert qcrules.load_catalog().notes == ()
+
+    def test_notes_are_not_part_of_equality(self) -> None:
+        """Two catalogues differing only in notes are equal (and hash alike)."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(target="100%")))
+        again = attrs.evolve(catalog, notes=())
+        assert again == catalog
+        assert hash(again) == hash(catalog)
+
+
+class TestRefused:
+    """Conflicting or ambiguous targets are errors, located, with code, rule and field."""
+
+    @pytest.mark.parametrize(
+        ("fields", "code", "field"),
+        [
+            ({"kind": None, "target": None}, "QC102", "kind"),
+            ({"kind": None, "target": "= 98%"}, "QC102", "kind"),
+            ({"kind": None, "target": "1:12.5", "indicator": {"zh": "师生比"}}, "QC102", "kind"),
+            ({"kind": None, "target": "低于"}, "QC102", "kind"),
+            ({"kind": None, "target": True}, "QC102", "kind"),
+            ({"kind": None, "target": "降至3%以上"}, "QC120", "target"),
+            ({"kind": "floor", "target": "3%—5%"}, "QC120", "target"),
+            ({"kind": "ceiling", "target": "3%—5%"}, "QC120", "target"),
+            ({"kind": "range", "target": "达3%"}, "QC120", "target"),
+            ({"kind": "range", "target": ["3%", "<= 5%"]}, "QC120", "target"),
+            ({"kind": "range", "target": ["3%—4%", "<= 5%"]}, "QC120", "target"),
+            ({"kind": None, "target": "3%-5"}, "QC120", "target"),
+            ({"kind": None, "target": "3—5%以内"}, "QC120", "target"),
+            ({"kind": None, "target": "5%—3%"}, "QC121", "target"),
+            ({"kind": "floor", "target": "超过90%（含）"}, "QC120", "target"),
+            ({"kind": "floor", "target": "重大事故为零", "indicator": EVENTS}, "QC120", "target"),
+            ({"kind": "ceiling", "target": "全覆盖"}, "QC120", "target"),
+            ({"kind": "floor", "target": "前三", "indicator": RANK}, "QC120", "target"),
+            ({"kind": "ceiling", "target": "第一方阵", "indicator": RANK, "tier": 10},
+             "QC120", "target"),
+            ({"kind": None, "target": "第一方阵", "indicator": RANK}, "QC102", "tier"),
+            ({"kind": "rank", "target": "前列", "indicator": RANK}, "QC102", "tier"),
+            ({"kind": None, "target": "第一方阵", "indicator": RANK, "tier": 0}, "QC101", "tier"),
+            ({"kind": None, "target": "第一方阵", "indicator": RANK, "tier": "十"},
+             "QC101", "tier"),
+            ({"kind": None, "target": "第一方阵", "indicator": RANK, "tier": True},
+             "QC101", "tier"),
+            ({"kind": "rank", "target": "<= 10 位", "indicator": RANK, "tier": 10},
+             "QC120", "tier"),
+            ({"kind": None, "target": "全覆盖", "indicator": COUNT}, "QC111", "target"),
+            ({"kind": None, "target": "零的突破"}, "QC111", "target"),
+            ({"kind": None, "target": "零的突破", "indicator": {"zh": "x", "unit": "万个"}},
+             "QC111", "target"),
+            ({"kind": None, "target": "实现零增长"}, "QC111", "target"),
+            ({"kind": None, "target": "前三"}, "QC111", "target"),
+            ({"kind": "floor", "target": "突破"}, "QC120", "target"),
+            ({"kind": None, "target": "突破"}, "QC102", "kind"),
+        ],
+    )
+    def test_refused(self, fields: dict[str, object], code: str, field: str) -> None:
+        """The problem has its stable code and field, and a line in the file."""
+        rule = {k: v for k, v in rule_yaml(**fields).items() if v is not None}
+        diagnostics = _codes(catalog_text(rule))
+        assert (code, "r", field) in [(c, r, f) for c, _, r, f in diagnostics]
+        assert all(line is not None for _, line, _, _ in diagnostics)
+
+    def test_the_message_says_what_to_write(self) -> None:
+        """Without kind and with words that do not decide it, the message says what to write."""
+        with pytest.raises(qcrules.CatalogError) as info:
+            _rule(kind=None, target="= 98%")
+        (problem,) = info.value.diagnostics
+        assert "do not say which kind" in problem.message
+        assert problem.hint is not None
+        assert "write kind" in problem.hint
+        assert problem.expected is not None
+        assert "floor, ceiling" in problem.expected
+
+    def test_a_tier_without_its_size(self) -> None:
+        """第一方阵 with no tier says to declare it."""
+        with pytest.raises(qcrules.CatalogError) as info:
+            _rule(kind=None, target="进入全省第一方阵", indicator=RANK)
+        (problem,) = info.value.diagnostics
+        assert problem.code == "QC102"
+        assert problem.expected is not None
+        assert "tier: 10" in problem.expected
+
+    def test_everything_else_is_still_validated(self) -> None:
+        """A target refused in one rule leaves the others validated and reported."""
+        bad = rule_yaml(id="a", kind=None, target="降至3%以上")
+        worse = rule_yaml(id="b", kind="floor", target="达98万元")
+        assert [(c, r) for c, _, r, _ in _codes(catalog_text(bad, worse))] == [
+            ("QC120", "a"), ("QC111", "b")]
+

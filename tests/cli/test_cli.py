@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers import catalog_text, rule_yaml
 from qcrules.cli import main, run
 
 DATA = Path(__file__).parents[1] / "data"
@@ -164,6 +165,36 @@ class TestOtherCommands:
         """A clean catalogue exits 0."""
         code, out, _ = invoke("validate", RULES)
         assert (code, out.strip()) == (0, f"{RULES}: ok, 10 rules")
+
+    def test_validate_prints_notes(self, tmp_path: Path) -> None:
+        """A catalogue's notes follow its ok line on standard output, one a line,
+        ``note: FILE:LINE:COLUMN: QCnnn …``, and the exit code stays 0."""
+        path = tmp_path / "genre.yaml"
+        path.write_text(catalog_text(
+            rule_yaml(id="tourism", kind=None, target="1100亿元",
+                      indicator={"zh": "旅游总收入", "unit": "亿元"}),
+            rule_yaml(id="firms", kind=None, target="3—5个", indicator={"zh": "新增企业", "unit": "个"}),
+            rule_yaml(id="pass-rate", target="达98%")), encoding="utf-8")
+        code, out, err = invoke("validate", str(path))
+        assert (code, err) == (0, "")
+        lines = out.splitlines()
+        assert lines[0] == f"{path}: ok, 3 rules"
+        assert len(lines) == 4
+        assert all(line.startswith(f"note: {path}:") for line in lines[1:])
+        assert [line.split(": ")[2].split()[0] for line in lines[1:]] == ["QC172", "QC170", "QC172"]
+        assert "rule tourism, field kind: kind read from the target's words: floor" in lines[1]
+        assert "no bound word: read as >= 1100亿元" in lines[2]
+        assert run(["validate", str(path)]) == 0
+
+    def test_validate_notes_only_when_sound(self, tmp_path: Path) -> None:
+        """A catalogue with an error prints the error and no notes, and exits 2."""
+        path = tmp_path / "bad.yaml"
+        path.write_text(catalog_text(rule_yaml(id="a", kind=None, target="3—5个"),
+                                     rule_yaml(id="b", target="达98万元")), encoding="utf-8")
+        code, out, err = invoke("validate", str(path))
+        assert (code, out) == (2, "")
+        assert err.startswith(f"error: {path}:")
+        assert "note:" not in err
 
     def test_run_returns_exit_code(self) -> None:
         """run() is the embeddable entry point: it returns the exit code."""

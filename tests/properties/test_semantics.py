@@ -28,16 +28,20 @@ INCLUSIVE = {
     "至少": True, "不高于": True, "不大于": True, "不多于": True, "不超过": True, "至多": True,
     "达": True, "达到": True, "提高到": True, "提高至": True, "控制在": True, "缩小至": True,
     "缩小到": True, "下降至": True, "下降到": True, "降至": True, "降低到": True, "等于": True,
+    "降低至": True, "减少至": True, "减少到": True, "上升到": True, "上升至": True, "增长到": True,
+    "增长至": True, "不突破": True,
     ">=": True, "≥": True, "<=": True, "≤": True, "=": True,
-    "超过": False, "高于": False, "大于": False, "多于": False, "低于": False, "小于": False,
+    "超过": False, "高于": False, "大于": False, "多于": False, "突破": False, "低于": False,
+    "小于": False,
     "少于": False, "不足": False, "不满": False, ">": False, "<": False,
 }
 #: Which side each word bounds: a floor (more is better), a ceiling, or equality.
 SIDE = dict.fromkeys(("以上", "不低于", "不小于", "不少于", "至少", "达", "达到", "提高到", "提高至",
-                     ">=", "≥", "超过", "高于", "大于", "多于", ">"), "floor")
+                     "上升到", "上升至", "增长到", "增长至", ">=", "≥", "超过", "高于", "大于", "多于",
+                     "突破", ">"), "floor")
 SIDE |= dict.fromkeys(("以下", "以内", "不高于", "不大于", "不多于", "不超过", "至多", "控制在", "缩小至",
-                      "缩小到", "下降至", "下降到", "降至", "降低到", "<=", "≤", "低于", "小于", "少于",
-                      "不足", "不满", "<"), "ceiling")
+                      "缩小到", "下降至", "下降到", "降至", "降低到", "降低至", "减少至", "减少到",
+                      "不突破", "<=", "≤", "低于", "小于", "少于", "不足", "不满", "<"), "ceiling")
 SIDE |= {"等于": "equal", "=": "equal"}
 
 
@@ -54,7 +58,7 @@ def test_every_word_is_classified() -> None:
     assert set(INCLUSIVE) == set(qst.BOUND_WORDS) == set(SIDE)
 
 
-#: Each of the 41 words gets a twentieth of the profile's examples (5 in ci, 100 when thorough).
+#: Each of the 49 words gets a twentieth of the profile's examples (5 in ci, 100 when thorough).
 PER_WORD = settings(max_examples=max(5, settings.default.max_examples // 20))
 
 

@@ -16,6 +16,7 @@ import yaml
 
 from ..base.errors import Diagnostic, UsageError
 from .model import DEFAULT_TOLERANCE, Bound, Catalog, Indicator, Kind, Op, Quantity, Rule
+from .words import Form, WordError, read_target
 
 __all__ = ["dump_catalog"]
 
@@ -83,6 +84,19 @@ def _bound_text(bound: Bound, rule: Rule) -> str:
     return f"{bound.op.value} {number}{unit}"
 
 
+def _tier(rule: Rule) -> int | None:
+    """The declared tier of a rule whose target names one (第一方阵, 前列): its bound's number."""
+    bound = rule.bounds[0]
+    try:
+        form = read_target(bound.words).form if bound.words else None
+    except WordError:
+        return None
+    if form is not Form.TIER or bound.threshold is None:
+        return None
+    magnitude = bound.threshold.magnitude
+    return magnitude.numerator if magnitude.denominator == 1 else None
+
+
 def _indicator(indicator: Indicator, rule_id: str) -> dict[str, Any]:
     data: dict[str, Any] = {"zh": indicator.zh}
     if indicator.en:
@@ -101,7 +115,13 @@ def _rule(rule: Rule) -> dict[str, Any]:
                             "kind": rule.kind.value}
     if rule.bounds:
         texts = [_bound_text(bound, rule) for bound in rule.bounds]
-        data["target"] = texts if rule.kind is Kind.RANGE else texts[0]
+        if rule.kind is Kind.RANGE and not (len(set(texts)) == 1 and rule.bounds[0].words):
+            data["target"] = texts
+        else:  # one bound, or a range written as one text (3—5个)
+            data["target"] = texts[0]
+        tier = _tier(rule)
+        if tier is not None:
+            data["tier"] = tier
     data |= {"commitment": rule.commitment.value, "deadline": rule.deadline,
              "clause": rule.clause, "quote": rule.quote, "lead": list(rule.lead)}
     if rule.support:

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 from attrs import validators as v
 
-from ..base.errors import Location
+from ..base.errors import Diagnostic, Location
 
 __all__ = [
     "CHANGE_MEASURES",
@@ -406,7 +406,12 @@ class SourceDocument:
 
 @attrs.frozen
 class Catalog:
-    """A plan's targets as rules, in the plan's order."""
+    """A plan's targets as rules, in the plan's order.
+
+    ``notes`` are what validation found worth a reviewer's attention without being an error
+    (codes QC17x: a kind read from the target's words, a number with no bound word);
+    like ``path`` they are not part of the catalogue's value.
+    """
 
     id: str
     title: str
@@ -419,6 +424,8 @@ class Catalog:
     phases: tuple[Phase, ...] = attrs.field(default=(), converter=_tuple)
     sections: tuple[Section, ...] = attrs.field(default=(), converter=_tuple)
     path: str | None = attrs.field(default=None, eq=False, repr=False)
+    notes: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_tuple, eq=False,
+                                                repr=False)
     _by_id: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     @rules.validator

@@ -3,6 +3,8 @@
 Checks shape (types, required and unknown fields, with did-you-mean) and meaning (unique ids,
 known units, compatible dimensions, thresholds inside the indicator's possible values,
 formulas that parse and yield the indicator's unit, quotes found in the source document).
+What a reviewer should know but is no error (a kind read from the target's words, a number
+with no bound word) becomes a note (``Catalog.notes``, codes QC17x).
 A pure function: the caller reads the files.
 """
 
@@ -51,11 +53,16 @@ from .units import (
     parse_quantity,
 )
 from .words import (
+    FORM_KINDS,
     ApproxText,
+    BoundText,
+    Form,
+    TargetText,
     WordError,
     parse_bound_text,
     parse_change_text,
     parse_commitment,
+    read_target,
     split_approx,
 )
 
@@ -67,10 +74,9 @@ _TOP_FIELDS = ("qcrules", "catalog", "rules")
 _CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections")
 _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
                 "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
-                "path", "base", "tolerance")
+                "path", "tier", "base", "tolerance")
 _INDICATOR_FIELDS = ("zh", "en", "unit", "min", "max")
-_REQUIRED_RULE_FIELDS = ("id", "indicator", "kind", "commitment", "deadline", "clause", "quote",
-                         "lead")
+_REQUIRED_RULE_FIELDS = ("id", "indicator", "commitment", "deadline", "clause", "quote", "lead")
 
 
 class _Collector:
@@ -79,9 +85,14 @@ class _Collector:
     def __init__(self, file: str | None) -> None:
         self.file = file
         self.items: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []
 
     def add(self, code: str, message: str, where: Location | None, **fields: Any) -> None:
         self.items.append(Diagnostic(code, message, where or Location(self.file), **fields))
+
+    def note(self, code: str, message: str, where: Location | None, **fields: Any) -> None:
+        """Something a reviewer should know that is not an error."""
+        self.notes.append(Diagnostic(code, message, where or Location(self.file), **fields))
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str | None:
@@ -157,6 +168,16 @@ def _quantity(text: object, where: Location, out: _Collector, rule_id: str | Non
     return Quantity(parsed.magnitude, parsed.unit)
 
 
+def _change_kind(text: str) -> Kind | None:
+    """The kind a change, growth or approximate target's words decide (比2020年下降13.5% →
+    change, 年均增长8% → growth, 3%左右 → approx), or ``None``."""
+    try:
+        read = parse_change_text(text)
+    except WordError:
+        return Kind.APPROX if split_approx(text) is not None else None
+    return Kind.GROWTH if read.annual else Kind.CHANGE
+
+
 def _terminates(value: Fraction) -> bool:
     denominator = value.denominator
     for prime in (2, 5):
@@ -193,10 +214,11 @@ class _RuleBuilder:
     #: What a change or growth target measures, and an approximate target's band, once read.
     change: Change | None = None
     approx: Approximation | None = None
+    before: int = 0
 
     def build(self) -> Rule | None:
         node, out = self.node, self.out
-        before = len(out.items)
+        before = self.before = len(out.items)
         raw_id = node.get("id")
         if isinstance(raw_id, str) and RULE_ID.match(raw_id):
             self.rule_id = raw_id
@@ -261,7 +283,7 @@ class _RuleBuilder:
     def _kind(self) -> Kind | None:
         raw = self.node.get("kind")
         if raw is None:
-            return None
+            return self._inferred_kind()
         try:
             return Kind(raw)
         except ValueError:
@@ -270,6 +292,67 @@ class _RuleBuilder:
                          field="kind", expected=", ".join(choices), got=repr(raw),
                          hint=_suggest(str(raw), choices))
             return None
+
+    def _inferred_kind(self) -> Kind | None:
+        """A rule without ``kind`` takes the kind its target's words decide, with a note."""
+        node, out, rid = self.node, self.out, self.rule_id
+        raw = node.get("target")
+        kind: Kind | None = None
+        if isinstance(raw, LocatedList):
+            readings = [self._read(item, None) for item in raw]
+            if any(reading is None for reading in readings):
+                return None
+            words = [r for r in readings if r is not None and r.form is Form.WORDS]
+            if (len(words) == len(readings) == 2 and words[0].bounds[0].op.lower
+                    and words[1].bounds[0].op.upper):
+                kind = Kind.RANGE
+            elif len(readings) == 1 and readings[0] is not None:
+                kind = readings[0].kind
+        elif isinstance(raw, str) and (changed := _change_kind(raw)) is not None:
+            kind = changed
+        elif raw is not None and not isinstance(raw, (LocatedMap, bool)):
+            reading = self._read(raw, None)
+            if reading is None:
+                return None
+            kind = reading.kind
+        if kind is None:
+            said = "" if raw is None else ": the target's words do not say which kind it is"
+            out.add("QC102", f"missing required field 'kind'{said}", node.location, rule_id=rid,
+                    field="kind", expected=_EXPECTED["kind"],
+                    got=None if raw is None else _shown(raw),
+                    hint="write kind: … (a:b is a ratio, '= x' a floor or ceiling, a word with "
+                         "no number relative or assigned, no target boolean or qualitative)")
+            return None
+        out.note("QC172", f"kind read from the target's words: {kind.value}", node.at("target"),
+                 rule_id=rid, field="kind", got=_shown(raw))
+        return kind
+
+    def _read(self, text: object, kind: Kind | None) -> TargetText | None:
+        """The target's words read for ``kind`` (``None``: not declared), or a QC120."""
+        where = self.node.at("target")
+        if isinstance(text, Fraction | int) and not isinstance(text, bool):
+            text = _fraction_text(Fraction(text))
+        if not isinstance(text, str):
+            self.out.add("QC101", "field 'target' must be text", where, rule_id=self.rule_id,
+                         field="target", expected=_EXPECTED["target"], got=type(text).__name__)
+            return None
+        try:
+            return read_target(text, default=_DEFAULT_OPS.get(kind) if kind else None)
+        except WordError as error:
+            self.out.add("QC120", str(error), where, rule_id=self.rule_id, field="target",
+                         expected=_EXPECTED["target"], got=text)
+            return None
+
+    def _tier(self) -> int | None:
+        raw = self.node.get("tier")
+        if raw is None:
+            return None
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1:
+            return raw
+        self.out.add("QC101", "invalid tier", self.node.at("tier"), rule_id=self.rule_id,
+                     field="tier", expected="the tier's size as a whole number of positions, "
+                     "e.g. 10 (第一方阵 read as the first ten)", got=repr(raw))
+        return None
 
     def _indicator(self, kind: Kind | None) -> Indicator | None:
         node, out, rid = self.node, self.out, self.rule_id
@@ -326,69 +409,112 @@ class _RuleBuilder:
         return True
 
     def _bounds(self, kind: Kind | None, indicator: Indicator | None) -> tuple[Bound, ...]:
+        tier = self._tier()
+        bounds, tier_read = self._target_bounds(kind, indicator, tier)
+        if tier is not None and not tier_read and not self.out.items[self.before:]:
+            self.out.add("QC120", "a tier is declared but the target names none",
+                         self.node.at("tier"), rule_id=self.rule_id, field="tier",
+                         expected="a target such as 第一方阵 or 前列, or no tier",
+                         got=None if self.node.get("target") is None
+                         else _shown(self.node.get("target")))
+            return ()
+        return bounds
+
+    def _target_bounds(self, kind: Kind | None, indicator: Indicator | None,
+                       tier: int | None) -> tuple[tuple[Bound, ...], bool]:
+        """The bounds, and whether a tier word used the declared tier."""
         node, out, rid = self.node, self.out, self.rule_id
         raw = node.get("target")
         if kind is None:
-            return ()
+            return (), False
         if kind in (Kind.BOOLEAN, Kind.QUALITATIVE):
             if raw is not None and raw not in ("是", True, "true", "完成", "达标"):
                 out.add("QC120", f"a {kind.value} rule has no numeric target", node.at("target"),
                         rule_id=rid, field="target", expected="no target", got=repr(raw))
-            return ()
+            return (), False
         if raw is not None and kind.needs_base:
-            return self._change_bounds(raw, kind, indicator)
+            return self._change_bounds(raw, kind, indicator), False
         if raw is not None and kind is Kind.APPROX:
-            return self._approx_bounds(raw, indicator)
+            return self._approx_bounds(raw, indicator), False
         if raw is None:
             if kind is Kind.ASSIGNED:
-                return (Bound(Op.GE, None, "完成"),)
+                return (Bound(Op.GE, None, "完成"),), False
             out.add("QC102", "missing required field 'target'", node.location, rule_id=rid,
                     field="target", expected=_EXPECTED["target"])
-            return ()
+            return (), False
         texts = list(raw) if isinstance(raw, LocatedList) else [raw]
-        if kind is Kind.RANGE and len(texts) != 2:
+        readings = []
+        for text in texts:
+            reading = self._read(text, kind)
+            if reading is None:
+                return (), False
+            readings.append(reading)
+        form = readings[0].form
+        parts: list[BoundText] = [bound for reading in readings for bound in reading.bounds]
+        if form is Form.RANGE and len(readings) == 1:
+            if kind is not Kind.RANGE:
+                out.add("QC120", f"{readings[0].words!r} is a range target, not a {kind.value}",
+                        node.at("target"), rule_id=rid, field="target",
+                        expected="kind: range, or no kind", got=_shown(raw))
+                return (), False
+        elif kind is Kind.RANGE and len(texts) != 2:
             out.add("QC120", "a range needs two bounds", node.at("target"), rule_id=rid,
-                    field="target", expected='[">= a", "<= b"]', got=repr(raw))
-            return ()
-        if kind is not Kind.RANGE and len(texts) != 1:
+                    field="target", expected='"3—5个" or [">= a", "<= b"]', got=repr(raw))
+            return (), False
+        elif kind is not Kind.RANGE and len(texts) != 1:
             out.add("QC120", f"a {kind.value} rule has one bound", node.at("target"), rule_id=rid,
                     field="target", expected="one bound", got=repr(raw))
-            return ()
+            return (), False
+        elif kind is Kind.RANGE and any(r.form is not Form.WORDS for r in readings):
+            out.add("QC120", "each bound of a range list is one comparison word and a number",
+                    node.at("target"), rule_id=rid, field="target",
+                    expected='[">= a", "<= b"] or one text "a—b"', got=repr(raw))
+            return (), False
+        allowed = FORM_KINDS.get(form)
+        if allowed is not None and kind not in allowed:
+            out.add("QC120", f"{readings[0].words!r} is a {allowed[0].value} target, not a "
+                    f"{kind.value}", node.at("target"), rule_id=rid, field="target",
+                    expected=" or ".join(f"kind: {k.value}" for k in allowed) + ", or no kind",
+                    got=_shown(raw))
+            return (), False
         bounds = []
-        for text in texts:
-            bound = self._bound(text, kind, indicator)
+        for part in parts:
+            bound = self._bound(part, form, kind, indicator, tier)
             if bound is None:
-                return ()
+                return (), False
             bounds.append(bound)
         if kind is Kind.RANGE and not (bounds[0].op.lower and bounds[1].op.upper):
             out.add("QC120", "a range is a lower bound then an upper bound", node.at("target"),
                     rule_id=rid, field="target", expected='[">= a", "<= b"]', got=repr(raw))
-            return ()
+            return (), False
+        if kind is Kind.RANGE and not self._ordered(bounds, indicator):
+            return (), False
         expected_side = {Kind.FLOOR: "lower", Kind.CEILING: "upper"}.get(kind)
         if expected_side and not (getattr(bounds[0].op, expected_side) or bounds[0].op is Op.EQ):
             out.add("QC120", f"a {kind.value} needs a {expected_side} bound", node.at("target"),
                     rule_id=rid, field="target",
                     expected="以上/达/不低于/超过/>=/>" if expected_side == "lower" else
                     "以下/以内/不高于/低于/<=/<", got=repr(raw))
-            return ()
-        return tuple(bounds)
+            return (), False
+        return tuple(bounds), form is Form.TIER
 
-    def _bound(self, text: object, kind: Kind, indicator: Indicator | None) -> Bound | None:
+    def _ordered(self, bounds: list[Bound], indicator: Indicator | None) -> bool:
+        """A range's lower number may not stand above its upper one (nothing would meet it)."""
+        low, high = bounds[0].threshold, bounds[1].threshold
+        unit = indicator.unit if indicator is not None else None
+        if low is None or high is None or _to_unit(low, unit) <= _to_unit(high, unit):
+            return True
+        self.out.add("QC121", "impossible range: the lower number is above the upper one",
+                     self.node.at("target"), rule_id=self.rule_id, field="target",
+                     expected=f"a lower number at most {_quantity_text(high)}",
+                     got=_quantity_text(low))
+        return False
+
+    def _bound(self, read: BoundText, form: Form, kind: Kind, indicator: Indicator | None,
+               tier: int | None) -> Bound | None:
         node, out, rid = self.node, self.out, self.rule_id
         where = node.at("target")
-        if isinstance(text, Fraction | int) and not isinstance(text, bool):
-            text = _fraction_text(Fraction(text))
-        if not isinstance(text, str):
-            out.add("QC101", "field 'target' must be text", where, rule_id=rid, field="target",
-                    expected=_EXPECTED["target"], got=type(text).__name__)
-            return None
-        default = {Kind.RATIO: Op.LE, Kind.RANK: Op.LE, Kind.COUNT: Op.GE}.get(kind)
-        try:
-            read = parse_bound_text(text, default=default)
-        except WordError as error:
-            out.add("QC120", str(error), where, rule_id=rid, field="target",
-                    expected=_EXPECTED["target"], got=text)
-            return None
+        text = read.words
         unit = indicator.unit if indicator is not None else None
         if kind.needs_reference:
             if read.quantity:
@@ -397,6 +523,16 @@ class _RuleBuilder:
                         expected="a comparison word alone, e.g. 低于", got=text)
                 return None
             return Bound(read.op, None, text)
+        if not self._unit_fits(form, unit, text):
+            return None
+        if form is Form.TIER:
+            if tier is None:
+                out.add("QC102", f"missing required field 'tier': {text!r} names a tier whose "
+                        "size the plan leaves to the reader", node.location, rule_id=rid,
+                        field="tier", expected="tier: N, the worst position that still counts "
+                        "(e.g. tier: 10 for the first ten)", got=None)
+                return None
+            return Bound(read.op, Quantity(tier), text)
         if not read.quantity:
             out.add("QC120", "target has no number", where, rule_id=rid, field="target",
                     expected=_EXPECTED["target"], got=text)
@@ -421,7 +557,38 @@ class _RuleBuilder:
             out.add("QC121", "a count target must be a whole number", where, rule_id=rid,
                     field="target", expected="a whole number", got=text)
             return None
+        if form is Form.BARE and kind in (Kind.FLOOR, Kind.COUNT, Kind.CEILING):
+            side = "a ceiling (the rule's kind)" if read.op.upper else "a floor (more is better)"
+            out.note("QC171" if read.op.upper else "QC170",
+                     f"no bound word: read as {read.op.value} {_quantity_text(quantity)}, {side}",
+                     where, rule_id=rid, field="target",
+                     expected="以下/以内/控制在 to say so" if read.op.upper else
+                     "达/以上/不低于 to say so, or kind: ceiling if less is better", got=text)
         return Bound(read.op, quantity, text)
+
+    def _unit_fits(self, form: Form, unit: str | None, text: str) -> bool:
+        """A phrase's bound is of a kind of quantity: 为零 and 零的突破 count things, 全覆盖 is a
+        rate, 前三 and 第一方阵 are positions. A number the phrase implies (1, 100 %) would
+        otherwise be read in a unit it was not meant in."""
+        needed = _PHRASE_UNITS.get(form)
+        if needed is None or unit is None:
+            return True
+        base, what, examples = needed
+        try:
+            factor = conversion_factor(unit, base)
+        except UnitProblem:
+            factor = None
+        if form in (Form.ZERO, Form.BREAKTHROUGH) and factor is None:
+            try:
+                factor = conversion_factor(unit, "人")
+            except UnitProblem:
+                factor = None
+        if factor is not None and (form is not Form.BREAKTHROUGH or factor == 1):
+            return True
+        self.out.add("QC111", f"{text!r} is {what}, but the indicator's unit is {unit!r}",
+                     self.node.at("target"), rule_id=self.rule_id, field="target",
+                     expected=f"an indicator in {examples}", got=unit)
+        return False
 
     def _change_bounds(self, raw: object, kind: Kind,
                        indicator: Indicator | None) -> tuple[Bound, ...]:
@@ -761,6 +928,30 @@ class _RuleBuilder:
                           order or "1:x")
 
 
+#: The operator a target with no bound word takes in each kind (a floor: the genre's reading).
+_DEFAULT_OPS = {Kind.FLOOR: Op.GE, Kind.CEILING: Op.LE, Kind.COUNT: Op.GE, Kind.RATIO: Op.LE,
+                Kind.RANK: Op.LE}
+
+#: What a phrase bounds: a unit it converts to, in words, and examples.
+_PHRASE_UNITS = {
+    Form.ZERO: ("件", "a count of things or people", "件, 个, 项, 人"),
+    Form.BREAKTHROUGH: ("件", "a count of single things or people (at least one)",
+                        "件, 个, 项, 家, 人"),
+    Form.COVERAGE: ("%", "a rate (100 %)", "%, ‰"),
+    Form.TOP: ("位", "a rank", "位, 名"),
+    Form.TIER: ("位", "a rank", "位, 名"),
+}
+
+
+def _shown(raw: object) -> str:
+    """A target as the catalogue wrote it, for a message."""
+    if isinstance(raw, LocatedList):
+        return repr(list(raw))
+    if isinstance(raw, Fraction):
+        return _fraction_text(raw)
+    return str(raw)
+
+
 _EXPECTED = {
     "indicator": "{zh: …, en: …, unit: …}",
     "kind": "floor, ceiling, range, ratio, count, boolean, qualitative, relative, assigned, rank",
@@ -769,7 +960,7 @@ _EXPECTED = {
     "clause": "the clause, e.g. 二(一)1",
     "quote": "the plan's exact words",
     "lead": "a list of lead departments",
-    "target": 'a bound such as "达8.5万元/人", "14件/万人以上", "低于1%", ">= 98%"',
+    "target": 'a bound such as "达8.5万元/人", "14件/万人以上", "低于1%", ">= 98%", "3—5个"',
 }
 
 
@@ -864,7 +1055,7 @@ def validate_catalog(data: Any, *, file: str | None = None,
         _check_reference_ids(rules, out)
     if out.items:
         raise CatalogError(out.items)
-    return Catalog(rules=tuple(rules), path=file, **header)
+    return Catalog(rules=tuple(rules), path=file, notes=tuple(out.notes), **header)
 
 
 def _check_reference_ids(rules: list[Rule], out: _Collector) -> None:

@@ -61,7 +61,11 @@ main.add_command(watch)
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(paths: tuple[str, ...]) -> None:
-    """Validate catalogue files; print every problem, located. Exit 2 on any error."""
+    """Validate catalogue files; print every problem, located. Exit 2 on any error.
+
+    A sound catalogue's notes (QC17x: what a reviewer should know, such as a kind read
+    from the target's words) follow its "ok" line, one per line, and leave the exit code 0.
+    """
     failed = False
     for path in paths:
         try:
@@ -71,6 +75,8 @@ def validate(paths: tuple[str, ...]) -> None:
             failed = True
             continue
         click.echo(f"{path}: ok, {len(catalog)} rules")
+        for note in catalog.notes:
+            click.echo(f"note: {note}")
     raise SystemExit(EXIT_BAD_INPUT if failed else EXIT_OK)
 
 
@@ -346,7 +352,7 @@ def rules_list(rules: str | None, lang: str) -> None:
     catalog = catalog_or_exit(rules)
     for rule in catalog:
         name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
-        bound = " ".join(b.words for b in rule.bounds)
+        bound = " ".join(dict.fromkeys(b.words for b in rule.bounds))  # a range text once
         click.echo(f"{rule.id}\t{rule.clause}\t{rule.kind.value}\t{rule.commitment.value}\t"
                    f"{name}\t{bound}")
 
