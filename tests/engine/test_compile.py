@@ -91,6 +91,19 @@ class TestFactorsAtCompileTime:
         assert by_id.value == by_name.value == 97
 
 
+    @pytest.mark.parametrize("unit", ["万元/人", "件/万人", "人/十万台", "平方米/人", "%", "个",
+                                      "人/亿元", "元/人*人"])
+    def test_prepared_factors_are_pints(self, unit: str) -> None:
+        """Each factor prepared at compile time, a pair's made from its two terms', is exactly
+        the factor pint gives for the unit as written."""
+        plan = qcrules.compile_catalog(qcrules.loads_catalog(_catalog("0" + unit + "以上", unit)))
+        factors = plan.rules[0]._factors
+        assert len(factors) > 1 or unit == "元/人*人"
+        for (from_unit, to_unit), factor in factors.items():
+            assert to_unit is None
+            assert factor == qcrules.catalog.units.conversion_factor(from_unit, unit), from_unit
+
+
 def _catalog(target: str, unit: str, kind: str = "floor") -> str:
     return catalog_text(rule_yaml(indicator={"zh": "指标", "unit": unit}, target=target,
                                   kind=kind, quote=f"指标{target}"))

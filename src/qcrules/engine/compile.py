@@ -14,6 +14,8 @@ numerators and denominators.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 
@@ -162,8 +164,10 @@ def compile_rule(rule: Rule) -> CompiledRule:
         # The factors of the rule's own units and of every known unit a fact may be given in,
         # so that facts in them never compute one.
         own = {unit, *(b.threshold.unit for b in rule.bounds if b.threshold and b.threshold.unit)}
-        for from_unit in sorted(own) + [u for u in _compatible_units(unit) if u not in own]:
+        for from_unit in sorted(own):
             compiled.factor(from_unit)
+        for from_unit, factor in _known_factors(unit):
+            compiled._factors.setdefault((from_unit, None), factor)
     return compiled
 
 
@@ -177,18 +181,37 @@ for _known in KNOWN_UNITS:
     _KNOWN_BY_DIMENSION[_dimension] = (*_KNOWN_BY_DIMENSION.get(_dimension, ()), _known)
 
 
-def _compatible_units(unit: str) -> list[str]:
-    """Known units of ``unit``'s dimension and, for ``a/b``, every known ``x/y`` like it."""
+@functools.lru_cache(maxsize=1024)
+def _known_factors(unit: str) -> tuple[tuple[str, Fraction], ...]:
+    """The factor to ``unit`` from every known unit of its dimension and, for ``a/b``, from
+    every known ``x/y`` like it.
+
+    A factor of ``x/y`` is the factor of ``x`` to ``a`` over that of ``y`` to ``b`` (units here
+    are multiplicative), so a rule in 件/万人 costs one conversion per known unit of each
+    dimension rather than one per pair. That holds only when ``unit`` is ``a`` over ``b`` as
+    pint reads it (``a/b*c`` is ``(a/b)*c``); otherwise each pair is converted by itself.
+    """
     try:
-        units = list(_known_units(canonical_unit(unit).dimensionality))
+        target = canonical_unit(unit)
+        factors = [(known, conversion_factor(known, unit))
+                   for known in _known_units(target.dimensionality)]
         numerator, slash, denominator = normalize_text(unit).partition("/")
         if slash and "/" not in denominator:
-            for x in _known_units(canonical_unit(numerator).dimensionality):
-                units.extend(f"{x}/{y}"
-                             for y in _known_units(canonical_unit(denominator).dimensionality))
+            top, bottom = canonical_unit(numerator), canonical_unit(denominator)
+            tops = _known_units(top.dimensionality)
+            bottoms = _known_units(bottom.dimensionality)
+            if top / bottom == target:
+                ups = [(x, conversion_factor(x, numerator)) for x in tops]
+                downs = [(y, conversion_factor(y, denominator)) for y in bottoms]
+                factors.extend((f"{x}/{y}", up / down) for x, up in ups for y, down in downs)
+            else:
+                for x in tops:
+                    for y in bottoms:
+                        with contextlib.suppress(UnitProblem):
+                            factors.append((f"{x}/{y}", conversion_factor(f"{x}/{y}", unit)))
     except UnitProblem:
-        return []
-    return units
+        return ()
+    return tuple(factors)
 
 
 @attrs.frozen
