@@ -9,9 +9,17 @@ Decisions (see ``docs/reference/units.md``):
 * 元, 人, 分 (index points), 百分点 (percentage points) and 位 (a rank position) are base
   dimensions of their own, so a percentage is never confused with a percentage point or an
   index point.
-* Counting words — 件, 个, 家, 项, 台 — all measure the dimension ``[item]``: a count is a count,
-  whatever the noun's measure word. 人 is *not* an item, so per-capita rates keep their meaning.
-* % and ‰ are dimensionless (0.035 = 3.5 % = 35 ‰); ``1`` is a pure number.
+* Counting words — 件, 个, 家, 项, 台, 起, 批次, 辆, 户, 床 … — all measure the dimension
+  ``[item]``: a count is a count, whatever the noun's measure word. 人 is *not* an item, so
+  per-capita rates keep their meaning.
+* 吨标准煤 (tonnes of standard coal equivalent) is energy, not mass: its own dimension
+  ``[standard_coal]``, never converted to 吨, nor to 千瓦时 (a plan's conversion of electricity
+  to coal is a choice of coefficient, not a unit).
+* 年 and 岁 are one unit, a calendar year (of age, for 岁), of the dimension
+  ``[calendar_year]`` with 月 = 1/12 年; it is not converted to 天 or 小时, because a year has
+  365 or 366 days and any fixed number would be a guess that can flip a verdict at a boundary.
+* %, ‰ and ‱ are dimensionless (0.035 = 3.5 % = 35 ‰ = 350 ‱); ``1`` is a pure number.
+* 个 between a number and another unit is a measure word, not a unit: "2个百分点" is 2 百分点.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ __all__ = [
     "parse_quantity",
     "same_dimension",
     "unit_suggestions",
+    "without_measure_word",
 ]
 
 _DEFINITIONS = """
@@ -47,32 +56,65 @@ qian_yuan = 1000 * yuan = 千元
 wan_yuan = 10000 * yuan = 万元
 baiwan_yuan = 1000000 * yuan = 百万元
 yi_yuan = 100000000 * yuan = 亿元
+wanyi_yuan = 1000000000000 * yuan = 万亿元
 person = [person] = 人
 qian_ren = 1000 * person = 千人
 wan_ren = 10000 * person = 万人
 shiwan_ren = 100000 * person = 十万人
 yi_ren = 100000000 * person = 亿人
-item = [item] = 件 = 个 = 家 = 项 = 台 = 座 = 所 = 次
-wan_item = 10000 * item = 万件 = 万个 = 万家 = 万台
+item = [item] = 件 = 个 = 家 = 项 = 台 = 座 = 所 = 次 = 起 = 批次 = 辆 = 车 = 户 = 张 = 床 = 处 = 条 = 种
+bai_item = 100 * item = 百户
+wan_item = 10000 * item = 万件 = 万个 = 万家 = 万台 = 万辆 = 万车 = 万户
 shiwan_item = 100000 * item = 十万件 = 十万台
+gongjin = kilogram = 千克 = 公斤
+dun = 1000 * kilogram = 吨
+wan_dun = 10000 * dun = 万吨
+yi_dun = 100000000 * dun = 亿吨
+jin = 1/2 * kilogram = 斤
+wan_jin = 10000 * jin = 万斤
+yi_jin = 100000000 * jin = 亿斤
+wanyi_jin = 1000000000000 * jin = 万亿斤
+tce = [standard_coal] = 吨标准煤 = 吨标煤
+kgce = tce / 1000 = 千克标准煤 = 千克标煤 = 公斤标准煤 = 公斤标煤
+wan_tce = 10000 * tce = 万吨标准煤 = 万吨标煤
+yi_tce = 100000000 * tce = 亿吨标准煤 = 亿吨标煤
+@alias meter = 米
+gongli = 1000 * meter = 公里 = 千米
 pingfangmi = meter ** 2 = 平方米
 wan_pingfangmi = 10000 * meter ** 2 = 万平方米
 pingfang_gongli = 1000000 * meter ** 2 = 平方公里 = 平方千米
+bai_pingfang_gongli = 100 * pingfang_gongli = 百平方公里 = 百平方千米
+wan_pingfang_gongli = 10000 * pingfang_gongli = 万平方公里 = 万平方千米
 mu = 2000/3 * meter ** 2 = 亩
 wan_mu = 10000 * mu = 万亩
+yi_mu = 100000000 * mu = 亿亩
 gongqing = 10000 * meter ** 2 = 公顷
+wan_gongqing = 10000 * gongqing = 万公顷
+lifangmi = meter ** 3 = 立方米
+wan_lifangmi = 10000 * meter ** 3 = 万立方米
+yi_lifangmi = 100000000 * meter ** 3 = 亿立方米
 index_point = [index_point] = 分
 percentage_point = [percentage_point] = 百分点
 rank_position = [rank] = 位 = 名
+permyriad = 1/10000 = ‱
 tian = day = 天 = 日
+xiaoshi = hour = 小时
+nian = [calendar_year] = 年 = 岁 = 周岁
+yue = nian / 12 = 月
 """
 
-#: Units a catalogue is expected to use; the validator suggests among them.
+#: Units a catalogue is expected to use; the validator suggests among them, and a rule is
+#: compiled with the factor from each of its dimension (aliases such as 公斤 are left out).
 KNOWN_UNITS: tuple[str, ...] = (
-    "元", "千元", "万元", "百万元", "亿元", "人", "千人", "万人", "十万人", "亿人",
-    "件", "个", "家", "项", "台", "座", "所", "次", "万件", "万个", "万家", "万台", "十万件", "十万台",
-    "平方米", "万平方米", "平方公里", "亩", "万亩", "公顷", "%", "‰", "百分点", "分", "位", "名",
-    "天", "1",
+    "元", "千元", "万元", "百万元", "亿元", "万亿元", "人", "千人", "万人", "十万人", "亿人",
+    "件", "个", "家", "项", "台", "座", "所", "次", "起", "批次", "辆", "车", "户", "张", "床",
+    "处", "条", "种", "百户", "万件", "万个", "万家", "万台", "万辆", "万车", "万户", "十万件",
+    "十万台",
+    "千克", "吨", "万吨", "亿吨", "斤", "万斤", "亿斤", "万亿斤",
+    "千克标准煤", "吨标准煤", "万吨标准煤", "亿吨标准煤",
+    "米", "公里", "平方米", "万平方米", "平方公里", "百平方公里", "万平方公里", "亩", "万亩",
+    "亿亩", "公顷", "万公顷", "立方米", "万立方米", "亿立方米",
+    "%", "‰", "‱", "百分点", "分", "位", "名", "小时", "天", "月", "年", "岁", "1",
 )
 
 
@@ -86,7 +128,8 @@ def _build_registry() -> pint.UnitRegistry:
 #: The one registry qcrules uses.  Quantities from another registry are not mixed with it.
 UNITS: pint.UnitRegistry = _build_registry()
 
-_UNIT_REWRITES = (("‰", " permille "), ("%", " percent "), ("·", "*"), ("×", "*"))
+_UNIT_REWRITES = (("‱", " permyriad "), ("‰", " permille "), ("%", " percent "),
+                  ("·", "*"), ("×", "*"))
 
 
 class UnitProblem(ValueError):
@@ -179,9 +222,25 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     if unit is not None and (unit[0].isdigit() or unit[0] in ".,:"):
         raise UnitProblem("QC112", f"{text!r} is not a quantity",
                           expected='a number with an optional unit, e.g. "8.5万元/人"', got=text)
+    if unit is not None:
+        unit = without_measure_word(unit)
     if unit is not None and check_unit:
         canonical_unit(unit)  # raises on an unknown unit
     return ParsedQuantity(magnitude, unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def without_measure_word(unit: str) -> str:
+    """The unit after a measure word: ``个百分点`` → ``百分点`` ("2个百分点"), ``个月`` → ``月``.
+
+    个 between a number and a unit it does not belong to is a measure word (量词), not part of the
+    unit. It is dropped only when what follows is a unit and 个 with it is not: ``个`` alone and
+    ``个/千人`` (enterprises per thousand people) keep it, as a count.
+    """
+    if (len(unit) > 1 and unit[0] == "个" and unit[1] not in "/*·×( "
+            and not _known_part(unit) and _known_part(unit[1:])):
+        return unit[1:]
+    return unit
 
 
 def _pint_expression(unit: str) -> str:
@@ -273,7 +332,7 @@ def same_dimension(unit_a: str, unit_b: str) -> bool:
 
 
 def is_percent_like(unit: str | None) -> bool:
-    """Units in which a bare number is read as a fraction: %, ‰ and pure numbers."""
+    """Units in which a bare number is read as a fraction: %, ‰, ‱ and pure numbers."""
     if unit is None:
         return False
-    return normalize_text(unit) in {"%", "‰", "percent", "permille"}
+    return normalize_text(unit) in {"%", "‰", "‱", "percent", "permille", "permyriad"}
