@@ -47,6 +47,7 @@ __all__ = [
     "parse_quantity",
     "same_dimension",
     "unit_suggestions",
+    "whole_scale",
     "without_measure_word",
 ]
 
@@ -329,6 +330,25 @@ def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
 def same_dimension(unit_a: str, unit_b: str) -> bool:
     """Whether two known units measure the same dimension."""
     return canonical_unit(unit_a).dimensionality == canonical_unit(unit_b).dimensionality
+
+
+@functools.lru_cache(maxsize=1024)
+def whole_scale(unit: str | None) -> int:
+    """How many base units (件, 人, 位 …) one ``unit`` is, when that is a whole number, else 1.
+
+    A count in 万台 is whole when it is a whole number of 台: 1.5 万台 is 15,000 台, a whole
+    count, so a value ``v`` in ``unit`` is a whole count when ``v * whole_scale(unit)`` is whole.
+    """
+    if unit is None:
+        return 1
+    try:
+        root = UNITS.Quantity(Fraction(1), canonical_unit(unit)).to_root_units()
+    except UnitProblem:
+        return 1
+    factor = Fraction(root.magnitude)
+    if list(root.units.dimensionality.values()) != [1] or factor.denominator != 1 or factor < 1:
+        return 1
+    return factor.numerator
 
 
 def is_percent_like(unit: str | None) -> bool:

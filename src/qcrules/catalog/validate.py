@@ -36,7 +36,14 @@ from .model import (
     SourceDocument,
 )
 from .parse import LocatedList, LocatedMap
-from .units import UnitProblem, canonical_unit, conversion_factor, parse_number, parse_quantity
+from .units import (
+    UnitProblem,
+    canonical_unit,
+    conversion_factor,
+    parse_number,
+    parse_quantity,
+    whole_scale,
+)
 from .words import WordError, parse_bound_text, parse_commitment
 
 __all__ = ["validate_catalog"]
@@ -367,7 +374,7 @@ class _RuleBuilder:
             return None
         if indicator is not None and not self._inside_domain(quantity, indicator, where):
             return None
-        if kind is Kind.COUNT and _to_unit(quantity, unit).denominator != 1:
+        if kind is Kind.COUNT and whole_scale(unit) % _to_unit(quantity, unit).denominator:
             out.add("QC121", "a count target must be a whole number", where, rule_id=rid,
                     field="target", expected="a whole number", got=text)
             return None

@@ -31,6 +31,7 @@ from ..catalog.units import (
     conversion_factor,
     is_percent_like,
     normalize_text,
+    whole_scale,
 )
 from .results import Severity, UnitAssumed
 
@@ -59,6 +60,9 @@ class CompiledRule:
     input_units: Mapping[str, str | None]
     ratio_units: tuple[str, str] | None
     formula_factor: Fraction = Fraction(1)
+    #: How many of the smallest whole thing one unit of a whole count is (10,000 for 万台, 1
+    #: for 件): a count in 万台 is whole when it is a whole number of 台.
+    whole_scale: int = 1
     numeric: bool = attrs.field(init=False)
     needs_reference: bool = attrs.field(init=False)
     checks_domain: bool = attrs.field(init=False)
@@ -159,7 +163,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
                                   .to(canonical_unit(unit or "1")).magnitude)
     compiled = CompiledRule(rule, unit, bounds, minimum, in_unit(rule.indicator.max, unit),
                             whole, is_percent_like(unit), formula, input_units, ratio_units,
-                            formula_factor)
+                            formula_factor, whole_scale(unit) if whole else 1)
     if unit is not None:
         # The factors of the rule's own units and of every known unit a fact may be given in,
         # so that facts in them never compute one.
