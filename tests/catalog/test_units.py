@@ -5,9 +5,21 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
 
-from qcrules import Op
+from qcrules import (
+    CatalogError,
+    Op,
+    Status,
+    compile_catalog,
+    dump_catalog,
+    evaluate,
+    load_catalog,
+    loads_catalog,
+)
+from qcrules.catalog.model import UnitDeclaration
+from qcrules.catalog.toml import parse_toml_text
 from qcrules.catalog.units import (
     KNOWN_UNITS,
     UnitProblem,
@@ -17,6 +29,7 @@ from qcrules.catalog.units import (
     parse_quantity,
     same_dimension,
 )
+from qcrules.catalog.validate import validate_catalog
 from qcrules.catalog.words import parse_bound_text
 
 
@@ -276,3 +289,211 @@ class TestMeasureWord:
             parse_quantity("2个百分比")
         assert info.value.code == "QC110"
         assert info.value.got == "个百分比"
+
+
+def _port_catalogue(units: str, *, unit: str = "万标箱", target: str = "达到50万标箱",
+                    min_value: str = "0标箱") -> str:
+    """A catalogue of a county's port targets, with the ``units`` section given (YAML text)."""
+    return f"""\
+qcrules: 1
+catalog: {{id: port, title: 某县港口发展实施方案}}
+units:
+{units}
+rules:
+  - id: teu
+    indicator: {{zh: 集装箱吞吐量, unit: {unit}, min: {min_value}}}
+    kind: floor
+    target: {target}
+    commitment: strive
+    deadline: 2027
+    clause: 二(一)1
+    quote: 力争集装箱吞吐量达到50万标箱
+    lead: [县交通运输局]
+"""
+
+
+PORT_UNITS = "  艘: item\n  标箱: item\n  万标箱: 10000 标箱\n"
+
+
+def _problems(text: str) -> list[tuple[str, int | None, str | None]]:
+    with pytest.raises(CatalogError) as caught:
+        loads_catalog(text, file="port.yaml")
+    return [(d.code, d.location.line if d.location else None, d.field)
+            for d in caught.value.diagnostics]
+
+
+class TestDeclaredUnits:
+    """A catalogue's own units (``units:``): a restricted grammar, never redefining a unit."""
+
+    def test_declared_units_in_targets_and_facts(self) -> None:
+        """标箱 and 万标箱 are declared, used in the indicator, its min and the target, and a
+        fact in either is judged exactly at the threshold."""
+        catalog = loads_catalog(_port_catalogue(PORT_UNITS))
+        assert catalog.units == (UnitDeclaration("艘", "item"), UnitDeclaration("标箱", "item"),
+                                 UnitDeclaration("万标箱", "10000 标箱"))
+        plan = compile_catalog(catalog)
+        report = evaluate(plan, {"teu": "500000标箱"})
+        assert (report["teu"].status, report["teu"].margin) == (Status.MET, 0)
+        assert evaluate(plan, {"teu": "499999标箱"})["teu"].margin == Fraction(-1, 10000)
+        assert evaluate(plan, {"teu": "50.0001万标箱"})["teu"].margin == Fraction(1, 10000)
+
+    def test_a_declared_count_is_an_item(self) -> None:
+        """艘 declared as ``item`` converts to 件 and to any counted thing, exactly."""
+        loads_catalog(_port_catalogue(PORT_UNITS))
+        assert conversion_factor("艘", "件") == 1
+        assert conversion_factor("万标箱", "标箱") == 10000
+        assert conversion_factor("艘/万人", "件/人") == Fraction(1, 10000)
+
+    def test_a_dimension_of_its_own(self) -> None:
+        """千瓦时 declared as ``base`` is a dimension of its own: 亿千瓦时 converts to it, nothing
+        else does."""
+        catalog = loads_catalog(_port_catalogue(
+            "  千瓦时: base\n  亿千瓦时: 100000000 千瓦时\n", unit="亿千瓦时",
+            target="30亿千瓦时以内", min_value="0千瓦时").replace("kind: floor", "kind: ceiling"))
+        plan = compile_catalog(catalog)
+        assert evaluate(plan, {"teu": "3000000000千瓦时"})["teu"].margin == 0
+        assert evaluate(plan, {"teu": "3000000001千瓦时"})["teu"].status is Status.NOT_MET
+        wrong = evaluate(plan, {"teu": "30亿元"})["teu"]
+        assert (wrong.status, wrong.problem.code if wrong.problem else None) == (Status.INVALID,
+                                                                                 "QC300")
+        for other in ("吨标准煤", "kWh", "1", "件"):
+            assert not same_dimension("千瓦时", other)
+
+    def test_round_trip(self) -> None:
+        """The section is written back as declared, and loads into an equal catalogue."""
+        catalog = loads_catalog(_port_catalogue(PORT_UNITS))
+        text = dump_catalog(catalog)
+        assert "units:\n  艘: item\n  标箱: item\n  万标箱: 10000 标箱\n" in text
+        assert loads_catalog(text) == catalog
+        assert "units:" not in dump_catalog(loads_catalog(_port_catalogue("").replace(
+            "units:\n\n", "").replace("万标箱", "件").replace("0标箱", "0件")))
+
+    def test_the_same_meaning_again_is_fine(self) -> None:
+        """Declaring a unit that exists with the same meaning changes nothing: 吨 as 1000 千克 or
+        2000 斤, 件 as item, 万标箱 again (also in another form)."""
+        units = "  吨: 1000 千克\n  斤: 0.5 千克\n  件: item\n  标箱: item\n  万标箱: 1e4 标箱\n"
+        catalog = loads_catalog(_port_catalogue(units))
+        assert [u.name for u in catalog.units] == ["吨", "斤", "件", "标箱", "万标箱"]
+        assert conversion_factor("吨", "千克") == 1000
+
+    @pytest.mark.parametrize(("units", "line"), [
+        ("  吨: 1000 斤\n", 4),                  # built in with another factor
+        ("  亩: 666.67 平方米\n", 4),             # not exactly 2000/3
+        ("  个: base\n", 4),                      # a counting word is not a dimension of its own
+        ("  元: base\n", 4),
+        ("  台: 10 件\n", 4),
+        ("  标箱: item\n  万标箱: 1000 标箱\n", 5),  # declared elsewhere as 10000 标箱
+        ("  percent: item\n", 4),
+        ("  length: base\n", 4),                  # a dimension that exists
+    ])
+    def test_a_conflicting_meaning_is_refused_with_its_line(self, units: str, line: int) -> None:
+        """A declaration that would change what a unit means is QC114, at the line of its name,
+        and the unit keeps its meaning."""
+        loads_catalog(_port_catalogue(PORT_UNITS))
+        name = units.strip().splitlines()[-1].split(":")[0].strip()
+        assert ("QC114", line, f"units.{name}") in _problems(_port_catalogue(units))
+        assert conversion_factor("吨", "千克") == 1000
+        assert conversion_factor("亩", "平方米") == Fraction(2000, 3)
+        assert conversion_factor("万标箱", "标箱") == 10000
+
+    def test_a_conflict_in_a_file_names_file_and_line(self, tmp_path: Path) -> None:
+        """Loaded from a file, the conflict reads ``file:line:column: QC114`` with the field."""
+        path = tmp_path / "port.yaml"
+        path.write_text(_port_catalogue("  标箱: item\n  吨: 1000 斤\n"), encoding="utf-8")
+        with pytest.raises(CatalogError) as caught:
+            load_catalog(path)
+        assert str(caught.value.diagnostics[0]).split(" (expected")[0] == (
+            f"{path}:5:3: QC114 field units.吨: unit '吨' already exists with another meaning")
+
+    def test_first_declaration_wins_in_a_process(self) -> None:
+        """Two catalogues meaning different things by one name: the second is refused."""
+        loads_catalog(_port_catalogue(PORT_UNITS + "  驳船队: 12 艘\n"))
+        assert _problems(_port_catalogue(PORT_UNITS + "  驳船队: 10 艘\n")) == [
+            ("QC114", 7, "units.驳船队")]
+        assert conversion_factor("驳船队", "艘") == 12
+
+    @pytest.mark.parametrize("definition", [
+        "m**2", "10 元 人", "2 (元)", "-1 件", "0 件", "1/0 件", "元/人*年", "1 吨/万元/人",
+        "__import__('os')", "1e2000 件", "10 ‰", "ten 件", "10", "10 件 + 1 件", "[item]",
+    ])
+    def test_bad_grammar_is_refused(self, definition: str) -> None:
+        """Only ``item``, ``base`` or a positive number times known units: never pint syntax,
+        an expression whose reading is ambiguous (元/人*年), or a bare number."""
+        problems = _problems(_port_catalogue(PORT_UNITS + f"  未定单位: {definition!r}\n"))
+        assert problems[0][0] in {"QC113", "QC110"}
+        assert problems[0][1:] == (7, "units.未定单位")
+
+    @pytest.mark.parametrize(("name", "definition", "unit", "factor"), [
+        ("打", "12 个", "个", Fraction(12)),
+        ("半箱", "0.5 标箱", "标箱", Fraction(1, 2)),
+        ("三分之一亩", "1/3 亩", "平方米", Fraction(2000, 9)),
+        ("十标箱", "10 * 标箱", "标箱", Fraction(10)),
+        ("吨公里", "1 吨*公里", "千克*米", Fraction(10**6)),
+        ("万吨公里每万元", "10000 吨·公里/万元", "吨*公里/元", Fraction(1)),
+        ("车公里", "车×公里", "辆*米", Fraction(1000)),
+        ("岁月", "12 月", "年", Fraction(1)),
+    ])
+    def test_good_grammar(self, name: str, definition: str, unit: str, factor: Fraction) -> None:
+        """A number (decimal, or n/d) times units joined by *, ·, × and one /; no number is 1."""
+        loads_catalog(_port_catalogue(PORT_UNITS + f"  {name}: {definition}\n"))
+        assert conversion_factor(name, unit) == factor
+
+    @pytest.mark.parametrize(("units", "code"), [
+        ("  船2: item\n", "QC113"),             # a name has letters only
+        ("  item: item\n", "QC113"),
+        ("  万吨级泊位: 10000 艘位\n", "QC110"),  # 艘位 is not a unit
+        ("  万吨级泊位: 10 泊位\n  泊位: 2 万吨级泊位\n", "QC110"),  # each from the other
+        ("  万标箱: 10000 标箱\n  标箱: 2 (件)\n", "QC110"),  # 标箱 is refused (QC113)
+        ("  标箱: 10000\n", "QC101"),           # a number alone is not a definition
+        ("  标箱: [item]\n", "QC101"),
+    ])
+    def test_other_bad_declarations(self, units: str, code: str) -> None:
+        """Bad names, units unknown where used, and definitions that are not text."""
+        assert _problems(_port_catalogue(units))[0][:2] == (code, 4)
+
+    def test_in_any_order(self) -> None:
+        """A unit may be defined from one declared below it (YAML and JSON mappings need not
+        keep their order); the catalogue keeps the file's order."""
+        catalog = loads_catalog(_port_catalogue("  万标箱: 10000 标箱\n  标箱: item\n"))
+        assert [unit.name for unit in catalog.units] == ["万标箱", "标箱"]
+        assert conversion_factor("万标箱", "件") == 10000
+
+    def test_the_section_is_a_mapping(self) -> None:
+        """``units: [艘]`` is QC101 at the section."""
+        assert _problems(_port_catalogue("  - 艘\n"))[0] == ("QC101", 3, "units")
+
+    def test_another_catalogues_unit_is_unknown(self) -> None:
+        """A unit one catalogue declared is unknown to another that does not declare it: in its
+        targets (QC110, located) and in the facts judged against it (invalid, QC110)."""
+        loads_catalog(_port_catalogue(PORT_UNITS))
+        without = _port_catalogue(PORT_UNITS).replace(PORT_UNITS, "  辅助: item\n")
+        assert ("QC110", 8, "indicator.unit") in _problems(without)
+        counted = loads_catalog(without.replace("unit: 万标箱, min: 0标箱", "unit: 件").replace(
+            "达到50万标箱", "达到50件"))
+        verdict = evaluate(counted, {"teu": "50艘"})["teu"]
+        assert verdict.status is Status.INVALID
+        assert verdict.problem is not None
+        assert verdict.problem.code == "QC110"
+        assert evaluate(counted, {"teu": "50个"})["teu"].status is Status.MET
+
+    def test_a_catalogue_built_in_python_declares_its_units(self) -> None:
+        """Compiling a catalogue declares its units (a pickled catalogue in a new process); a
+        conflicting one is a CatalogError naming the field."""
+        catalog = loads_catalog(_port_catalogue(PORT_UNITS))
+        compile_catalog(attrs.evolve(catalog, units=(*catalog.units,
+                                                     UnitDeclaration("拖轮", "item"))))
+        assert conversion_factor("拖轮", "件") == 1
+        bad = attrs.evolve(catalog, units=(UnitDeclaration("吨", "1000 斤"),))
+        with pytest.raises(CatalogError) as caught:
+            compile_catalog(bad)
+        assert caught.value.diagnostics[0].field == "units.吨"
+
+    def test_toml(self) -> None:
+        """A TOML catalogue declares units in a ``[units]`` table, located by its keys' lines."""
+        text = ('qcrules = 1\n[catalog]\nid = "port"\ntitle = "港口"\n[units]\n"标箱" = "item"\n'
+                '"万标箱" = "10000 标箱"\n"吨" = "1000 斤"\n')
+        parsed = parse_toml_text(text, file="port.toml")
+        with pytest.raises(CatalogError) as caught:
+            validate_catalog(parsed.data, file="port.toml")
+        assert [(d.code, d.location.line if d.location else None)
+                for d in caught.value.diagnostics] == [("QC102", 1), ("QC114", 8)]

@@ -26,10 +26,13 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import tokenize
 import unicodedata
+from collections.abc import Iterable, Set
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 import attrs
 import pint
@@ -41,12 +44,17 @@ __all__ = [
     "ParsedQuantity",
     "UnitProblem",
     "canonical_unit",
+    "check_declared",
     "conversion_factor",
+    "declare_unit",
+    "declare_units",
+    "foreign_units",
     "is_percent_like",
     "parse_number",
     "parse_quantity",
     "same_dimension",
     "unit_suggestions",
+    "unit_text",
     "whole_scale",
     "without_measure_word",
 ]
@@ -356,3 +364,236 @@ def is_percent_like(unit: str | None) -> bool:
     if unit is None:
         return False
     return normalize_text(unit) in {"%", "‰", "‱", "percent", "permille", "permyriad"}
+
+
+# -- units a catalogue declares --------------------------------------------------------------
+
+#: A declared unit's name: letters only (Chinese characters are letters), at most 16.
+_DECLARED_NAME = re.compile(r"^[^\W\d_]{1,16}$")
+_NAME = r"[^\W\d_]+"
+_DEFINITION_RE = re.compile(
+    rf"^(?:(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:\s*/\s*(\d+))?\s*(?:[*×·]\s*)?)?"
+    rf"({_NAME}(?:\s*[*·×]\s*{_NAME})*(?:\s*/\s*{_NAME})?)$")
+_RESERVED = ("item", "base")
+_DEFINITION_FORMS = ("item, base, or a positive number times known units (joined by *, over at most "
+                     "one unit after /), e.g. 10000 标箱")
+
+#: What a unit means: its exact factor to the registry's root units, and those units.
+Meaning = tuple[Fraction, Any]
+
+#: Units declared by catalogues in this process, each with its meaning: its exact factor to
+#: the registry's root units, and those units.
+_DECLARED: dict[str, Meaning] = {}
+_DECLARING = threading.Lock()
+
+
+def _meaning(unit: pint.Unit) -> Meaning:
+    root = UNITS.Quantity(Fraction(1), unit).to_root_units()
+    return Fraction(root.magnitude), root.units
+
+
+def _exponent(exponent: object) -> Fraction:
+    if not isinstance(exponent, (int, Fraction)):
+        msg = f"an exponent of {exponent!r}"
+        raise TypeError(msg)
+    return Fraction(exponent)
+
+
+def unit_text(unit: pint.Unit) -> str:
+    """A unit as text with its symbols (``m^2``, ``件/人``), without pint's formatter (which
+    cannot format the exact exponents of this registry)."""
+    top: list[str] = []
+    bottom: list[str] = []
+    for name, exponent in UNITS.Quantity(Fraction(1), unit).unit_items():
+        power = _exponent(exponent)
+        term = UNITS.get_symbol(name) + ("" if abs(power) == 1 else f"^{abs(power)}")
+        (top if power > 0 else bottom).append(term)
+    text = "*".join(top) or ("1" if bottom else "")
+    return text + "".join(f"/{term}" for term in bottom)
+
+
+def _meaning_text(meaning: Meaning) -> str:
+    factor, unit = meaning
+    dimensions = "*".join(name if exponent == 1 else f"{name}^{_exponent(exponent)}"
+                          for name, exponent in unit.dimensionality.items())
+    return f"{factor} {unit_text(unit)}".strip() + f" ({dimensions or 'a pure number'})"
+
+
+def _pint_definition(name: str, meaning: Meaning) -> str:
+    """``name = n / d * root units``, written from pint's own names, not from the file's text."""
+    factor, unit = meaning
+    terms = "".join(f" * {root} ** {_exponent(exponent)}"
+                    for root, exponent in UNITS.Quantity(Fraction(1), unit).unit_items())
+    return f"{name} = {factor.numerator} / {factor.denominator}{terms}"
+
+
+def declare_unit(name: str, definition: str, own: Set[str] = frozenset()) -> None:
+    """Add a unit a catalogue declares (``units:``) to the registry, or check that it is there.
+
+    ``definition`` is ``item`` (a counted thing, like 件), ``base`` (a dimension of its own,
+    named ``[name]``) or a positive number times known units, multiplied with ``*`` and over at
+    most one unit after ``/`` (``10000 标箱``, ``0.5 千克``, ``2000/3 平方米``, ``1 吨*公里/万元``);
+    never pint syntax. The units in the expression are built-in ones and ``own``, the names
+    this catalogue has declared so far. The registry's definition is written from the meaning
+    (an exact factor times pint's own root units), never from the text.
+
+    A name that is already a unit (built in, or declared by any catalogue in this process) is
+    accepted when the declaration means the same (the same dimension and exact factor) and
+    changes nothing; no declaration ever changes what a unit means.
+
+    Raises:
+        UnitProblem: a name or definition outside the grammar (``QC113``), an unknown unit in
+            the definition (``QC110``) or a meaning that conflicts with the existing one
+            (``QC114``).
+    """
+    if not isinstance(name, str) or not _DECLARED_NAME.match(name) or name in _RESERVED:
+        raise UnitProblem("QC113", f"invalid unit name {name!r}", got=str(name),
+                          expected="a name of letters only (e.g. 艘, 标箱), not item or base")
+    text = normalize_text(definition) if isinstance(definition, str) else ""
+    with _DECLARING:
+        wanted, pint_definition = _wanted(name, text, definition, own)
+        if _known_part(name):
+            existing = _meaning(canonical_unit(name))
+            if wanted is None:  # base: the same only if it is already a dimension of its own
+                same = existing == (Fraction(1), canonical_unit(name)) and \
+                    canonical_unit(name).dimensionality == {f"[{name}]": 1}
+                wanted_text = f"a dimension of its own, [{name}]"
+            else:
+                same = existing == wanted
+                wanted_text = _meaning_text(wanted)
+            if not same:
+                raise UnitProblem("QC114", f"unit {name!r} already exists with another meaning",
+                                  expected=f"{name} as it is: {_meaning_text(existing)}",
+                                  got=f"{definition} = {wanted_text}",
+                                  hint="give the declared unit a name of its own")
+            return
+        if wanted is None and _is_dimension(f"[{name}]"):
+            raise UnitProblem("QC114", f"unit {name!r} cannot be a dimension of its own: "
+                              f"[{name}] is already a dimension", got=str(definition),
+                              expected="a name that is not already a dimension",
+                              hint="give the declared unit a name of its own")
+        try:
+            UNITS.define(pint_definition)
+        except (pint.errors.RedefinitionError, pint.errors.DefinitionSyntaxError,
+                ValueError) as error:
+            raise UnitProblem("QC114", f"unit {name!r} cannot be declared: {error}",
+                              expected="a name that is not already a unit or a dimension",
+                              got=name, hint="give the declared unit a name of its own") from None
+        _DECLARED[name] = _meaning(UNITS.parse_units(name))
+        if wanted is not None and _DECLARED[name] != wanted:  # pint read it otherwise: never
+            msg = f"unit {name!r} was declared as {_DECLARED[name]}, not {wanted}"
+            raise RuntimeError(msg)
+        without_measure_word.cache_clear()
+        unit_is_malformed.cache_clear()
+
+
+def declare_units(declarations: Iterable[tuple[str, str]]) -> tuple[frozenset[str],
+                                                                   dict[str, UnitProblem]]:
+    """Declare a catalogue's units (:func:`declare_unit`), in any order: a unit defined from
+    another of the same section is declared after it.
+
+    Returns the names declared (or found with the same meaning) and the problem of each other
+    one; a unit that uses one of the section's units that could not be declared is unknown
+    (``QC110``), and so is each unit of a circle of definitions.
+    """
+    own: set[str] = set()
+    problems: dict[str, UnitProblem] = {}
+    pending = list(declarations)
+    names = {name for name, _ in pending}
+    while pending:
+        waiting: list[tuple[str, str]] = []
+        for name, definition in pending:
+            try:
+                declare_unit(name, definition, own)
+            except UnitProblem as problem:
+                if problem.code == "QC110" and problem.got in names and problem.got not in problems:
+                    waiting.append((name, definition))
+                else:
+                    problems[name] = problem
+                continue
+            own.add(name)
+        if len(waiting) == len(pending):  # no progress: each waits on another of them
+            for name, definition in waiting:
+                problems[name] = UnitProblem(
+                    "QC110", f"unit {name!r}: its definition {definition!r} uses units that "
+                    "are defined from each other", expected="units defined from built-in units, "
+                    "or from units of the section that are", got=str(definition))
+            break
+        pending = waiting
+    return frozenset(own), problems
+
+
+def _is_dimension(dimension: str) -> bool:
+    try:
+        UNITS.get_dimensionality(dimension)
+    except ValueError:  # pint: "... is not defined as dimension"
+        return False
+    return True
+
+
+def _wanted(name: str, text: str, definition: object,
+            own: Set[str]) -> tuple[Meaning | None, str]:
+    """The meaning a definition asks for (``None`` for a new dimension) and its pint form."""
+    if text == "item":
+        item = _meaning(canonical_unit("件"))
+        return item, _pint_definition(name, item)
+    if text == "base":
+        return None, f"{name} = [{name}]"
+    match = _DEFINITION_RE.match(text)
+    if not match:
+        raise UnitProblem("QC113", f"unit {name!r}: {definition!r} is not a unit definition",
+                          expected=_DEFINITION_FORMS, got=str(definition))
+    number, denominator, expression = match.groups()
+    try:
+        factor = _decimal_fraction(number, number) if number else Fraction(1)
+    except UnitProblem as problem:
+        raise UnitProblem("QC113", f"unit {name!r}: {problem.message}",
+                          expected=problem.expected, got=str(definition)) from None
+    if denominator:
+        factor /= int(denominator) or 1
+    if factor <= 0 or (denominator is not None and int(denominator) == 0):
+        raise UnitProblem("QC113", f"unit {name!r}: the number must be positive",
+                          expected=_DEFINITION_FORMS, got=str(definition))
+    for part in re.split(r"\s*[/*·×]\s*", expression):
+        if foreign_units(part, own) or not _known_part(part):
+            raise UnitProblem("QC110", f"unit {name!r}: unknown unit {part!r} in its definition",
+                              expected="built-in units, or units the catalogue declares",
+                              got=part, hint="declare it in the catalogue's units section")
+    unit_factor, root = _meaning(canonical_unit(expression))
+    meaning = (factor * unit_factor, root)
+    return meaning, _pint_definition(name, meaning)
+
+
+def foreign_units(unit: str, own: Set[str]) -> tuple[str, ...]:
+    """The units in ``unit`` that a catalogue declared but that are not in ``own``.
+
+    A unit a catalogue declares stays in the one registry for the rest of the process; this is
+    how every other catalogue, which did not declare it, keeps it unknown.
+    """
+    if not _DECLARED:
+        return ()
+    try:
+        names = UNITS.parse_units_as_container(_pint_expression(unit))
+    except (pint.errors.UndefinedUnitError, *_MALFORMED):
+        return ()
+    found = []
+    for key in names:
+        for _prefix, base, _suffix in UNITS.parse_unit_name(key):
+            if base in _DECLARED and base not in own:
+                found.append(base)
+    return tuple(dict.fromkeys(found))
+
+
+def check_declared(unit: str, own: Set[str]) -> None:
+    """Check that ``unit`` uses no unit declared by a catalogue other than the one whose
+    declared names are ``own``.
+
+    Raises:
+        UnitProblem: ``QC110``, naming the unit declared elsewhere.
+    """
+    foreign = foreign_units(unit, own)
+    if foreign:
+        raise UnitProblem("QC110", f"unknown unit {unit!r}: {'、'.join(foreign)} is not a unit of "
+                          "this catalogue", expected="a built-in unit, or one this catalogue "
+                          "declares in its units section", got=unit,
+                          hint=f"declare {foreign[0]} in the catalogue's units section")

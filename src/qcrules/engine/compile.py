@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import attrs
 
+from ..base.errors import CatalogError, Diagnostic, Location
 from ..catalog.formula import Formula, parse_formula
 from ..catalog.model import Catalog, Kind, Op, Quantity, Rule
 from ..catalog.units import (
@@ -28,7 +29,9 @@ from ..catalog.units import (
     UNITS,
     UnitProblem,
     canonical_unit,
+    check_declared,
     conversion_factor,
+    declare_units,
     is_percent_like,
     normalize_text,
     whole_scale,
@@ -63,6 +66,9 @@ class CompiledRule:
     #: How many of the smallest whole thing one unit of a whole count is (10,000 for 万台, 1
     #: for 件): a count in 万台 is whole when it is a whole number of 台.
     whole_scale: int = 1
+    #: The units the rule's catalogue declares; a fact may use no unit another catalogue
+    #: declared (``None``: not checked, for a rule compiled on its own).
+    own_units: frozenset[str] | None = None
     numeric: bool = attrs.field(init=False)
     needs_reference: bool = attrs.field(init=False)
     checks_domain: bool = attrs.field(init=False)
@@ -116,6 +122,8 @@ class CompiledRule:
         cached = self._factors.get(key)
         if cached is None:
             try:
+                if self.own_units is not None:
+                    check_declared(from_unit, self.own_units)
                 cached = conversion_factor(from_unit, to_unit or self.unit or "1")
             except UnitProblem as problem:
                 cached = problem
@@ -142,8 +150,8 @@ def _is_whole(rule: Rule) -> bool:
     return dimensionality in (_COUNT_DIMENSION, _RANK_DIMENSION)
 
 
-def compile_rule(rule: Rule) -> CompiledRule:
-    """Prepare one validated rule."""
+def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> CompiledRule:
+    """Prepare one validated rule; ``own_units`` are the units its catalogue declares."""
     unit = rule.indicator.unit
     bounds = tuple((bound.op, in_unit(bound.threshold, unit)) for bound in rule.bounds)
     minimum = in_unit(rule.indicator.min, unit)
@@ -163,7 +171,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
                                   .to(canonical_unit(unit or "1")).magnitude)
     compiled = CompiledRule(rule, unit, bounds, minimum, in_unit(rule.indicator.max, unit),
                             whole, is_percent_like(unit), formula, input_units, ratio_units,
-                            formula_factor, whole_scale(unit) if whole else 1)
+                            formula_factor, whole_scale(unit) if whole else 1, own_units)
     if unit is not None:
         # The factors of the rule's own units and of every known unit a fact may be given in,
         # so that facts in them never compute one.
@@ -238,8 +246,14 @@ class Plan:
 
 
 def compile_catalog(catalog: Catalog) -> Plan:
-    """Compile a validated catalogue once; evaluate the plan against many fact sets."""
-    compiled = tuple(compile_rule(rule) for rule in catalog.rules)
+    """Compile a validated catalogue once; evaluate the plan against many fact sets.
+
+    Raises:
+        CatalogError: a unit the catalogue declares conflicts with one already in the registry
+            (only for a catalogue built in Python: a loaded one was checked when it was loaded).
+    """
+    own = _declare(catalog)
+    compiled = tuple(compile_rule(rule, own) for rule in catalog.rules)
     keys: dict[str, list[str]] = {}
     for rule in catalog.rules:
         names = [rule.id, rule.indicator.zh, *rule.fact_ids[1:]]
@@ -249,3 +263,16 @@ def compile_catalog(catalog: Catalog) -> Plan:
             if name and rule.id not in keys.setdefault(name, []):
                 keys[name].append(rule.id)
     return Plan(catalog, compiled, {k: tuple(v) for k, v in keys.items()})
+
+
+def _declare(catalog: Catalog) -> frozenset[str]:
+    """The catalogue's declared units, put in the registry if they are not there yet (a
+    catalogue built in Python, or read back in another process); a loaded catalogue's already
+    are, with the same meaning, and declaring them again changes nothing."""
+    own, problems = declare_units((unit.name, unit.definition) for unit in catalog.units)
+    if problems:
+        raise CatalogError([Diagnostic(problem.code, problem.message, Location(catalog.path),
+                                       field=f"units.{name}", expected=problem.expected,
+                                       got=problem.got, hint=problem.hint or None)
+                            for name, problem in problems.items()])
+    return own
