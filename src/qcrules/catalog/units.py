@@ -399,9 +399,11 @@ def _exponent(exponent: object) -> Fraction:
     return Fraction(exponent)
 
 
-def unit_text(unit: pint.Unit) -> str:
-    """A unit as text with its symbols (``m^2``, ``件/人``), without pint's formatter (which
-    cannot format the exact exponents of this registry)."""
+def unit_text(unit: pint.Unit | pint.util.UnitsContainer) -> str:
+    """A unit (or pint's container of unit names) as text with its symbols (``m^2``, ``件/人``),
+    without pint's formatter, which cannot format the exact exponents of this registry."""
+    if not isinstance(unit, pint.Unit):
+        unit = UNITS.Unit(unit)
     top: list[str] = []
     bottom: list[str] = []
     for name, exponent in UNITS.Quantity(Fraction(1), unit).unit_items():

@@ -45,6 +45,7 @@ from .units import (
     declare_units,
     parse_number,
     parse_quantity,
+    unit_text,
     whole_scale,
 )
 from .words import WordError, parse_bound_text, parse_commitment
@@ -519,14 +520,17 @@ class _RuleBuilder:
             try:
                 result = formula.result_unit({i.name: i.unit for i in inputs})
             except pint.errors.DimensionalityError as error:
-                out.add("QC131", f"formula mixes incompatible units: {error}", node.at("formula"),
+                out.add("QC131", "formula mixes incompatible units: "
+                        f"{unit_text(error.units1)} and {unit_text(error.units2)}",
+                        node.at("formula"),
                         rule_id=rid, field="formula", expected="terms of one kind in + and -",
                         got=formula_text)
                 return None
             if canonical_unit(indicator.unit).dimensionality != result.dimensionality:
                 out.add("QC131", "formula's unit does not match the indicator's unit",
                         node.at("formula"), rule_id=rid, field="formula",
-                        expected=f"a result in a unit like {indicator.unit}", got=f"{result:~}")
+                        expected=f"a result in a unit like {indicator.unit}",
+                        got=unit_text(result))
                 return None
         return Derivation(formula.text, tuple(inputs))
 
