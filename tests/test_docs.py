@@ -14,7 +14,13 @@ import yaml
 import qcrules
 from qcrules.base.errors import Diagnostic, Location
 from qcrules.catalog.schema import catalog_schema
-from qcrules.catalog.validate import _CATALOG_FIELDS, _INDICATOR_FIELDS, _REQUIRED_RULE_FIELDS, _RULE_FIELDS
+from qcrules.catalog.validate import (
+    _CATALOG_FIELDS,
+    _INDICATOR_FIELDS,
+    _REQUIRED_RULE_FIELDS,
+    _RULE_FIELDS,
+    _TOP_FIELDS,
+)
 from qcrules.catalog.words import _COMMITMENTS
 from qcrules.report.schema import report_schema
 
@@ -129,6 +135,7 @@ class TestCatalogSchema:
         definitions = catalog_schema()["$defs"]
         assert set(definitions["indicator"]["properties"]) == set(_INDICATOR_FIELDS)
         assert set(definitions["catalog"]["properties"]) == set(_CATALOG_FIELDS)
+        assert set(catalog_schema()["properties"]) == set(_TOP_FIELDS)
 
     def test_kinds_and_commitments_match_the_model(self) -> None:
         """The kind and commitment enums are the model's kinds and the words it reads."""
@@ -158,6 +165,14 @@ class TestCatalogSchema:
         data["rules"][0].update(change)
         data["rules"][0] = {k: v for k, v in data["rules"][0].items() if v is not None}
         assert _errors(validator, catalog_schema(), data) == []
+
+    def test_units_section(self, validator: Any) -> None:
+        """A catalogue's ``units`` section of text definitions is accepted; a number is not."""
+        data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+        data["units"] = {"标箱": "item", "万标箱": "10000 标箱"}
+        assert _errors(validator, catalog_schema(), data) == []
+        data["units"]["万标箱"] = 10000
+        assert _errors(validator, catalog_schema(), data)
 
     @pytest.mark.parametrize(("change", "fragment"), [
         ({"comitment": "ensure"}, "comitment"),

@@ -30,6 +30,25 @@ class TestRoundTrip:
         catalog = qcrules.load_catalog(DATA / "mini.yaml")
         assert qcrules.loads_catalog(qcrules.dump_catalog(catalog)) == catalog
 
+    def test_declared_units(self) -> None:
+        """A catalogue's ``units`` section is written between the header and the rules, in its
+        order, and loads back into an equal catalogue that judges alike."""
+        units = {"艘": "item", "万标箱": "10000 标箱", "标箱": "item"}
+        rule = rule_yaml(indicator={"zh": "集装箱吞吐量", "unit": "万标箱"}, target="达到50万标箱",
+                         quote="集装箱吞吐量达到50万标箱")
+        document = yaml.safe_load(catalog_text(rule))
+        text = yaml.safe_dump({"qcrules": 1, "catalog": document["catalog"], "units": units,
+                               "rules": document["rules"]}, allow_unicode=True, sort_keys=False)
+        catalog = qcrules.loads_catalog(text)
+        dumped = qcrules.dump_catalog(catalog)
+        assert list(yaml.safe_load(dumped)) == ["qcrules", "catalog", "units", "rules"]
+        assert yaml.safe_load(dumped)["units"] == units
+        again = qcrules.loads_catalog(dumped)
+        assert again == catalog
+        assert [u.name for u in again.units] == ["艘", "万标箱", "标箱"]
+        facts = {"r": "499999标箱"}
+        assert qcrules.evaluate(again, facts)["r"].margin == Fraction(-1, 10000)
+
     def test_a_compiled_plan_is_accepted(self) -> None:
         """A plan is dumped as the catalogue it was compiled from."""
         catalog = qcrules.load_catalog(DATA / "mini.yaml")

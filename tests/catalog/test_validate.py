@@ -133,6 +133,9 @@ class TestRuleProblems:
             ({"formula": "a + b", "inputs": {"a": {"unit": "%"}, "b": {"unit": "元"}}},
              "QC131", "formula"),
             ({"lead": "市统计局", "quote": None}, "QC102", "quote"),
+            ({"formula": "a * a", "inputs": {"a": {"unit": "米"}}}, "QC131", "formula"),
+            ({"formula": "a * a + b", "inputs": {"a": {"unit": "米"}, "b": {"unit": "元"}}},
+             "QC131", "formula"),
         ],
     )
     def test_problem(self, fields: dict[str, object], code: str, field: str) -> None:

@@ -354,10 +354,10 @@ class TestUnusableFacts:
 
     def test_unknown_unit(self, tmp_path: Path) -> None:
         """A unit qcrules does not know is named, with what was expected (QC110)."""
-        path = write(tmp_path, "f.yaml", "facts:\n  award: 3 万元/户\n")
+        path = write(tmp_path, "f.yaml", "facts:\n  award: 3 万元/口\n")
         code, _, err = check(path)
         assert code == 2
-        assert (f"{path}:2:3: QC110 rule award, fact award, field unit: unknown unit '万元/户' "
+        assert (f"{path}:2:3: QC110 rule award, fact award, field unit: unknown unit '万元/口' "
                 "(expected a known unit like 项") in err
 
     def test_incompatible_dimension(self, tmp_path: Path) -> None:

@@ -91,6 +91,19 @@ class TestFactorsAtCompileTime:
         assert by_id.value == by_name.value == 97
 
 
+    @pytest.mark.parametrize("unit", ["万元/人", "件/万人", "人/十万台", "平方米/人", "%", "个",
+                                      "人/亿元", "元/人*人"])
+    def test_prepared_factors_are_pints(self, unit: str) -> None:
+        """Each factor prepared at compile time, a pair's made from its two terms', is exactly
+        the factor pint gives for the unit as written."""
+        plan = qcrules.compile_catalog(qcrules.loads_catalog(_catalog("0" + unit + "以上", unit)))
+        factors = plan.rules[0]._factors
+        assert len(factors) > 1 or unit == "元/人*人"
+        for (from_unit, to_unit), factor in factors.items():
+            assert to_unit is None
+            assert factor == qcrules.catalog.units.conversion_factor(from_unit, unit), from_unit
+
+
 def _catalog(target: str, unit: str, kind: str = "floor") -> str:
     return catalog_text(rule_yaml(indicator={"zh": "指标", "unit": unit}, target=target,
                                   kind=kind, quote=f"指标{target}"))
@@ -157,6 +170,30 @@ class TestDomainLimits:
         assert report["r"].problem is not None
         assert report["r"].problem.code == "QC303"
         assert status_of(plan, "-1件") is INVALID
+
+    @pytest.mark.parametrize("kind", ["count", "floor"])
+    @pytest.mark.parametrize("engine", qcrules.ENGINES)
+    def test_whole_count_in_a_unit_of_ten_thousand(self, kind: str, engine: str) -> None:
+        """A count in 万辆 is whole when it is a whole number of 辆: 2.5万辆 and 24,999辆 are
+        counts, 2.50001万辆 (25,000.1 辆) is not; the target 2.5万辆 is a whole count too."""
+        plan = one_rule_plan(indicator={"zh": "新能源汽车保有量", "unit": "万辆"}, kind=kind,
+                             target="达到2.5万辆", quote="新能源汽车保有量达到2.5万辆")
+        assert plan.rules[0].whole_scale == 10000
+        report = qcrules.evaluate(plan, {"r": "2.5万辆"}, engine=engine)
+        assert (report["r"].status, report["r"].margin) == (MET, 0)
+        report = qcrules.evaluate(plan, {"r": "24999辆"}, engine=engine)
+        assert (report["r"].status, report["r"].margin) == (NOT_MET, Fraction(-1, 10000))
+        problem = qcrules.evaluate(plan, {"r": "2.50001万辆"}, engine=engine)["r"].problem
+        assert problem is not None
+        assert (problem.code, problem.expected) == ("QC303", "a multiple of 1/10000 万辆")
+        assert status_of(plan, "-1辆") is INVALID
+
+    def test_whole_count_in_a_unit_of_ten_thousand_in_a_table(self) -> None:
+        """The vectorised path sends a fraction of 万辆 to the exact one, which decides."""
+        plan = one_rule_plan(indicator={"zh": "新能源汽车保有量", "unit": "万辆"}, kind="count",
+                             target="达到2.5万辆", quote="新能源汽车保有量达到2.5万辆")
+        result = qcrules.evaluate_table(plan, {"r": [2.5, 2.4999, 2.50001, 3]})
+        assert result.statuses("r") == [MET, NOT_MET, INVALID, MET]
 
 
 RESULT_CLASSES = [FactUsed, UnitAssumed, RatioRead, Converted, Derived, ReferenceUsed, Rounded,

@@ -88,6 +88,20 @@ class TestValues:
         fact = facts_from_data({"x": value}).facts["x"]
         assert (fact.form, fact.value, fact.unit) == (form, number, unit)
 
+    @pytest.mark.parametrize(("fact", "unit"), [
+        ({"value": "2个百分点"}, "百分点"), ({"value": 2, "unit": "个百分点"}, "百分点"),
+        ({"value": "2个百分点", "unit": "个百分点"}, "百分点"),
+        ({"value": "2个百分点", "unit": "百分点"}, "百分点"), ({"value": 3, "unit": "个"}, "个"),
+        ({"value": "6个月"}, "月"),
+    ])
+    def test_measure_word(self, fact: dict[str, object], unit: str) -> None:
+        """个 before a unit it does not belong to is a measure word, in the value or the unit
+        field alike: 2个百分点 is 2 百分点; 3 个 is a count."""
+        facts = facts_from_data({"x": fact})
+        assert facts.diagnostics == ()
+        assert (facts.facts["x"].value, facts.facts["x"].unit) == (Fraction(int(
+            str(fact["value"])[0])), unit)
+
     @pytest.mark.parametrize("value", ["1e99999999", "5E+1000001万元", "1e-99999999%",
                                        Decimal("1e99999999")])
     def test_huge_exponent(self, value: object) -> None:

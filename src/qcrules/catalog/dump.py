@@ -195,7 +195,9 @@ def dump_catalog(catalog: Catalog) -> str:
         msg = f"expected a Catalog, got {type(catalog).__name__}"
         raise UsageError(Diagnostic("QC400", msg, field="catalog", expected="Catalog",
                                     got=type(catalog).__name__))
-    document = {"qcrules": 1, "catalog": _header(catalog),
-                "rules": [_rule(rule) for rule in catalog.rules]}
+    document: dict[str, Any] = {"qcrules": 1, "catalog": _header(catalog)}
+    if catalog.units:
+        document["units"] = {unit.name: unit.definition for unit in catalog.units}
+    document["rules"] = [_rule(rule) for rule in catalog.rules]
     return yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=100)

@@ -39,6 +39,7 @@ __all__ = [
     "Rule",
     "Section",
     "SourceDocument",
+    "UnitDeclaration",
 ]
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
@@ -405,6 +406,16 @@ class SourceDocument:
 
 
 @attrs.frozen
+class UnitDeclaration:
+    """A unit a catalogue declares in its ``units`` section, its definition as written:
+    ``item`` (a counted thing), ``base`` (a dimension of its own) or a number times known
+    units (``10000 标箱``)."""
+
+    name: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
+    definition: str = attrs.field(validator=v.and_(v.instance_of(str), v.min_len(1)))
+
+
+@attrs.frozen
 class Catalog:
     """A plan's targets as rules, in the plan's order.
 
@@ -423,6 +434,9 @@ class Catalog:
     source: SourceDocument | None = None
     phases: tuple[Phase, ...] = attrs.field(default=(), converter=_tuple)
     sections: tuple[Section, ...] = attrs.field(default=(), converter=_tuple)
+    #: The units the catalogue declares, in its order (``docs/reference/units.md``).
+    units: tuple[UnitDeclaration, ...] = attrs.field(
+        default=(), converter=_tuple, validator=v.deep_iterable(v.instance_of(UnitDeclaration)))
     path: str | None = attrs.field(default=None, eq=False, repr=False)
     notes: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_tuple, eq=False,
                                                 repr=False)

@@ -9,19 +9,30 @@ Decisions (see ``docs/reference/units.md``):
 * 元, 人, 分 (index points), 百分点 (percentage points) and 位 (a rank position) are base
   dimensions of their own, so a percentage is never confused with a percentage point or an
   index point.
-* Counting words — 件, 个, 家, 项, 台 — all measure the dimension ``[item]``: a count is a count,
-  whatever the noun's measure word. 人 is *not* an item, so per-capita rates keep their meaning.
-* % and ‰ are dimensionless (0.035 = 3.5 % = 35 ‰); ``1`` is a pure number.
+* Counting words — 件, 个, 家, 项, 台, 起, 批次, 辆, 户, 床 … — all measure the dimension
+  ``[item]``: a count is a count, whatever the noun's measure word. 人 is *not* an item, so
+  per-capita rates keep their meaning.
+* 吨标准煤 (tonnes of standard coal equivalent) is energy, not mass: its own dimension
+  ``[standard_coal]``, never converted to 吨, nor to 千瓦时 (a plan's conversion of electricity
+  to coal is a choice of coefficient, not a unit).
+* 年 and 岁 are one unit, a calendar year (of age, for 岁), of the dimension
+  ``[calendar_year]`` with 月 = 1/12 年; it is not converted to 天 or 小时, because a year has
+  365 or 366 days and any fixed number would be a guess that can flip a verdict at a boundary.
+* %, ‰ and ‱ are dimensionless (0.035 = 3.5 % = 35 ‰ = 350 ‱); ``1`` is a pure number.
+* 个 between a number and another unit is a measure word, not a unit: "2个百分点" is 2 百分点.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 import tokenize
 import unicodedata
+from collections.abc import Iterable, Set
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 import attrs
 import pint
@@ -33,12 +44,19 @@ __all__ = [
     "ParsedQuantity",
     "UnitProblem",
     "canonical_unit",
+    "check_declared",
     "conversion_factor",
+    "declare_unit",
+    "declare_units",
+    "foreign_units",
     "is_percent_like",
     "parse_number",
     "parse_quantity",
     "same_dimension",
     "unit_suggestions",
+    "unit_text",
+    "whole_scale",
+    "without_measure_word",
 ]
 
 _DEFINITIONS = """
@@ -47,32 +65,65 @@ qian_yuan = 1000 * yuan = 千元
 wan_yuan = 10000 * yuan = 万元
 baiwan_yuan = 1000000 * yuan = 百万元
 yi_yuan = 100000000 * yuan = 亿元
+wanyi_yuan = 1000000000000 * yuan = 万亿元
 person = [person] = 人
 qian_ren = 1000 * person = 千人
 wan_ren = 10000 * person = 万人
 shiwan_ren = 100000 * person = 十万人
 yi_ren = 100000000 * person = 亿人
-item = [item] = 件 = 个 = 家 = 项 = 台 = 座 = 所 = 次
-wan_item = 10000 * item = 万件 = 万个 = 万家 = 万台
+item = [item] = 件 = 个 = 家 = 项 = 台 = 座 = 所 = 次 = 起 = 批次 = 辆 = 车 = 户 = 张 = 床 = 处 = 条 = 种
+bai_item = 100 * item = 百户
+wan_item = 10000 * item = 万件 = 万个 = 万家 = 万台 = 万辆 = 万车 = 万户
 shiwan_item = 100000 * item = 十万件 = 十万台
+gongjin = kilogram = 千克 = 公斤
+dun = 1000 * kilogram = 吨
+wan_dun = 10000 * dun = 万吨
+yi_dun = 100000000 * dun = 亿吨
+jin = 1/2 * kilogram = 斤
+wan_jin = 10000 * jin = 万斤
+yi_jin = 100000000 * jin = 亿斤
+wanyi_jin = 1000000000000 * jin = 万亿斤
+tce = [standard_coal] = 吨标准煤 = 吨标煤
+kgce = tce / 1000 = 千克标准煤 = 千克标煤 = 公斤标准煤 = 公斤标煤
+wan_tce = 10000 * tce = 万吨标准煤 = 万吨标煤
+yi_tce = 100000000 * tce = 亿吨标准煤 = 亿吨标煤
+@alias meter = 米
+gongli = 1000 * meter = 公里 = 千米
 pingfangmi = meter ** 2 = 平方米
 wan_pingfangmi = 10000 * meter ** 2 = 万平方米
 pingfang_gongli = 1000000 * meter ** 2 = 平方公里 = 平方千米
+bai_pingfang_gongli = 100 * pingfang_gongli = 百平方公里 = 百平方千米
+wan_pingfang_gongli = 10000 * pingfang_gongli = 万平方公里 = 万平方千米
 mu = 2000/3 * meter ** 2 = 亩
 wan_mu = 10000 * mu = 万亩
+yi_mu = 100000000 * mu = 亿亩
 gongqing = 10000 * meter ** 2 = 公顷
+wan_gongqing = 10000 * gongqing = 万公顷
+lifangmi = meter ** 3 = 立方米
+wan_lifangmi = 10000 * meter ** 3 = 万立方米
+yi_lifangmi = 100000000 * meter ** 3 = 亿立方米
 index_point = [index_point] = 分
 percentage_point = [percentage_point] = 百分点
 rank_position = [rank] = 位 = 名
+permyriad = 1/10000 = ‱
 tian = day = 天 = 日
+xiaoshi = hour = 小时
+nian = [calendar_year] = 年 = 岁 = 周岁
+yue = nian / 12 = 月
 """
 
-#: Units a catalogue is expected to use; the validator suggests among them.
+#: Units a catalogue is expected to use; the validator suggests among them, and a rule is
+#: compiled with the factor from each of its dimension (aliases such as 公斤 are left out).
 KNOWN_UNITS: tuple[str, ...] = (
-    "元", "千元", "万元", "百万元", "亿元", "人", "千人", "万人", "十万人", "亿人",
-    "件", "个", "家", "项", "台", "座", "所", "次", "万件", "万个", "万家", "万台", "十万件", "十万台",
-    "平方米", "万平方米", "平方公里", "亩", "万亩", "公顷", "%", "‰", "百分点", "分", "位", "名",
-    "天", "1",
+    "元", "千元", "万元", "百万元", "亿元", "万亿元", "人", "千人", "万人", "十万人", "亿人",
+    "件", "个", "家", "项", "台", "座", "所", "次", "起", "批次", "辆", "车", "户", "张", "床",
+    "处", "条", "种", "百户", "万件", "万个", "万家", "万台", "万辆", "万车", "万户", "十万件",
+    "十万台",
+    "千克", "吨", "万吨", "亿吨", "斤", "万斤", "亿斤", "万亿斤",
+    "千克标准煤", "吨标准煤", "万吨标准煤", "亿吨标准煤",
+    "米", "公里", "平方米", "万平方米", "平方公里", "百平方公里", "万平方公里", "亩", "万亩",
+    "亿亩", "公顷", "万公顷", "立方米", "万立方米", "亿立方米",
+    "%", "‰", "‱", "百分点", "分", "位", "名", "小时", "天", "月", "年", "岁", "1",
 )
 
 
@@ -86,7 +137,8 @@ def _build_registry() -> pint.UnitRegistry:
 #: The one registry qcrules uses.  Quantities from another registry are not mixed with it.
 UNITS: pint.UnitRegistry = _build_registry()
 
-_UNIT_REWRITES = (("‰", " permille "), ("%", " percent "), ("·", "*"), ("×", "*"))
+_UNIT_REWRITES = (("‱", " permyriad "), ("‰", " permille "), ("%", " percent "),
+                  ("·", "*"), ("×", "*"))
 
 
 class UnitProblem(ValueError):
@@ -183,9 +235,25 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     if unit is not None and (unit[0].isdigit() or unit[0] in ".,:"):
         raise UnitProblem("QC112", f"{text!r} is not a quantity",
                           expected='a number with an optional unit, e.g. "8.5万元/人"', got=text)
+    if unit is not None:
+        unit = without_measure_word(unit)
     if unit is not None and check_unit:
         canonical_unit(unit)  # raises on an unknown unit
     return ParsedQuantity(magnitude, unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def without_measure_word(unit: str) -> str:
+    """The unit after a measure word: ``个百分点`` → ``百分点`` ("2个百分点"), ``个月`` → ``月``.
+
+    个 between a number and a unit it does not belong to is a measure word (量词), not part of the
+    unit. It is dropped only when what follows is a unit and 个 with it is not: ``个`` alone and
+    ``个/千人`` (enterprises per thousand people) keep it, as a count.
+    """
+    if (len(unit) > 1 and unit[0] == "个" and unit[1] not in "/*·×( "
+            and not _known_part(unit) and _known_part(unit[1:])):
+        return unit[1:]
+    return unit
 
 
 def _pint_expression(unit: str) -> str:
@@ -276,8 +344,262 @@ def same_dimension(unit_a: str, unit_b: str) -> bool:
     return canonical_unit(unit_a).dimensionality == canonical_unit(unit_b).dimensionality
 
 
+@functools.lru_cache(maxsize=1024)
+def whole_scale(unit: str | None) -> int:
+    """How many base units (件, 人, 位 …) one ``unit`` is, when that is a whole number, else 1.
+
+    A count in 万台 is whole when it is a whole number of 台: 1.5 万台 is 15,000 台, a whole
+    count, so a value ``v`` in ``unit`` is a whole count when ``v * whole_scale(unit)`` is whole.
+    """
+    if unit is None:
+        return 1
+    try:
+        root = UNITS.Quantity(Fraction(1), canonical_unit(unit)).to_root_units()
+    except UnitProblem:
+        return 1
+    factor = Fraction(root.magnitude)
+    if list(root.units.dimensionality.values()) != [1] or factor.denominator != 1 or factor < 1:
+        return 1
+    return factor.numerator
+
+
 def is_percent_like(unit: str | None) -> bool:
-    """Units in which a bare number is read as a fraction: %, ‰ and pure numbers."""
+    """Units in which a bare number is read as a fraction: %, ‰, ‱ and pure numbers."""
     if unit is None:
         return False
-    return normalize_text(unit) in {"%", "‰", "percent", "permille"}
+    return normalize_text(unit) in {"%", "‰", "‱", "percent", "permille", "permyriad"}
+
+
+# -- units a catalogue declares --------------------------------------------------------------
+
+#: A declared unit's name: letters only (Chinese characters are letters), at most 16.
+_DECLARED_NAME = re.compile(r"^[^\W\d_]{1,16}$")
+_NAME = r"[^\W\d_]+"
+_DEFINITION_RE = re.compile(
+    rf"^(?:(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:\s*/\s*(\d+))?\s*(?:[*×·]\s*)?)?"
+    rf"({_NAME}(?:\s*[*·×]\s*{_NAME})*(?:\s*/\s*{_NAME})?)$")
+_RESERVED = ("item", "base")
+_DEFINITION_FORMS = ("item, base, or a positive number times known units (joined by *, over at most "
+                     "one unit after /), e.g. 10000 标箱")
+
+#: What a unit means: its exact factor to the registry's root units, and those units.
+Meaning = tuple[Fraction, Any]
+
+#: Units declared by catalogues in this process, each with its meaning: its exact factor to
+#: the registry's root units, and those units.
+_DECLARED: dict[str, Meaning] = {}
+_DECLARING = threading.Lock()
+
+
+def _meaning(unit: pint.Unit) -> Meaning:
+    root = UNITS.Quantity(Fraction(1), unit).to_root_units()
+    return Fraction(root.magnitude), root.units
+
+
+def _exponent(exponent: object) -> Fraction:
+    if not isinstance(exponent, (int, Fraction)):
+        msg = f"an exponent of {exponent!r}"
+        raise TypeError(msg)
+    return Fraction(exponent)
+
+
+def unit_text(unit: pint.Unit | pint.util.UnitsContainer) -> str:
+    """A unit (or pint's container of unit names) as text with its symbols (``m^2``, ``件/人``),
+    without pint's formatter, which cannot format the exact exponents of this registry."""
+    if not isinstance(unit, pint.Unit):
+        unit = UNITS.Unit(unit)
+    top: list[str] = []
+    bottom: list[str] = []
+    for name, exponent in UNITS.Quantity(Fraction(1), unit).unit_items():
+        power = _exponent(exponent)
+        term = UNITS.get_symbol(name) + ("" if abs(power) == 1 else f"^{abs(power)}")
+        (top if power > 0 else bottom).append(term)
+    text = "*".join(top) or ("1" if bottom else "")
+    return text + "".join(f"/{term}" for term in bottom)
+
+
+def _meaning_text(meaning: Meaning) -> str:
+    factor, unit = meaning
+    dimensions = "*".join(name if exponent == 1 else f"{name}^{_exponent(exponent)}"
+                          for name, exponent in unit.dimensionality.items())
+    return f"{factor} {unit_text(unit)}".strip() + f" ({dimensions or 'a pure number'})"
+
+
+def _pint_definition(name: str, meaning: Meaning) -> str:
+    """``name = n / d * root units``, written from pint's own names, not from the file's text."""
+    factor, unit = meaning
+    terms = "".join(f" * {root} ** {_exponent(exponent)}"
+                    for root, exponent in UNITS.Quantity(Fraction(1), unit).unit_items())
+    return f"{name} = {factor.numerator} / {factor.denominator}{terms}"
+
+
+def declare_unit(name: str, definition: str, own: Set[str] = frozenset()) -> None:
+    """Add a unit a catalogue declares (``units:``) to the registry, or check that it is there.
+
+    ``definition`` is ``item`` (a counted thing, like 件), ``base`` (a dimension of its own,
+    named ``[name]``) or a positive number times known units, multiplied with ``*`` and over at
+    most one unit after ``/`` (``10000 标箱``, ``0.5 千克``, ``2000/3 平方米``, ``1 吨*公里/万元``);
+    never pint syntax. The units in the expression are built-in ones and ``own``, the names
+    this catalogue has declared so far. The registry's definition is written from the meaning
+    (an exact factor times pint's own root units), never from the text.
+
+    A name that is already a unit (built in, or declared by any catalogue in this process) is
+    accepted when the declaration means the same (the same dimension and exact factor) and
+    changes nothing; no declaration ever changes what a unit means.
+
+    Raises:
+        UnitProblem: a name or definition outside the grammar (``QC113``), an unknown unit in
+            the definition (``QC110``) or a meaning that conflicts with the existing one
+            (``QC114``).
+    """
+    if not isinstance(name, str) or not _DECLARED_NAME.match(name) or name in _RESERVED:
+        raise UnitProblem("QC113", f"invalid unit name {name!r}", got=str(name),
+                          expected="a name of letters only (e.g. 艘, 标箱), not item or base")
+    text = normalize_text(definition) if isinstance(definition, str) else ""
+    with _DECLARING:
+        wanted, pint_definition = _wanted(name, text, definition, own)
+        if _known_part(name):
+            existing = _meaning(canonical_unit(name))
+            if wanted is None:  # base: the same only if it is already a dimension of its own
+                same = existing == (Fraction(1), canonical_unit(name)) and \
+                    canonical_unit(name).dimensionality == {f"[{name}]": 1}
+                wanted_text = f"a dimension of its own, [{name}]"
+            else:
+                same = existing == wanted
+                wanted_text = _meaning_text(wanted)
+            if not same:
+                raise UnitProblem("QC114", f"unit {name!r} already exists with another meaning",
+                                  expected=f"{name} as it is: {_meaning_text(existing)}",
+                                  got=f"{definition} = {wanted_text}",
+                                  hint="give the declared unit a name of its own")
+            return
+        if wanted is None and _is_dimension(f"[{name}]"):
+            raise UnitProblem("QC114", f"unit {name!r} cannot be a dimension of its own: "
+                              f"[{name}] is already a dimension", got=str(definition),
+                              expected="a name that is not already a dimension",
+                              hint="give the declared unit a name of its own")
+        try:
+            UNITS.define(pint_definition)
+        except (pint.errors.RedefinitionError, pint.errors.DefinitionSyntaxError,
+                ValueError) as error:
+            raise UnitProblem("QC114", f"unit {name!r} cannot be declared: {error}",
+                              expected="a name that is not already a unit or a dimension",
+                              got=name, hint="give the declared unit a name of its own") from None
+        _DECLARED[name] = _meaning(UNITS.parse_units(name))
+        if wanted is not None and _DECLARED[name] != wanted:  # pint read it otherwise: never
+            msg = f"unit {name!r} was declared as {_DECLARED[name]}, not {wanted}"
+            raise RuntimeError(msg)
+        without_measure_word.cache_clear()
+        unit_is_malformed.cache_clear()
+
+
+def declare_units(declarations: Iterable[tuple[str, str]]) -> tuple[frozenset[str],
+                                                                   dict[str, UnitProblem]]:
+    """Declare a catalogue's units (:func:`declare_unit`), in any order: a unit defined from
+    another of the same section is declared after it.
+
+    Returns the names declared (or found with the same meaning) and the problem of each other
+    one; a unit that uses one of the section's units that could not be declared is unknown
+    (``QC110``), and so is each unit of a circle of definitions.
+    """
+    own: set[str] = set()
+    problems: dict[str, UnitProblem] = {}
+    pending = list(declarations)
+    names = {name for name, _ in pending}
+    while pending:
+        waiting: list[tuple[str, str]] = []
+        for name, definition in pending:
+            try:
+                declare_unit(name, definition, own)
+            except UnitProblem as problem:
+                if problem.code == "QC110" and problem.got in names and problem.got not in problems:
+                    waiting.append((name, definition))
+                else:
+                    problems[name] = problem
+                continue
+            own.add(name)
+        if len(waiting) == len(pending):  # no progress: each waits on another of them
+            for name, definition in waiting:
+                problems[name] = UnitProblem(
+                    "QC110", f"unit {name!r}: its definition {definition!r} uses units that "
+                    "are defined from each other", expected="units defined from built-in units, "
+                    "or from units of the section that are", got=str(definition))
+            break
+        pending = waiting
+    return frozenset(own), problems
+
+
+def _is_dimension(dimension: str) -> bool:
+    try:
+        UNITS.get_dimensionality(dimension)
+    except ValueError:  # pint: "... is not defined as dimension"
+        return False
+    return True
+
+
+def _wanted(name: str, text: str, definition: object,
+            own: Set[str]) -> tuple[Meaning | None, str]:
+    """The meaning a definition asks for (``None`` for a new dimension) and its pint form."""
+    if text == "item":
+        item = _meaning(canonical_unit("件"))
+        return item, _pint_definition(name, item)
+    if text == "base":
+        return None, f"{name} = [{name}]"
+    match = _DEFINITION_RE.match(text)
+    if not match:
+        raise UnitProblem("QC113", f"unit {name!r}: {definition!r} is not a unit definition",
+                          expected=_DEFINITION_FORMS, got=str(definition))
+    number, denominator, expression = match.groups()
+    try:
+        factor = _decimal_fraction(number, number) if number else Fraction(1)
+    except UnitProblem as problem:
+        raise UnitProblem("QC113", f"unit {name!r}: {problem.message}",
+                          expected=problem.expected, got=str(definition)) from None
+    if denominator:
+        factor /= int(denominator) or 1
+    if factor <= 0 or (denominator is not None and int(denominator) == 0):
+        raise UnitProblem("QC113", f"unit {name!r}: the number must be positive",
+                          expected=_DEFINITION_FORMS, got=str(definition))
+    for part in re.split(r"\s*[/*·×]\s*", expression):
+        if foreign_units(part, own) or not _known_part(part):
+            raise UnitProblem("QC110", f"unit {name!r}: unknown unit {part!r} in its definition",
+                              expected="built-in units, or units the catalogue declares",
+                              got=part, hint="declare it in the catalogue's units section")
+    unit_factor, root = _meaning(canonical_unit(expression))
+    meaning = (factor * unit_factor, root)
+    return meaning, _pint_definition(name, meaning)
+
+
+def foreign_units(unit: str, own: Set[str]) -> tuple[str, ...]:
+    """The units in ``unit`` that a catalogue declared but that are not in ``own``.
+
+    A unit a catalogue declares stays in the one registry for the rest of the process; this is
+    how every other catalogue, which did not declare it, keeps it unknown.
+    """
+    if not _DECLARED:
+        return ()
+    try:
+        names = UNITS.parse_units_as_container(_pint_expression(unit))
+    except (pint.errors.UndefinedUnitError, *_MALFORMED):
+        return ()
+    found = []
+    for key in names:
+        for _prefix, base, _suffix in UNITS.parse_unit_name(key):
+            if base in _DECLARED and base not in own:
+                found.append(base)
+    return tuple(dict.fromkeys(found))
+
+
+def check_declared(unit: str, own: Set[str]) -> None:
+    """Check that ``unit`` uses no unit declared by a catalogue other than the one whose
+    declared names are ``own``.
+
+    Raises:
+        UnitProblem: ``QC110``, naming the unit declared elsewhere.
+    """
+    foreign = foreign_units(unit, own)
+    if foreign:
+        raise UnitProblem("QC110", f"unknown unit {unit!r}: {'、'.join(foreign)} is not a unit of "
+                          "this catalogue", expected="a built-in unit, or one this catalogue "
+                          "declares in its units section", got=unit,
+                          hint=f"declare {foreign[0]} in the catalogue's units section")

@@ -40,17 +40,22 @@ from .model import (
     Rule,
     Section,
     SourceDocument,
+    UnitDeclaration,
 )
 from .parse import LocatedList, LocatedMap
 from .units import (
     ParsedQuantity,
     UnitProblem,
     canonical_unit,
+    check_declared,
     conversion_factor,
+    declare_units,
     is_percent_like,
     normalize_text,
     parse_number,
     parse_quantity,
+    unit_text,
+    whole_scale,
 )
 from .words import (
     FORM_KINDS,
@@ -70,7 +75,7 @@ __all__ = ["validate_catalog"]
 
 FORMAT_VERSION = 1
 
-_TOP_FIELDS = ("qcrules", "catalog", "rules")
+_TOP_FIELDS = ("qcrules", "catalog", "units", "rules")
 _CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections")
 _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
                 "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
@@ -152,7 +157,7 @@ def _text_list(node: LocatedMap, key: str, out: _Collector, rule_id: str | None,
 
 
 def _quantity(text: object, where: Location, out: _Collector, rule_id: str | None,
-              field: str) -> Quantity | None:
+              field: str, own: frozenset[str] = frozenset()) -> Quantity | None:
     if isinstance(text, Fraction | int) and not isinstance(text, bool):
         return Quantity(Fraction(text), None)
     if not isinstance(text, str):
@@ -161,6 +166,8 @@ def _quantity(text: object, where: Location, out: _Collector, rule_id: str | Non
         return None
     try:
         parsed = parse_quantity(text)
+        if parsed.unit is not None:
+            check_declared(parsed.unit, own)
     except UnitProblem as problem:
         out.add(problem.code, problem.message, where, rule_id=rule_id, field=field,
                 expected=problem.expected, got=problem.got, hint=problem.hint or None)
@@ -207,6 +214,8 @@ class _RuleBuilder:
     node: LocatedMap
     out: _Collector
     source_text: str | None
+    #: The units the catalogue declares (``units``), which its rules may use.
+    own_units: frozenset[str] = frozenset()
 
     rule_id: str | None = None
     #: The order a ratio-written target takes (``1:x`` or ``x:1``), once one is read.
@@ -371,6 +380,7 @@ class _RuleBuilder:
         if unit is not None:
             try:
                 canonical_unit(unit)
+                check_declared(unit, self.own_units)
             except UnitProblem as problem:
                 out.add(problem.code, problem.message, raw.at("unit"), rule_id=rid,
                         field="indicator.unit", expected=problem.expected, got=unit,
@@ -386,7 +396,8 @@ class _RuleBuilder:
             domain[side] = None
             if raw.get(side) is None:
                 continue
-            quantity = _quantity(raw[side], raw.at(side), out, rid, f"indicator.{side}")
+            quantity = _quantity(raw[side], raw.at(side), out, rid, f"indicator.{side}",
+                                 self.own_units)
             if quantity is not None and not self._compatible(quantity, unit, raw.at(side),
                                                              f"indicator.{side}"):
                 quantity = None
@@ -537,7 +548,7 @@ class _RuleBuilder:
             out.add("QC120", "target has no number", where, rule_id=rid, field="target",
                     expected=_EXPECTED["target"], got=text)
             return None
-        quantity = _quantity(read.quantity, where, out, rid, "target")
+        quantity = _quantity(read.quantity, where, out, rid, "target", self.own_units)
         if quantity is None:
             return None
         parsed = parse_quantity(read.quantity)
@@ -553,7 +564,7 @@ class _RuleBuilder:
             return None
         if indicator is not None and not self._inside_domain(quantity, indicator, where):
             return None
-        if kind is Kind.COUNT and _to_unit(quantity, unit).denominator != 1:
+        if kind is Kind.COUNT and whole_scale(unit) % _to_unit(quantity, unit).denominator:
             out.add("QC121", "a count target must be a whole number", where, rule_id=rid,
                     field="target", expected="a whole number", got=text)
             return None
@@ -859,6 +870,7 @@ class _RuleBuilder:
             if unit is not None:
                 try:
                     canonical_unit(str(unit))
+                    check_declared(str(unit), self.own_units)
                 except UnitProblem as problem:
                     out.add(problem.code, problem.message, spec.at("unit"), rule_id=rid,
                             field=f"inputs.{name}.unit", expected=problem.expected, got=str(unit),
@@ -883,14 +895,17 @@ class _RuleBuilder:
             try:
                 result = formula.result_unit({i.name: i.unit for i in inputs})
             except pint.errors.DimensionalityError as error:
-                out.add("QC131", f"formula mixes incompatible units: {error}", node.at("formula"),
+                out.add("QC131", "formula mixes incompatible units: "
+                        f"{unit_text(error.units1)} and {unit_text(error.units2)}",
+                        node.at("formula"),
                         rule_id=rid, field="formula", expected="terms of one kind in + and -",
                         got=formula_text)
                 return None
             if canonical_unit(indicator.unit).dimensionality != result.dimensionality:
                 out.add("QC131", "formula's unit does not match the indicator's unit",
                         node.at("formula"), rule_id=rid, field="formula",
-                        expected=f"a result in a unit like {indicator.unit}", got=f"{result:~}")
+                        expected=f"a result in a unit like {indicator.unit}",
+                        got=unit_text(result))
                 return None
         return Derivation(formula.text, tuple(inputs))
 
@@ -1028,6 +1043,7 @@ def validate_catalog(data: Any, *, file: str | None = None,
                 data.at("qcrules"), field="qcrules", expected=str(FORMAT_VERSION),
                 got=repr(version))
     header = _catalog_header(data, out)
+    units, own = _declared_units(data, out)
     raw_rules = data.get("rules")
     rules: list[Rule] = []
     if not isinstance(raw_rules, LocatedList):
@@ -1041,7 +1057,7 @@ def validate_catalog(data: Any, *, file: str | None = None,
                 out.add("QC101", "a rule must be a mapping", where, field="rules",
                         expected="{id: …, indicator: …}", got=type(item).__name__)
                 continue
-            rule = _RuleBuilder(item, out, source_text).build()
+            rule = _RuleBuilder(item, out, source_text, own).build()
             raw_id = item.get("id")
             if isinstance(raw_id, str):
                 if raw_id in seen:
@@ -1055,7 +1071,38 @@ def validate_catalog(data: Any, *, file: str | None = None,
         _check_reference_ids(rules, out)
     if out.items:
         raise CatalogError(out.items)
-    return Catalog(rules=tuple(rules), path=file, notes=tuple(out.notes), **header)
+    return Catalog(rules=tuple(rules), units=units, path=file, notes=tuple(out.notes),
+                   **header)
+
+
+def _declared_units(node: LocatedMap, out: _Collector) -> tuple[tuple[UnitDeclaration, ...],
+                                                                frozenset[str]]:
+    """The ``units`` section: each unit declared in the registry (or found there with the same
+    meaning), so that the rules may use it; the declarations keep the file's order."""
+    raw = node.get("units")
+    if raw is None:
+        return (), frozenset()
+    if not isinstance(raw, LocatedMap):
+        out.add("QC101", "field 'units' must be a mapping", node.at("units"), field="units",
+                expected="{艘: item, 标箱: item, 万标箱: 10000 标箱}", got=type(raw).__name__)
+        return (), frozenset()
+    written: list[UnitDeclaration] = []
+    for name, definition in raw.items():
+        if not isinstance(definition, str) or not definition.strip():
+            out.add("QC101", f"unit {name!r} must be defined by text", raw.at(name),
+                    field=f"units.{name}",
+                    expected="item, base, or a number times known units, e.g. 10000 标箱",
+                    got=repr(definition))
+            continue
+        written.append(UnitDeclaration(name, definition.strip()))
+    own, problems = declare_units((unit.name, unit.definition) for unit in written)
+    for unit in written:
+        problem = problems.get(unit.name)
+        if problem is not None:
+            out.add(problem.code, problem.message, raw.at(unit.name), field=f"units.{unit.name}",
+                    expected=problem.expected, got=problem.got, hint=problem.hint or None)
+    declared = [unit for unit in written if unit.name in own]
+    return tuple(declared), frozenset(own)
 
 
 def _check_reference_ids(rules: list[Rule], out: _Collector) -> None:

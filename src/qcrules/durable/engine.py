@@ -192,8 +192,8 @@ class _Domain:
         if compiled.maximum is not None:
             k, n = probes.constant(compiled.maximum)
             self.checks.append(("above", _fails(k, Op.LE, n), _holds(k, Op.LE, n)))
-        if compiled.whole:
-            k = probes._index((1, Fraction(0)))
+        if compiled.whole:  # x * whole_scale is a whole number
+            k = probes._index((compiled.whole_scale, Fraction(0)))
             f, c_ = getattr(m, _F[k]), getattr(m, _C[k])
             self.checks.append(("whole", f < c_, f == c_))
 

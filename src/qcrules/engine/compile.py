@@ -14,11 +14,14 @@ numerators and denominators.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 
 import attrs
 
+from ..base.errors import CatalogError, Diagnostic, Location
 from ..catalog.formula import Formula, parse_formula
 from ..catalog.model import Catalog, Kind, Op, Quantity, Rule
 from ..catalog.units import (
@@ -26,9 +29,12 @@ from ..catalog.units import (
     UNITS,
     UnitProblem,
     canonical_unit,
+    check_declared,
     conversion_factor,
+    declare_units,
     is_percent_like,
     normalize_text,
+    whole_scale,
 )
 from .results import Severity, UnitAssumed
 
@@ -61,6 +67,12 @@ class CompiledRule:
     judged_unit: str | None = None
     #: For a change in percentage points: the factor from the indicator's unit to %.
     points_factor: Fraction = Fraction(1)
+    #: How many of the smallest whole thing one unit of a whole count is (10,000 for 万台, 1
+    #: for 件): a count in 万台 is whole when it is a whole number of 台.
+    whole_scale: int = 1
+    #: The units the rule's catalogue declares; a fact may use no unit another catalogue
+    #: declared (``None``: not checked, for a rule compiled on its own).
+    own_units: frozenset[str] | None = None
     numeric: bool = attrs.field(init=False)
     needs_base: bool = attrs.field(init=False)
     needs_reference: bool = attrs.field(init=False)
@@ -120,6 +132,8 @@ class CompiledRule:
         cached = self._factors.get(key)
         if cached is None:
             try:
+                if self.own_units is not None:
+                    check_declared(from_unit, self.own_units)
                 cached = conversion_factor(from_unit, to_unit or self.unit or "1")
             except UnitProblem as problem:
                 cached = problem
@@ -158,8 +172,8 @@ def judged_unit(rule: Rule) -> str | None:
     return rule.indicator.unit
 
 
-def compile_rule(rule: Rule) -> CompiledRule:
-    """Prepare one validated rule."""
+def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> CompiledRule:
+    """Prepare one validated rule; ``own_units`` are the units its catalogue declares."""
     unit = rule.indicator.unit
     judged = judged_unit(rule)
     in_judged = None if judged == "倍" else judged
@@ -183,7 +197,8 @@ def compile_rule(rule: Rule) -> CompiledRule:
                                   .to(canonical_unit(unit or "1")).magnitude)
     compiled = CompiledRule(rule, unit, bounds, minimum, in_unit(rule.indicator.max, unit),
                             whole, is_percent_like(unit), formula, input_units, ratio_units,
-                            formula_factor, judged)
+                            formula_factor, judged_unit=judged,
+                            whole_scale=whole_scale(unit) if whole else 1, own_units=own_units)
     if rule.change is not None and rule.change.measure == "points":
         compiled.points_factor = compiled.factor(unit or "1", "%")
     if unit is not None:
@@ -191,8 +206,10 @@ def compile_rule(rule: Rule) -> CompiledRule:
         # so that facts in them never compute one.
         stated = () if rule.change is not None else rule.bounds  # a change's are in its own unit
         own = {unit, *(b.threshold.unit for b in stated if b.threshold and b.threshold.unit)}
-        for from_unit in sorted(own) + [u for u in _compatible_units(unit) if u not in own]:
+        for from_unit in sorted(own):
             compiled.factor(from_unit)
+        for from_unit, factor in _known_factors(unit):
+            compiled._factors.setdefault((from_unit, None), factor)
     return compiled
 
 
@@ -206,18 +223,37 @@ for _known in KNOWN_UNITS:
     _KNOWN_BY_DIMENSION[_dimension] = (*_KNOWN_BY_DIMENSION.get(_dimension, ()), _known)
 
 
-def _compatible_units(unit: str) -> list[str]:
-    """Known units of ``unit``'s dimension and, for ``a/b``, every known ``x/y`` like it."""
+@functools.lru_cache(maxsize=1024)
+def _known_factors(unit: str) -> tuple[tuple[str, Fraction], ...]:
+    """The factor to ``unit`` from every known unit of its dimension and, for ``a/b``, from
+    every known ``x/y`` like it.
+
+    A factor of ``x/y`` is the factor of ``x`` to ``a`` over that of ``y`` to ``b`` (units here
+    are multiplicative), so a rule in 件/万人 costs one conversion per known unit of each
+    dimension rather than one per pair. That holds only when ``unit`` is ``a`` over ``b`` as
+    pint reads it (``a/b*c`` is ``(a/b)*c``); otherwise each pair is converted by itself.
+    """
     try:
-        units = list(_known_units(canonical_unit(unit).dimensionality))
+        target = canonical_unit(unit)
+        factors = [(known, conversion_factor(known, unit))
+                   for known in _known_units(target.dimensionality)]
         numerator, slash, denominator = normalize_text(unit).partition("/")
         if slash and "/" not in denominator:
-            for x in _known_units(canonical_unit(numerator).dimensionality):
-                units.extend(f"{x}/{y}"
-                             for y in _known_units(canonical_unit(denominator).dimensionality))
+            top, bottom = canonical_unit(numerator), canonical_unit(denominator)
+            tops = _known_units(top.dimensionality)
+            bottoms = _known_units(bottom.dimensionality)
+            if top / bottom == target:
+                ups = [(x, conversion_factor(x, numerator)) for x in tops]
+                downs = [(y, conversion_factor(y, denominator)) for y in bottoms]
+                factors.extend((f"{x}/{y}", up / down) for x, up in ups for y, down in downs)
+            else:
+                for x in tops:
+                    for y in bottoms:
+                        with contextlib.suppress(UnitProblem):
+                            factors.append((f"{x}/{y}", conversion_factor(f"{x}/{y}", unit)))
     except UnitProblem:
-        return []
-    return units
+        return ()
+    return tuple(factors)
 
 
 @attrs.frozen
@@ -240,8 +276,14 @@ class Plan:
 
 
 def compile_catalog(catalog: Catalog) -> Plan:
-    """Compile a validated catalogue once; evaluate the plan against many fact sets."""
-    compiled = tuple(compile_rule(rule) for rule in catalog.rules)
+    """Compile a validated catalogue once; evaluate the plan against many fact sets.
+
+    Raises:
+        CatalogError: a unit the catalogue declares conflicts with one already in the registry
+            (only for a catalogue built in Python: a loaded one was checked when it was loaded).
+    """
+    own = _declare(catalog)
+    compiled = tuple(compile_rule(rule, own) for rule in catalog.rules)
     keys: dict[str, list[str]] = {}
     for rule in catalog.rules:
         names = [rule.id, rule.indicator.zh, *rule.fact_ids[1:]]
@@ -251,3 +293,16 @@ def compile_catalog(catalog: Catalog) -> Plan:
             if name and rule.id not in keys.setdefault(name, []):
                 keys[name].append(rule.id)
     return Plan(catalog, compiled, {k: tuple(v) for k, v in keys.items()})
+
+
+def _declare(catalog: Catalog) -> frozenset[str]:
+    """The catalogue's declared units, put in the registry if they are not there yet (a
+    catalogue built in Python, or read back in another process); a loaded catalogue's already
+    are, with the same meaning, and declaring them again changes nothing."""
+    own, problems = declare_units((unit.name, unit.definition) for unit in catalog.units)
+    if problems:
+        raise CatalogError([Diagnostic(problem.code, problem.message, Location(catalog.path),
+                                       field=f"units.{name}", expected=problem.expected,
+                                       got=problem.got, hint=problem.hint or None)
+                            for name, problem in problems.items()])
+    return own

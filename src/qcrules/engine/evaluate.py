@@ -217,7 +217,7 @@ def _check_domain(compiled: CompiledRule, value: Fraction, fact: Fact | None) ->
     high = compiled.high
     if high is not None and n * high[1] > high[0] * d:
         raise domain_problem(compiled, "above", fact)
-    if compiled.whole and d != 1:
+    if compiled.whole and compiled.whole_scale % d:  # value * whole_scale is not whole
         raise domain_problem(compiled, "whole", fact)
 
 
@@ -229,7 +229,10 @@ def domain_problem(compiled: CompiledRule, which: str, fact: Fact | None) -> Unu
     if which == "above":
         return Unusable("QC302", "above the indicator's possible values", fact,
                          expected=f"<= {compiled.maximum} {compiled.unit or ''}".strip())
-    return Unusable("QC303", "not a whole number", fact, expected="a whole number")
+    if compiled.whole_scale == 1:
+        return Unusable("QC303", "not a whole number", fact, expected="a whole number")
+    return Unusable("QC303", "not a whole count", fact,
+                    expected=f"a multiple of 1/{compiled.whole_scale} {compiled.unit}")
 
 
 def _derived_value(compiled: CompiledRule, facts: FactSet, steps: list[Step]) -> Fraction:

@@ -211,7 +211,7 @@ class _Vector:
                 self.codes[self.open & outside(x, float(limit))] = INVALID
             if compiled.whole:
                 fractional = self.open & (x != np.rint(x))
-                if self.unscaled:
+                if self.unscaled and compiled.whole_scale == 1:
                     # The float is the reported number itself: a fraction in it is a fraction.
                     self.codes[fractional] = INVALID
                 else:

@@ -19,7 +19,13 @@ import attrs
 
 from ..base.errors import Diagnostic, FactError, Location
 from ..catalog.parse import LIMITS, LocatedList, LocatedMap, NotANumber
-from ..catalog.units import UnitProblem, normalize_text, parse_quantity, unit_is_malformed
+from ..catalog.units import (
+    UnitProblem,
+    normalize_text,
+    parse_quantity,
+    unit_is_malformed,
+    without_measure_word,
+)
 from .model import Fact, FactForm, FactSet
 from .periods import period_key
 from .tables import header_field
@@ -110,7 +116,7 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
         if parsed.ratio and not unit:
             return make(FactForm.RATIO, parsed.magnitude), None
         if unit:
-            if parsed.ratio or (parsed.unit is not None and parsed.unit != unit.strip()):
+            if parsed.ratio or (parsed.unit is not None and parsed.unit != _unit_field(unit)):
                 return bad("QC201", "the value has a unit and the unit field another",
                            f"a bare number with unit {unit}, or the unit in one place only")
             return _with_unit(parsed.magnitude, unit, make, bad)
@@ -134,12 +140,19 @@ def _exponent_too_large(text: str) -> bool:
 
 def _with_unit(number: Fraction, unit: str, make: Any, bad: Any) -> tuple[Fact, Diagnostic | None]:
     """A number with a unit given apart (a ``unit:`` field or a table column's unit)."""
-    written = normalize_text(unit)
+    written = _unit_field(unit)
     if not written:
         return make(FactForm.NUMBER, number), None
     if (written[0].isdigit() and written != "1") or not _unit_parses(written):
         return bad("QC201", f"invalid unit {unit!r}", "a unit such as 万元/人")
     return make(FactForm.QUANTITY, number, written), None
+
+
+def _unit_field(unit: str) -> str:
+    """A unit given apart, as a quantity's unit is read: ``个百分点`` is 百分点 (个 is a measure
+    word there)."""
+    written = normalize_text(unit)
+    return without_measure_word(written) if written else written
 
 
 def _unit_parses(unit: str) -> bool:

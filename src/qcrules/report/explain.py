@@ -101,7 +101,7 @@ def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule
         return f"{number}倍" if lang == "zh" else f"{number}×"
     if not unit or unit == "1":
         return number
-    separator = "" if lang == "zh" or unit in ("%", "‰") else " "
+    separator = "" if lang == "zh" or unit in ("%", "‰", "‱") else " "
     return f"{number}{separator}{unit}"
 
 
