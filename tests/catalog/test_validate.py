@@ -607,3 +607,50 @@ class TestRefused:
         assert [(c, r) for c, _, r, _ in _codes(catalog_text(bad, worse))] == [
             ("QC120", "a"), ("QC111", "b")]
 
+
+
+class TestDeadlinesAndMilestones:
+    """A rule may have no deadline (an ongoing 稳定在…以上), and one indicator may carry several
+    dated targets (到2025年达X，到2027年达Y); a name must still say which rule a fact feeds."""
+
+    @pytest.mark.parametrize("deadline", ["ongoing", "持续", "长期"])
+    def test_an_ongoing_requirement(self, deadline: str) -> None:
+        rule = qcrules.loads_catalog(catalog_text(rule_yaml(deadline=deadline)))["r"]
+        assert rule.deadline == "ongoing"
+
+    def test_no_deadline_is_ongoing_with_a_note(self) -> None:
+        fields = rule_yaml()
+        del fields["deadline"]
+        catalog = qcrules.loads_catalog(catalog_text(fields), file="c.yaml")
+        assert catalog["r"].deadline == "ongoing"
+        assert [(n.code, n.field) for n in catalog.notes] == [("QC173", "deadline")]
+
+    def test_dated_targets_of_one_indicator(self) -> None:
+        early = rule_yaml(id="rate-2025", target="达95%", deadline=2025, quote="到2025年达95%")
+        late = rule_yaml(id="rate-2027", target="达98%", deadline=2027, quote="到2027年达98%")
+        catalog = qcrules.loads_catalog(catalog_text(early, late))
+        assert [(n.code, n.rule_id) for n in catalog.notes] == [("QC174", "rate-2027")]
+        report = qcrules.evaluate(qcrules.compile_catalog(catalog), {"指标": "96%"})
+        assert [(v.rule_id, v.status) for v in report.verdicts] == [
+            ("rate-2025", qcrules.Status.MET), ("rate-2027", qcrules.Status.NOT_MET)]
+
+    @pytest.mark.parametrize(("second", "why"), [
+        ({"deadline": 2027}, "the same deadline"),
+        ({"indicator": {"zh": "指标", "unit": "万元"}, "target": "达9万元"}, "another unit"),
+        ({"deadline": "annual"}, "not dated"),
+    ])
+    def test_two_rules_sharing_a_name_otherwise_are_refused(self, second: dict[str, Any],
+                                                           why: str) -> None:
+        first = rule_yaml(id="a", deadline=2027)
+        text = catalog_text(first, rule_yaml(id="b", **second))
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(text, file="c.yaml")
+        assert [(d.code, d.rule_id, d.field) for d in raised.value.diagnostics] == [
+            ("QC104", "b", "indicator.zh")], why
+
+    def test_a_name_that_is_another_rules_id_is_refused(self) -> None:
+        text = catalog_text(rule_yaml(id="gdp"),
+                            rule_yaml(id="b", indicator={"zh": "gdp", "unit": "%"}))
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(text)
+        assert [(d.code, d.rule_id) for d in raised.value.diagnostics] == [("QC104", "b")]

@@ -219,7 +219,7 @@ class TestCatalogue:
     def test_default_and_dump(self) -> None:
         """linear by default; a front-loaded path survives a dump and reload."""
         catalog = qcrules.loads_catalog(catalog_text(rule_yaml(), rule_yaml(
-            id="f", path="front-loaded")))
+            id="f", path="front-loaded", indicator={"zh": "另一指标", "unit": "%"})))
         assert [rule.path for rule in catalog] == ["linear", "front-loaded"]
         assert qcrules.loads_catalog(qcrules.dump_catalog(catalog)) == catalog
 
@@ -265,3 +265,16 @@ class TestWords:
         """Without a baseline no verdict has a trajectory key: the change is additive."""
         data = qcrules.report_to_dict(qcrules.evaluate(PLAN, {"floor": 8}))
         assert all("trajectory" not in verdict for verdict in data["verdicts"])
+
+
+def test_an_ongoing_requirement_is_due_in_every_period() -> None:
+    """稳定在98%以上 with no date is judged in every period, like an annual target."""
+    fields = rule_yaml(target="稳定在98%以上", deadline="ongoing")
+    plan = qcrules.compile_catalog(qcrules.loads_catalog(catalog_text(fields)))
+    report = qcrules.evaluate(plan, {"period": 2026, "facts": {"r": "98.5%"}},
+                              baseline={"period": 2024, "facts": {"r": "97%"}})
+    path = report["r"].trajectory
+    assert path is not None
+    assert path.status is qcrules.TrajectoryStatus.DUE
+    assert path.reason.value == "ongoing"
+    assert "持续性要求" in qcrules.explain(report["r"]).steps[-1]

@@ -335,8 +335,8 @@ class Rule:
 
     @deadline.validator
     def _check_deadline(self, _attribute: attrs.Attribute[object], value: int | str) -> None:
-        if isinstance(value, str) and value != "annual":
-            msg = f"deadline must be a year or 'annual', got {value!r}"
+        if isinstance(value, str) and value not in ("annual", "ongoing"):
+            msg = f"deadline must be a year, 'annual' or 'ongoing', got {value!r}"
             raise ValueError(msg)
 
     @precision.validator

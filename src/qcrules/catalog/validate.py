@@ -81,7 +81,7 @@ _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "
                 "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
                 "path", "tier", "base", "tolerance")
 _INDICATOR_FIELDS = ("zh", "en", "unit", "min", "max")
-_REQUIRED_RULE_FIELDS = ("id", "indicator", "commitment", "deadline", "clause", "quote", "lead")
+_REQUIRED_RULE_FIELDS = ("id", "indicator", "commitment", "clause", "quote", "lead")
 
 
 class _Collector:
@@ -780,15 +780,23 @@ class _RuleBuilder:
         return True
 
     def _deadline(self) -> int | str | None:
+        """A year, ``annual`` (每年: judged every year), or ``ongoing`` (an ongoing requirement
+        such as 稳定在98%以上, with no date: also when the rule names no deadline, with a note)."""
         raw = self.node.get("deadline")
         if raw is None:
-            return None
+            self.out.note("QC173", "no deadline: an ongoing requirement, judged in every period",
+                          self.node.location, rule_id=self.rule_id, field="deadline",
+                          expected="a year, annual, or ongoing to say so")
+            return "ongoing"
         if raw in {"annual", "每年"}:
             return "annual"
+        if raw in {"ongoing", "持续", "长期"}:
+            return "ongoing"
         if isinstance(raw, int) and not isinstance(raw, bool) and 1900 <= raw <= 2200:
             return raw
         self.out.add("QC101", "invalid deadline", self.node.at("deadline"), rule_id=self.rule_id,
-                     field="deadline", expected="a year such as 2027, or annual", got=repr(raw))
+                     field="deadline", expected="a year such as 2027, annual, or ongoing",
+                     got=repr(raw))
         return None
 
     def _precision(self) -> Fraction | None:
@@ -971,7 +979,7 @@ _EXPECTED = {
     "indicator": "{zh: …, en: …, unit: …}",
     "kind": "floor, ceiling, range, ratio, count, boolean, qualitative, relative, assigned, rank",
     "commitment": "ensure (确保), strive (力争) or none",
-    "deadline": "a year such as 2027, or annual",
+    "deadline": "a year such as 2027, annual, or ongoing",
     "clause": "the clause, e.g. 二(一)1",
     "quote": "the plan's exact words",
     "lead": "a list of lead departments",
@@ -1069,10 +1077,46 @@ def validate_catalog(data: Any, *, file: str | None = None,
             if rule is not None:
                 rules.append(rule)
         _check_reference_ids(rules, out)
+        _check_indicator_names(rules, out)
     if out.items:
         raise CatalogError(out.items)
     return Catalog(rules=tuple(rules), units=units, path=file, notes=tuple(out.notes),
                    **header)
+
+
+def _check_indicator_names(rules: list[Rule], out: _Collector) -> None:
+    """A fact may name its indicator by id or by Chinese name, so a name must say which rule it
+    feeds: no rule's Chinese name may be another rule's id, and two rules may share a Chinese
+    name only as the dated targets of one indicator (到2025年达X，到2027年达Y: the same unit,
+    different deadlines), which one fact feeds alike."""
+    ids = {rule.id for rule in rules}
+    by_name: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_name.setdefault(rule.indicator.zh, []).append(rule)
+        if rule.indicator.zh in ids and rule.indicator.zh != rule.id:
+            out.add("QC104", f"the indicator name {rule.indicator.zh!r} is another rule's id",
+                    rule.location, rule_id=rule.id, field="indicator.zh",
+                    expected="a name that is no rule's id", got=rule.indicator.zh)
+    for name, shared in by_name.items():
+        if len(shared) < 2:
+            continue
+        deadlines = [rule.deadline for rule in shared]
+        milestones = (len({rule.indicator.unit for rule in shared}) == 1
+                      and all(isinstance(d, int) for d in deadlines)
+                      and len(set(deadlines)) == len(deadlines))
+        first = shared[0]
+        for rule in shared[1:]:
+            if milestones:
+                out.note("QC174", f"a dated target of {name!r} beside {first.id!r} (by "
+                         f"{first.deadline}): a fact named {name!r} feeds both", rule.location,
+                         rule_id=rule.id, field="indicator.zh",
+                         got=", ".join(f"{r.id} ({r.deadline})" for r in shared))
+            else:
+                out.add("QC104", f"two rules share the indicator name {name!r}", rule.location,
+                        rule_id=rule.id, field="indicator.zh",
+                        expected="a name of its own, or dated targets of one indicator (the same "
+                                 "unit, a different year each)",
+                        got=f"also rule {first.id!r}")
 
 
 def _declared_units(node: LocatedMap, out: _Collector) -> tuple[tuple[UnitDeclaration, ...],

@@ -312,6 +312,7 @@ class Reason(enum.Enum):
     NONE = "none"
     KIND = "kind"                      # not applicable: the rule's kind or bound
     ANNUAL = "annual"                  # due: judged every year
+    ONGOING = "ongoing"                # due: an ongoing requirement, judged in every period
     DEADLINE = "deadline"              # due: the evaluation period reaches the deadline
     VALUE = "value"                    # unknown: the verdict itself is unknown or invalid
     NO_BASELINE = "no_baseline"        # unknown: no baseline given

@@ -75,6 +75,8 @@ def trajectory(verdict: Verdict, baseline: Verdict | None, period: Period,
     base = attrs.evolve(base, op=op, target=target, value=value)
     if rule.deadline == "annual":
         return attrs.evolve(base, status=TrajectoryStatus.DUE, reason=Reason.ANNUAL)
+    if rule.deadline == "ongoing":
+        return attrs.evolve(base, status=TrajectoryStatus.DUE, reason=Reason.ONGOING)
     assert isinstance(rule.deadline, int)
     due = deadline_end(rule.deadline)
     if months_between(period.end, due) <= 0:

@@ -350,6 +350,8 @@ def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
                 else f"the {path.deadline} target is already met")
     elif reason == "annual":
         text = "年度目标，每年按当期判定" if zh else "an annual target, judged every year"
+    elif reason == "ongoing":
+        text = "持续性要求，每期判定" if zh else "an ongoing requirement, judged in every period"
     elif reason == "deadline":
         text = (f"{path.period} 已到目标年 {path.deadline}，以本期判定为准" if zh
                 else f"{path.period} reaches the deadline {path.deadline}; the verdict decides")

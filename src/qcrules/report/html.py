@@ -40,7 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
         "departments": "牵头单位完成情况", "department": "牵头单位", "met_of_owned": "达标/牵头",
         "missing": "缺少或无效的数据", "no_missing": "所有目标都有可用数据。",
         "what": "需提供的数据", "indicator": "指标", "clause": "条款", "deadline_annual": "每年",
-        "deadline_year": "{year}年", "total": "目标总数", "none_listed": "（本节无目标）",
+        "deadline_ongoing": "持续", "deadline_year": "{year}年", "total": "目标总数",
+        "none_listed": "（本节无目标）",
         "invalid_data": "数据无效：", "missing_data": "缺少：", "by_section": "分领域统计",
         "section": "领域", "bar_label": "实际 {value}；目标 {target}",
         "only_unmet": "只列出未达标的目标；统计数字包含全部目标。",
@@ -58,7 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "department": "Lead department", "met_of_owned": "met / owned",
         "missing": "Missing or unusable data", "no_missing": "Every target has usable data.",
         "what": "Data to supply", "indicator": "Indicator", "clause": "Clause",
-        "deadline_annual": "every year", "deadline_year": "by {year}", "total": "Targets",
+        "deadline_annual": "every year", "deadline_ongoing": "ongoing", "deadline_year": "by {year}",
+        "total": "Targets",
         "none_listed": "(no targets listed)", "invalid_data": "invalid: ",
         "missing_data": "missing: ", "by_section": "By section", "section": "Section",
         "bar_label": "observed {value}; target {target}",
@@ -195,8 +197,8 @@ def _name(rule: Rule, lang: str) -> str:
 
 
 def _deadline(rule: Rule, labels: dict[str, str]) -> str:
-    if rule.deadline == "annual":
-        return labels["deadline_annual"]
+    if rule.deadline in ("annual", "ongoing"):
+        return labels[f"deadline_{rule.deadline}"]
     return labels["deadline_year"].format(year=rule.deadline)
 
 
