@@ -159,6 +159,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
         data["note"] = rule.note
     if rule.path != "linear":
         data["path"] = rule.path
+    if rule.group is not None:
+        data["group"] = rule.group
     return data
 
 

@@ -331,6 +331,9 @@ class Rule:
     change: Change | None = attrs.field(default=None, validator=v.optional(v.instance_of(Change)))
     approx: Approximation | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(Approximation)))
+    #: The compound target this rule is part of (A和B均达到98%以上: one group, two rules),
+    #: met only when all its rules are; ``None`` for a rule on its own.
+    group: str | None = attrs.field(default=None, validator=v.optional(v.matches_re(RULE_ID)))
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
 
     @deadline.validator

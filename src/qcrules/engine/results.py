@@ -18,6 +18,7 @@ __all__ = [
     "Converted",
     "Derived",
     "FactUsed",
+    "GroupVerdict",
     "RatioRead",
     "Reason",
     "ReferenceUsed",
@@ -275,6 +276,18 @@ class Report:
         return _group(self.verdicts, lambda v: v.rule.lead)
 
     @property
+    def groups(self) -> tuple[GroupVerdict, ...]:
+        """The compound targets (rules sharing a ``group``), in catalogue order: met only when
+        every member is; not met when any member is; otherwise invalid, then unknown."""
+        members: dict[str, list[Verdict]] = {}
+        for verdict in self.verdicts:
+            if verdict.rule.group is not None:
+                members.setdefault(verdict.rule.group, []).append(verdict)
+        return tuple(GroupVerdict(group, tuple(v.rule_id for v in shared),
+                                  _all_of(tuple(v.status for v in shared)))
+                     for group, shared in members.items())
+
+    @property
     def violations(self) -> tuple[Verdict, ...]:
         """Missed 确保 targets."""
         return tuple(v for v in self.verdicts if v.severity is Severity.VIOLATION)
@@ -284,6 +297,29 @@ class Report:
         if strict:
             return 1 if any(v.status is Status.NOT_MET for v in self.verdicts) else 0
         return 1 if self.violations else 0
+
+
+@attrs.frozen
+class GroupVerdict:
+    """A compound target's verdict: its member rules and the status they give together."""
+
+    id: str
+    rule_ids: tuple[str, ...]
+    status: Status
+
+    @property
+    def met(self) -> bool:
+        """Whether every member is met."""
+        return self.status is Status.MET
+
+
+def _all_of(statuses: tuple[Status, ...]) -> Status:
+    """The status of "all of these": any miss is a miss; otherwise unusable data makes it
+    invalid and missing data unknown, never met."""
+    for status in (Status.NOT_MET, Status.INVALID, Status.UNKNOWN):
+        if status in statuses:
+            return status
+    return Status.MET
 
 
 def _group(verdicts: tuple[Verdict, ...], keys: object) -> dict[str, dict[Status, int]]:

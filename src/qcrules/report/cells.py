@@ -8,9 +8,9 @@ from fractions import Fraction
 from ..base.numbers import format_number
 from ..catalog.model import Op
 from ..engine.results import Report, Severity, Status, Verdict
-from .explain import op_word, quantity_text
+from .explain import op_word, quantity_text, status_word
 
-__all__ = ["OP_SYMBOLS", "exact_text", "margin_cell", "pad", "shorten", "summary_line",
+__all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "pad", "shorten", "summary_line",
            "target_cell", "text_width"]
 
 
@@ -89,3 +89,15 @@ def summary_line(report: Report, lang: str) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def group_lines(report: Report, lang: str) -> list[str]:
+    """One line per compound target: its members and the status they give together."""
+    zh = lang == "zh"
+    lines = []
+    for group in report.groups:
+        members = ("、" if zh else ", ").join(group.rule_ids)
+        word = status_word(group.status, lang)
+        lines.append(f"组合目标 {group.id}（{members}）：{word}" if zh
+                     else f"compound target {group.id} ({members}): {word}")
+    return lines

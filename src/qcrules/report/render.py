@@ -20,7 +20,16 @@ from typing import Any
 
 from ..catalog.model import Commitment
 from ..engine.results import Report, Severity, Status, Trajectory, Verdict
-from .cells import exact_text, margin_cell, pad, shorten, summary_line, target_cell, text_width
+from .cells import (
+    exact_text,
+    group_lines,
+    margin_cell,
+    pad,
+    shorten,
+    summary_line,
+    target_cell,
+    text_width,
+)
 from .explain import (
     commitment_word,
     explain,
@@ -101,6 +110,8 @@ def report_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
         },
         "exit_code": report.exit_code(),
         "verdicts": [verdict_to_dict(v, lang) for v in report.verdicts],
+        "groups": [{"id": g.id, "status": g.status.value, "rule_ids": list(g.rule_ids)}
+                   for g in report.groups],
         "diagnostics": [d.to_dict() for d in report.diagnostics],
     }
 
@@ -148,6 +159,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         lines.append(line)
     lines.append("")
     lines.append(summary_line(report, lang))
+    lines += group_lines(report, lang)
     if explain_all:
         lines.append("")
         for verdict, _cells in rows:
@@ -259,6 +271,8 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
     if context:
         out += [_md(context), ""]
     out += [summary_line(report, lang), ""]
+    if report.groups:
+        out += [f"- {_md(line)}" for line in group_lines(report, lang)] + [""]
     out += _md_summaries(report, lang)
     out += [f"## {_MD_WORDS[lang]['targets']}", ""]
     sections: dict[str, list[Verdict]] = {}
