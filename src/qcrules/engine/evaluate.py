@@ -484,7 +484,8 @@ _REVERSED = {Op.GE: Op.LE, Op.GT: Op.LT, Op.LE: Op.GE, Op.LT: Op.GT, Op.EQ: Op.E
 def _annual_rate(ratio: Fraction, years: Fraction, sign: int,
                  thresholds: tuple[tuple[Op, Fraction], ...]) -> tuple[Fraction, bool]:
     """The annual rate ``sign·g`` in %, exact when (ratio)^(1/years) is rational (on a
-    threshold above all), else to 12 decimal places (and ``True``)."""
+    threshold above all), else to 12 decimal places (and ``True``); a rate of 10^27 % or more
+    has no room for them in 40 digits and is given to 40 significant digits."""
     for _, threshold in thresholds:
         factor = 1 + sign * threshold / 100
         if factor > 0 and ratio**years.denominator == factor**years.numerator:
@@ -493,7 +494,10 @@ def _annual_rate(ratio: Fraction, years: Fraction, sign: int,
         context.prec = 40
         root = (Decimal(ratio.numerator) / Decimal(ratio.denominator)) ** (
             Decimal(years.denominator) / Decimal(years.numerator))
-        rate = Fraction(((root - 1) * 100 * sign).quantize(Decimal("1e-12")))
+        shown = (root - 1) * 100 * sign
+        if shown.adjusted() < 27:
+            shown = shown.quantize(Decimal("1e-12"))
+        rate = Fraction(shown)
     exact = (1 + sign * rate / 100) ** years.numerator == ratio ** years.denominator
     return rate, not exact
 
