@@ -37,8 +37,8 @@ engine's ``growth_years`` (its QC212, QC207 and QC209 problems included). It ass
 and 0 when they could not: the base is then still checked against the domain, whose problem
 comes first, but joins nothing.
 
-- domain rules fire on a ``base`` fact outside the indicator's domain; a *positive* rule fires
-  on an in-domain base of zero or less for a measure that divides by it (relative, multiple,
+- domain rules fire on a ``base`` fact outside the indicator's domain; one rule fires on an
+  in-domain base of zero or less for a measure that divides by it (relative, multiple,
   compound), and one on an in-domain value of zero or less for a compound growth;
 - the *change* rule joins the in-domain value (above zero for a compound growth) with the
   rule's in-domain base (``y`` 1, above zero where divided by). Its action measures the change
