@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import gc
 import threading
+from decimal import Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("durable")
 
 import qcrules
-from helpers import one_rule_plan
+from helpers import catalog_text, one_rule_plan, rule_yaml
 from qcrules import cli
 from qcrules.durable.engine import _ENGINES, DurableEngine, engine_for
 
@@ -133,6 +138,119 @@ class TestExactness:
         report = engine_for(plan).evaluate(facts)
         assert _same(report, qcrules.evaluate(plan, facts))
         assert report["r"].status is qcrules.Status.MET
+
+
+#: Change and growth targets of every measure, direction and kind of bound, as (unit, kind,
+#: target, more fields): bounds on a decline are reversed on 1 + g, and a decline of 100 % a
+#: year or more is never reached (1 + g > 0).
+CHANGE_TARGETS: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("万元", "change", "比2020年压减13.5%", {}),
+    ("万元", "change", "比2020年压减13.5%", {"precision": 0.1}),
+    ("万元", "change", "增长不超过10%", {}),
+    ("万元", "change", "下降低于5%", {}),
+    ("%", "change", "下降2个百分点", {"indicator": {"zh": "比率", "unit": "%", "max": "100%"}}),
+    ("项", "change", "增加12项", {}),
+    ("亿元", "change", "翻两番", {}),
+    ("亿元", "growth", "年均增长8%以上", {}),
+    ("亿元", "growth", "年均增长超过8%", {"precision": 0.1}),
+    ("亿元", "growth", "年均下降3%左右", {}),
+    ("亿元", "growth", "年均下降控制在3%以内", {}),
+    ("亿元", "growth", "年均下降100%以上", {}),
+    ("亿元", "growth", "年均下降120%以上", {}),
+    ("亿元", "growth", "年均下降控制在120%以内", {}),
+    ("%", "growth", "年均提高1个百分点左右", {"precision": 0.01}),
+    ("项", "growth", "年均增加5项", {}),
+]
+
+
+def _change_plan() -> qcrules.Plan:
+    rules = []
+    for k, (unit, kind, target, more) in enumerate(CHANGE_TARGETS):
+        fields = {"indicator": {"zh": f"指标{k}", "unit": unit}, **more}
+        rules.append(rule_yaml(id=f"c{k}", kind=kind, target=target, quote=target, base=2020,
+                               **fields))
+    return qcrules.compile_catalog(qcrules.loads_catalog(catalog_text(*rules)))
+
+
+CHANGES = _change_plan()
+
+#: now / base on or beside the boundaries of the targets above over 6 years (2020 to 2026).
+RATIOS = [Fraction(x) for x in ("0.865", "1.1", "0.95", "4", "1", "0")] + [
+    Fraction(x) ** 6 for x in ("1.08", "0.97", "0.9715", "0.9685")]
+NUDGES = [Fraction(0), Fraction(1, 10**12), Fraction(-1, 10**12)]
+BASES = [Fraction(x) for x in ("100", "80", "18", "1", "0", "-5", "1e-300", "1e300")]
+
+
+def _decimal(x: Fraction) -> str:
+    """``x`` written out (every value here is a finite decimal)."""
+    with localcontext() as context:
+        context.prec = 800
+        return format(Decimal(x.numerator) / Decimal(x.denominator), "f")
+
+
+@st.composite
+def change_facts(draw: st.DrawFn) -> dict[str, Any]:
+    """Facts for :data:`CHANGES`: values on and beside the boundaries, bases of every sign and
+    size, given or not, in the rule's unit, with none, or in another; periods whole or not."""
+    facts: dict[str, Any] = {}
+    for compiled in CHANGES:
+        rule = compiled.rule
+        base = draw(st.sampled_from(BASES))
+        now = base * draw(st.sampled_from(RATIOS)) + draw(st.sampled_from(NUDGES))
+        unit = compiled.unit or ""
+        for key, value in ((rule.id, now), (rule.baseline_id, base)):
+            form = draw(st.sampled_from(["unit", "unit", "bare", "other", "missing"]))
+            if form == "missing":
+                continue
+            if form == "other" and unit in ("万元", "亿元"):
+                facts[key] = _decimal(value * 10000) + ("元" if unit == "万元" else "万元")
+            elif form == "bare":
+                facts[key] = _decimal(value)
+            else:
+                facts[key] = _decimal(value) + unit
+    period = draw(st.sampled_from([2026, "2026Q2", "2026-07", 2020, None]))
+    return {"facts": facts} if period is None else {"period": period, "facts": facts}
+
+
+class TestChanges:
+    """Change and growth targets are judged in the network exactly as the native engine does."""
+
+    def test_every_measure_is_defined_in_the_network(self) -> None:
+        """A plan of change and growth targets builds (it once was refused) into one ruleset."""
+        engine = engine_for(CHANGES)
+        assert engine.host is not None
+        assert len(engine.host.rule_names) > 4 * len(CHANGES)
+
+    @pytest.mark.parametrize("period", [2026, "2026Q2", "2026-07"])
+    @pytest.mark.parametrize("ratio", RATIOS)
+    @pytest.mark.parametrize("nudge", NUDGES)
+    def test_on_and_beside_every_boundary(self, period: object, ratio: Fraction,
+                                          nudge: Fraction) -> None:
+        """now/base on, just above and just below each boundary, over 6, 5.5 and 5 7/12 years."""
+        facts = {"period": period, "facts": {}}
+        for compiled in CHANGES:
+            facts["facts"][compiled.rule.id] = _decimal(100 * ratio + nudge)  # type: ignore[index]
+            facts["facts"][compiled.rule.baseline_id] = "100"  # type: ignore[index]
+        assert _same(engine_for(CHANGES).evaluate(facts), qcrules.evaluate(CHANGES, facts))
+
+    def test_a_decline_of_100_percent_a_year_or_more(self) -> None:
+        """No value reaches a yearly decline of 100 % or more; every value is within 120 %."""
+        facts = {"period": 2026, "facts": {}}
+        for compiled in CHANGES:
+            facts["facts"][compiled.rule.id] = "1e-300"  # type: ignore[index]
+            facts["facts"][compiled.rule.baseline_id] = "1e300"  # type: ignore[index]
+        report = engine_for(CHANGES).evaluate(facts)
+        assert _same(report, qcrules.evaluate(CHANGES, facts))
+        statuses = {v.rule.quote: v.status for v in report.verdicts}
+        assert statuses["年均下降100%以上"] is qcrules.Status.NOT_MET
+        assert statuses["年均下降120%以上"] is qcrules.Status.NOT_MET
+        assert statuses["年均下降控制在120%以内"] is qcrules.Status.MET
+        assert statuses["年均下降控制在3%以内"] is qcrules.Status.NOT_MET
+
+    @given(change_facts())
+    def test_generated_facts_agree(self, facts: dict[str, Any]) -> None:
+        """Any such fact set gives the native report, steps and problems included."""
+        assert _same(engine_for(CHANGES).evaluate(facts), qcrules.evaluate(CHANGES, facts))
 
 
 class TestSelection:

@@ -21,6 +21,7 @@ from qcrules import Status
 from qcrules.durable.host import DurableActionError, DurableEngineError, DurableHost
 
 DATA = Path(__file__).parents[1] / "data"
+CASES = Path(__file__).parents[1] / "cases"
 ENGINES = ["native", "durable"]
 
 
@@ -225,6 +226,119 @@ class TestDependencies:
             assert session.sid == watched._live.session.sid  # type: ignore[union-attr]
             assert sorted(f["t"] for f in session.facts) == ["i", "i", "v"]
             watched.retract("death-rate.deaths")
+            assert session.facts == ()
+
+
+@pytest.fixture(scope="module")
+def changes_plan() -> qcrules.Plan:
+    """The change and growth catalogue of the case corpus."""
+    import yaml
+
+    catalog = yaml.safe_load((CASES / "changes.yaml").read_text(encoding="utf-8"))["catalog"]
+    return qcrules.compile_catalog(qcrules.loads_catalog(yaml.safe_dump(catalog,
+                                                                        allow_unicode=True)))
+
+
+@pytest.fixture(params=ENGINES)
+def change_monitor(request: pytest.FixtureRequest, changes_plan: qcrules.Plan) -> Any:
+    if request.param == "durable":
+        pytest.importorskip("durable")
+    start = {"period": 2026, "facts": {}}
+    with qcrules.Monitor(changes_plan, engine=request.param, facts=start) as watched:
+        yield watched
+
+
+def _as_batch(monitor: qcrules.Monitor) -> None:
+    """The monitor's report is what both engines give for the facts it holds."""
+    verdicts = monitor.report().verdicts
+    assert verdicts == qcrules.evaluate(monitor.plan, monitor.facts).verdicts
+    assert verdicts == qcrules.evaluate(monitor.plan, monitor.facts, engine=monitor.engine).verdicts
+
+
+class TestChangeRules:
+    """Changes and growth against a base value: the base arriving, changing, going away."""
+
+    def test_the_base_arriving_later_changing_and_retracted(
+            self, change_monitor: qcrules.Monitor) -> None:
+        """比2020年压减13.5%: unknown until the base comes, then judged against each new base."""
+        watched = change_monitor
+        assert watched.update("spending-cut", "865万元") == []
+        assert watched.report()["spending-cut"].missing == ("spending-cut.baseline",)
+        assert _moves(watched.update("spending-cut.baseline", "1000万元")) == [
+            ("spending-cut", Status.UNKNOWN, Status.MET)]             # 13.5 % exactly
+        assert watched.report()["spending-cut"].margin == 0
+        assert _moves(watched.update("spending-cut.baseline", "990万元")) == [
+            ("spending-cut", Status.MET, Status.NOT_MET)]             # 12.6 %
+        assert _moves(watched.update("spending-cut.baseline", "10000000元")) == [
+            ("spending-cut", Status.NOT_MET, Status.MET)]             # 1000万元, in 元
+        _as_batch(watched)
+        assert _moves(watched.retract("spending-cut.baseline")) == [
+            ("spending-cut", Status.MET, Status.UNKNOWN)]
+        assert watched.report()["spending-cut"].missing == ("spending-cut.baseline",)
+        _as_batch(watched)
+
+    def test_a_growth_counts_its_years_to_the_monitors_period(
+            self, change_monitor: qcrules.Monitor) -> None:
+        """An update without a period of its own is of the monitor's period (2020 to 2026)."""
+        watched = change_monitor
+        watched.update("income-growth.baseline", "10000元/人")
+        assert _moves(watched.update("income-growth", "15868.74322944元/人")) == [
+            ("income-growth", Status.UNKNOWN, Status.MET)]           # 8 % a year, exactly
+        assert watched.report()["income-growth"].margin == 0
+        assert _moves(watched.update("income-growth", "15868.7432元/人")) == [
+            ("income-growth", Status.MET, Status.NOT_MET)]
+        _as_batch(watched)
+
+    def test_a_compound_decline_and_an_unusable_base(self, change_monitor: qcrules.Monitor) -> None:
+        """年均下降3%: a base of zero is invalid, a usable one judges the decline exactly."""
+        watched = change_monitor
+        watched.update("land-decline", "0.832972004929平方米/万元")
+        changes = watched.update("land-decline.baseline", "0平方米/万元")
+        assert _moves(changes) == [("land-decline", Status.UNKNOWN, Status.INVALID)]
+        assert changes[0].after.problem is not None
+        assert changes[0].after.problem.code == "QC302"
+        assert _moves(watched.update("land-decline.baseline", 1)) == [
+            ("land-decline", Status.INVALID, Status.MET)]             # 0.97^6 exactly
+        assert _moves(watched.update("land-decline", "0.83297200493平方米/万元")) == [
+            ("land-decline", Status.MET, Status.NOT_MET)]
+        assert _moves(watched.update("land-decline.baseline", "很多")) == [
+            ("land-decline", Status.NOT_MET, Status.INVALID)]
+        _as_batch(watched)
+
+    def test_a_derived_change_waits_for_its_inputs_and_base(
+            self, change_monitor: qcrules.Monitor) -> None:
+        """A derived value is measured against the base once every input and the base are in."""
+        watched = change_monitor
+        watched.update("发明专利数", "120件")
+        assert watched.report()["patents-added"].missing == (
+            "patents-added", "patents-added.population", "patents-added.baseline")
+        watched.update("patents-added.population", "10万人")
+        assert watched.report()["patents-added"].missing == ("patents-added.baseline",)
+        assert _moves(watched.update("patents-added.baseline", "10件/万人")) == [
+            ("patents-added", Status.UNKNOWN, Status.MET)]            # 12 - 10 = 2 件/万人
+        assert _moves(watched.update("patents-added.population", "10.1万人")) == [
+            ("patents-added", Status.MET, Status.NOT_MET)]
+        _as_batch(watched)
+
+    def test_durable_session_holds_only_current_facts(self, changes_plan: qcrules.Plan) -> None:
+        """The base, the change measured and a growth's differences go with their rule's facts."""
+        pytest.importorskip("durable")
+        start = {"period": 2026, "facts": {}}
+        with qcrules.Monitor(changes_plan, engine="durable", facts=start) as watched:
+            session = watched._live.session  # type: ignore[union-attr]
+            watched.update_many({"spending-rounded": "865.4万元",
+                                 "spending-rounded.baseline": "1000万元"})
+            assert sorted(f["t"] for f in session.facts) == ["base", "ch", "j", "v"]
+            watched.update("spending-rounded.baseline", "990万元")
+            assert sorted(f["t"] for f in session.facts) == ["base", "ch", "j", "v"]
+            watched.retract("spending-rounded.baseline")
+            assert [f["t"] for f in session.facts] == ["v"]
+            watched.update_many({"investment-about": "130.530625亿元",
+                                 "investment-about.baseline": "100亿元"})
+            held = sorted((f["t"], f.get("k")) for f in session.facts if f["t"] != "v")
+            assert held == [("base", None), ("d", 0), ("d", 1)]       # 15%左右: two bounds
+            watched.retract("investment-about")      # a base is asserted only with a value
+            watched.retract("spending-rounded")
             assert session.facts == ()
 
 

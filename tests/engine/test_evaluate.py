@@ -165,6 +165,18 @@ class TestStates:
         assert verdict.severity is severity
 
 
+    @pytest.mark.parametrize(("now", "base"), [("1e30", "0.0001"), ("1e300", "1e-300")])
+    def test_a_growth_beyond_12_decimal_places_in_40_digits(self, now: str, base: str) -> None:
+        """A yearly rate of 10^27 % or more is shown to 40 significant digits, not a crash."""
+        plan = one_rule_plan(indicator={"zh": "x", "unit": "亿元"}, kind="growth",
+                             target="年均增长8%以上", base=2025)
+        verdict = qcrules.evaluate(plan, {"period": "2026-01", "facts": {"r": now,
+                                                                         "r.baseline": base}})["r"]
+        assert verdict.status is MET
+        assert verdict.value is not None
+        assert verdict.value > 10**27
+
+
 class TestRatio:
     """师生比 1:12.5 means at most 12.5 students per teacher, in any written form."""
 

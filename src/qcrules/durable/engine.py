@@ -27,6 +27,36 @@ exactly the native ``missing`` tuple or problem.
 - for every bound a *holds* rule and a *fails* rule compare the judged value with the threshold
   in their conditions; exactly one of them fires.
 
+Changes and growth
+------------------
+A change or growth rule (``kind: change`` or ``growth``) is judged against its base value
+``<rule-id>.baseline``. The adapter reads it like any fact (role ``baseline``) and, for a
+growth, counts the years from the base period to the period evaluated with the native
+engine's ``growth_years`` (its QC212, QC207 and QC209 problems included). It asserts a
+``base`` fact whose field ``y`` is 1 when the years could be counted (always, for a change)
+and 0 when they could not: the base is then still checked against the domain, whose problem
+comes first, but joins nothing.
+
+- domain rules fire on a ``base`` fact outside the indicator's domain; one rule fires on an
+  in-domain base of zero or less for a measure that divides by it (relative, multiple,
+  compound), and one on an in-domain value of zero or less for a compound growth;
+- the *change* rule joins the in-domain value (above zero for a compound growth) with the
+  rule's in-domain base (``y`` 1, above zero where divided by). Its action measures the change
+  exactly with the native ``measure_change`` (a growth in points or an amount is per year)
+  and asserts a ``ch`` fact; with a precision, a *round* rule on it asserts the rounded change
+  as a ``j`` fact (GB/T 8170). The holds and fails rules compare it with each threshold;
+- a compound growth (年均增长8%) is never compared through a root. For a span of ``a/b`` years
+  the action asserts, for each threshold ``r`` %, a ``d`` fact (field ``k``: the threshold's
+  position) holding ``(now/base)^b - (1 + sign*r/100)^a``, or 1 when ``1 + sign*r/100 <= 0``
+  (no rate reaches it: ``1 + g > 0`` is above it). The holds and fails rules compare it with 0
+  with the bound's operator, reversed for a decline (``sign`` -1: a decline ``-g >= r`` is
+  ``1 + g <= 1 - r/100``). The rate shown is the native one (exact when it is rational, else to
+  12 decimal places); the verdict comes from the exact difference.
+
+The verdict takes the problems in the native engine's order: the value (read, derived, its
+domain), then a missing base (unknown), the base read, its domain, the years, a base and then
+a value of zero or less.
+
 Exact comparisons in the engine
 -------------------------------
 The engine compares numbers as doubles or 64-bit integers, so no fraction is ever sent. For a
@@ -51,21 +81,35 @@ from typing import Any
 import attrs
 from durable.lang import c, m, when_all
 
-from ..base.errors import Diagnostic, UsageError
 from ..base.numbers import round_gbt8170
 from ..catalog.model import Kind, Op
 from ..engine.compile import CompiledRule, Plan
 from ..engine.evaluate import (
+    POSITIVE_BASE,
     FactReader,
     Missing,
     Unusable,
     domain_problem,
     finish_verdict,
+    growth_years,
     lookup_fact,
+    measure_change,
+    nonpositive_problem,
     read_boolean,
     unmatched_facts,
 )
-from ..engine.results import Compared, Derived, ReferenceUsed, Report, Rounded, Status, Step, Verdict
+from ..engine.results import (
+    ChangeMeasured,
+    Compared,
+    Derived,
+    ReferenceUsed,
+    Report,
+    Rounded,
+    Severity,
+    Status,
+    Step,
+    Verdict,
+)
 from ..facts.model import Fact, FactSet
 from ..facts.read import as_fact_set
 from .host import ActionContext, DurableEngineError, DurableHost, DurableSession
@@ -181,6 +225,20 @@ def _fails(k: int, op: Op, n: int) -> Any:
     return (f < n) | (c_ > n)
 
 
+def _define_comparisons(i: int, ready: Any, comparisons: Sequence[tuple[Op, int, int]]) -> None:
+    """A holds and a fails rule on ``ready`` for each (op, probe index, N); ``ready`` alone
+    when there is none."""
+    for j, (op, k, n) in enumerate(comparisons):
+        when_all(ready & _holds(k, op, n))(_constant(("cmp", i, j, True)))
+        when_all(ready & _fails(k, op, n))(_constant(("cmp", i, j, False)))
+    if not comparisons:
+        when_all(ready)(_constant(("ready", i)))
+
+
+#: The bound on 1 + g that a bound on a decline's rate -g means (-g >= r iff 1 + g <= 1 - r).
+_REVERSED = {Op.GE: Op.LE, Op.GT: Op.LT, Op.LE: Op.GE, Op.LT: Op.GT, Op.EQ: Op.EQ}
+
+
 class _Domain:
     """Conditions for the indicator's domain on one kind of fact."""
 
@@ -206,7 +264,7 @@ class _Domain:
 class _RunState:
     """What the adapter knows about one fact set while its session runs."""
 
-    __slots__ = ("derived", "inputs", "judged", "reference", "value")
+    __slots__ = ("base", "changes", "derived", "inputs", "judged", "reference", "value", "years")
 
     def __init__(self) -> None:
         self.value: dict[int, Fraction] = {}
@@ -214,6 +272,17 @@ class _RunState:
         self.derived: dict[int, Derived] = {}
         self.judged: dict[int, Fraction] = {}
         self.reference: dict[int, Fraction] = {}
+        self.base: dict[int, Fraction] = {}
+        #: A growth's span of years and its base period as written, when they could be counted.
+        self.years: dict[int, tuple[Fraction, str]] = {}
+        #: The change measured by the *change* rule's action, as the step the verdict shows.
+        self.changes: dict[int, ChangeMeasured] = {}
+
+    def forget(self, i: int) -> None:
+        """Drop everything held for rule ``i``."""
+        for held in (self.value, self.inputs, self.derived, self.judged, self.reference,
+                     self.base, self.years, self.changes):
+            held.pop(i, None)
 
 
 _NO_SHAPE = _Shape({}, ())
@@ -235,18 +304,27 @@ class _RulePlan:
     inputs: tuple[_Shape, ...] = ()
     input_names: tuple[str, ...] = ()
     booleans: tuple[str, str] = ("", "")
+    #: A change or growth: the ``base`` fact (years counted, ``y`` 1; not, ``y`` 0), the ``ch``
+    #: fact, and for a compound growth one ``d`` fact per threshold.
+    base: tuple[_Shape, _Shape] = (_NO_SHAPE, _NO_SHAPE)
+    change: _Shape = _NO_SHAPE
+    differences: tuple[_Shape, ...] = ()
 
 
 class _Outcomes:
     """What the session's rules reported for one rule."""
 
-    __slots__ = ("compared", "negative", "outside_reference", "outside_value", "ready", "zero")
+    __slots__ = ("compared", "negative", "nonpositive", "outside_base", "outside_reference",
+                 "outside_value", "ready", "zero")
 
     def __init__(self) -> None:
         self.compared: dict[int, bool] = {}
-        #: The domain checks (``below``, ``above``, ``whole``) the value or reference failed.
+        #: The domain checks (``below``, ``above``, ``whole``) the value, reference or base failed.
         self.outside_value: frozenset[str] = _NOTHING
         self.outside_reference: frozenset[str] = _NOTHING
+        self.outside_base: frozenset[str] = _NOTHING
+        #: ``"base"``, ``"v"``: a base value, or a compound growth's value, of zero or less.
+        self.nonpositive: frozenset[str] = _NOTHING
         self.negative: frozenset[int] = _NOTHING_INT
         self.zero = False
         self.ready = False
@@ -266,12 +344,6 @@ class DurableEngine:
     """
 
     def __init__(self, plan: Plan) -> None:
-        changes = [c.rule.id for c in plan.rules if c.needs_base]
-        if changes:
-            raise UsageError(Diagnostic(
-                "QC406", "the durable engine does not judge change and growth targets yet",
-                rule_id=changes[0], field="kind", expected="the native engine (engine='native')",
-                got=", ".join(changes)))
         # A copy holding the same compiled rules: the engine does not keep ``plan`` alive.
         self._plan = Plan(plan.catalog, plan.rules, plan.keys)
         self._rules = tuple(_RulePlan(i, compiled) for i, compiled in enumerate(plan.rules))
@@ -312,7 +384,7 @@ class DurableEngine:
 
     def _define_numeric(self, plan: _RulePlan) -> None:
         i, compiled = plan.index, plan.compiled
-        value_probes, judged_probes, reference_probes = _Probes(), _Probes(), _Probes()
+        value_probes = _Probes()
         value = (m.t == "v") & (m.r == i)
         domain = _Domain(compiled, value_probes)
         for which, outside, _ in domain.checks:
@@ -320,6 +392,21 @@ class DurableEngine:
         ready = domain.inside(value)
         if compiled.formula is not None:
             self._define_derivation(plan)
+        if compiled.needs_base:
+            self._define_change(plan, ready, value_probes)
+        else:
+            self._define_level(plan, ready, value_probes)
+        plan.value = _Shape({"t": "v", "r": i}, tuple(value_probes.items))
+        derivation = compiled.rule.derivation
+        if compiled.formula is not None and derivation is not None:
+            plan.inputs = tuple(_Shape({"t": "i", "r": i, "n": k}, _WHOLE)
+                                for k in range(len(derivation.inputs)))
+            plan.input_names = tuple(spec.name for spec in derivation.inputs)
+
+    def _define_level(self, plan: _RulePlan, ready: Any, value_probes: _Probes) -> None:
+        """The rules judging the value itself; ``ready`` is the condition of an in-domain ``v``."""
+        i, compiled = plan.index, plan.compiled
+        judged_probes, reference_probes = _Probes(), _Probes()
         if compiled.rule.precision is not None:
             when_all(ready)(self._round_action(plan))
             ready = (m.t == "j") & (m.r == i)
@@ -339,20 +426,107 @@ class DurableEngine:
             comparisons = [(op, *difference.constant(Fraction(0))) for op, _ in compiled.bounds]
         else:
             comparisons = [(op, *probes.constant(t)) for op, t in compiled.thresholds]
-        for j, (op, k, n) in enumerate(comparisons):
-            when_all(ready & _holds(k, op, n))(_constant(("cmp", i, j, True)))
-            when_all(ready & _fails(k, op, n))(_constant(("cmp", i, j, False)))
-        if not comparisons:
-            when_all(ready)(_constant(("ready", i)))
-        plan.value = _Shape({"t": "v", "r": i}, tuple(value_probes.items))
+        _define_comparisons(i, ready, comparisons)
         plan.judged = _Shape({"t": "j", "r": i}, tuple(judged_probes.items))
         plan.reference = _Shape({"t": "ref", "r": i}, tuple(reference_probes.items))
         plan.difference = _Shape({"t": "d", "r": i}, _WHOLE)
-        derivation = compiled.rule.derivation
-        if compiled.formula is not None and derivation is not None:
-            plan.inputs = tuple(_Shape({"t": "i", "r": i, "n": k}, _WHOLE)
-                                for k in range(len(derivation.inputs)))
-            plan.input_names = tuple(spec.name for spec in derivation.inputs)
+
+    def _define_change(self, plan: _RulePlan, value: Any, value_probes: _Probes) -> None:
+        """The rules of a change or growth; ``value`` is the condition of an in-domain ``v`` fact."""
+        i, compiled = plan.index, plan.compiled
+        rule = compiled.rule
+        assert rule.change is not None
+        measure, sign = rule.change.measure, rule.change.direction
+        base_probes = _Probes()
+        base = (m.t == "base") & (m.r == i)
+        base_domain = _Domain(compiled, base_probes)
+        for which, outside, _ in base_domain.checks:
+            when_all(base & outside)(_constant(("dom", i, which, "base")))
+        joined = base_domain.inside((m.t == "base") & (m.r == c.val.r) & (m.y == 1))
+        if measure in POSITIVE_BASE:
+            k, n = base_probes.constant(Fraction(0))
+            when_all(base_domain.inside(base) & _fails(k, Op.GT, n))(
+                _constant(("nonpos", i, "base")))
+            joined = joined & _holds(k, Op.GT, n)
+        thresholds = compiled.thresholds
+        if measure == "compound":
+            k, n = value_probes.constant(Fraction(0))
+            when_all(value & _fails(k, Op.GT, n))(_constant(("nonpos", i, "v")))
+            value = value & _holds(k, Op.GT, n)
+            plan.differences = tuple(_Shape({"t": "d", "r": i, "k": j}, _WHOLE)
+                                     for j in range(len(thresholds)))
+        when_all(c.val << value, c.base << joined)(self._change_action(plan))
+        measured = (m.t == "ch") & (m.r == i)
+        change_probes, judged_probes = _Probes(), _Probes()
+        if measure == "compound":
+            # (now/base)^b against (1 + sign·r)^a: the difference, against 0, with the
+            # operator reversed for a decline (see _change_action).
+            for j, (op, _) in enumerate(thresholds):
+                achieved = op if sign == 1 else _REVERSED[op]
+                difference = (m.t == "d") & (m.r == i) & (m.k == j)
+                when_all(difference & _holds(0, achieved, 0))(_constant(("cmp", i, j, True)))
+                when_all(difference & _fails(0, achieved, 0))(_constant(("cmp", i, j, False)))
+            if not thresholds:
+                when_all(measured)(_constant(("ready", i)))
+        else:
+            ready, probes = measured, change_probes
+            if rule.precision is not None:
+                when_all(measured)(self._round_change_action(plan))
+                ready, probes = (m.t == "j") & (m.r == i), judged_probes
+            _define_comparisons(i, ready, [(op, *probes.constant(t)) for op, t in thresholds])
+        plan.base = (_Shape({"t": "base", "r": i, "y": 0}, tuple(base_probes.items)),
+                     _Shape({"t": "base", "r": i, "y": 1}, tuple(base_probes.items)))
+        plan.change = _Shape({"t": "ch", "r": i}, tuple(change_probes.items))
+        plan.judged = _Shape({"t": "j", "r": i}, tuple(judged_probes.items))
+
+    def _change_action(self, plan: _RulePlan) -> Callable[[ActionContext], Any]:
+        i, compiled = plan.index, plan.compiled
+        change = compiled.rule.change
+        assert change is not None
+        measure, sign = change.measure, change.direction
+        # A compound growth's factor 1 + sign·r for each threshold r %, or None when it is
+        # zero or less: no rate reaches it, since 1 + g > 0.
+        factors = tuple(factor if factor > 0 else None
+                        for factor in (1 + sign * t / 100 for _, t in compiled.thresholds))
+        differences = plan.differences
+        above = Fraction(1)
+
+        def measure_action(context: ActionContext) -> None:
+            state = self._state
+            current, base = state.value[i], state.base[i]
+            years, base_period = state.years.get(i, (None, None))
+            value, approximate = measure_change(compiled, current, base, years)
+            state.changes[i] = ChangeMeasured(measure, sign, base, current, compiled.unit, value,
+                                              compiled.judged_unit, years, base_period,
+                                              approximate)
+            if measure != "compound":
+                context.assert_fact(plan.change.fact(value))
+                return
+            assert years is not None
+            a, b = years.numerator, years.denominator
+            power = (current / base) ** b
+            for shape, factor in zip(differences, factors, strict=True):
+                # (1 + g)^years = now/base with years = a/b: 1 + g op factor iff
+                # (now/base)^b op factor^a (both sides positive); 1 + g is above a factor <= 0.
+                context.assert_fact(shape.fact(power - factor**a if factor is not None
+                                               else above))
+            if not differences:
+                context.assert_fact(plan.change.fact(value))
+
+        return measure_action
+
+    def _round_change_action(self, plan: _RulePlan) -> Callable[[ActionContext], Any]:
+        i = plan.index
+        precision = plan.compiled.rule.precision
+        assert precision is not None
+
+        def round_change(context: ActionContext) -> None:
+            state = self._state
+            rounded = round_gbt8170(state.changes[i].change, precision)
+            state.judged[i] = rounded
+            context.assert_fact(plan.judged.fact(rounded))
+
+        return round_change
 
     def _define_derivation(self, plan: _RulePlan) -> None:
         i, rule = plan.index, plan.compiled.rule
@@ -480,9 +654,7 @@ class LiveSession:
         readings = {i: _Reading(engine._rules[i], facts) for i in chosen}
         state = self._state
         for i in chosen:
-            for held in (state.value, state.inputs, state.derived, state.judged,
-                         state.reference):
-                held.pop(i, None)
+            state.forget(i)
         batch: list[Any] = []
         for reading in readings.values():
             reading.assert_into(state, batch, encode=False)
@@ -524,10 +696,15 @@ def _record(outcome: _Outcomes, result: tuple[Any, ...]) -> None:
             raise DurableEngineError(f"rule {result[1]}: comparison {result[2]} fired twice")
         outcome.compared[result[2]] = result[3]
     elif tag == "dom":
-        if result[3] == "v":
+        where = result[3]
+        if where == "v":
             outcome.outside_value = outcome.outside_value | {result[2]}
-        else:
+        elif where == "ref":
             outcome.outside_reference = outcome.outside_reference | {result[2]}
+        else:
+            outcome.outside_base = outcome.outside_base | {result[2]}
+    elif tag == "nonpos":
+        outcome.nonpositive = outcome.nonpositive | {result[2]}
     elif tag == "neg":
         outcome.negative = outcome.negative | {result[2]}
     elif tag == "zero":
@@ -553,6 +730,12 @@ class _Reading:
     reference_problem: Unusable | None = None
     reference_steps: Sequence[Step] = ()
     reference_value = Fraction(0)
+    base_fact: Fact | None = None
+    base_problem: Unusable | None = None
+    base_steps: Sequence[Step] = ()
+    base_value = Fraction(0)
+    years: tuple[Fraction, str] | None = None
+    years_problem: Unusable | None = None
 
     def __init__(self, plan: _RulePlan, facts: FactSet) -> None:
         self.plan = plan
@@ -577,13 +760,18 @@ class _Reading:
                 self._read_inputs(facts, reader)
             if compiled.needs_reference:
                 self._read_reference(facts)
+            if compiled.needs_base:
+                self._read_base(facts)
         except Missing as missing:
             ids = missing.ids
             reference = rule.reference
             if (reference is not None and reference.id not in ids
                     and lookup_fact(facts, reference.id) is None):
                 ids = (*ids, reference.id)
-            self.done = Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.unit,
+            if (compiled.needs_base and rule.baseline_id not in ids
+                    and lookup_fact(facts, rule.baseline_id) is None):
+                ids = (*ids, rule.baseline_id)
+            self.done = Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.judged_unit,
                                 steps=tuple(self.steps), missing=ids)
         except Unusable as unusable:
             self.done = _invalid(compiled, self.steps, unusable)
@@ -632,6 +820,26 @@ class _Reading:
         except Unusable as unusable:
             self.reference_problem = unusable
 
+    def _read_base(self, facts: FactSet) -> None:
+        """The base value of a change (role ``baseline``) and, for a growth, its years."""
+        rule = self.plan.compiled.rule
+        fact = lookup_fact(facts, rule.baseline_id)
+        if fact is None:
+            return
+        self.base_fact = fact
+        steps: list[Step] = []
+        self.base_steps = steps
+        try:
+            self.base_value = FactReader(self.plan.compiled, steps).number(fact, None, "baseline")
+        except Unusable as unusable:
+            self.base_problem = unusable
+            return
+        if rule.kind is Kind.GROWTH:
+            try:
+                self.years = growth_years(rule, facts, self.fact, fact)
+            except Unusable as unusable:
+                self.years_problem = unusable
+
     def assert_into(self, state: _RunState, batch: list[Any], *, encode: bool) -> None:
         """Add this rule's facts to the session's batch, and their exact values to ``state``.
 
@@ -659,6 +867,15 @@ class _Reading:
             value = self.reference_value
             state.reference[i] = value
             batch.append(plan.reference.encode(value) if encode else plan.reference.fact(value))
+        if self.base_fact is not None and self.base_problem is None:
+            value = self.base_value
+            state.base[i] = value
+            if self.years is not None:
+                state.years[i] = self.years
+            # The base fact is judged against the domain even when a growth's years cannot be
+            # counted (that problem comes after the domain's); it then joins nothing (y = 0).
+            shape = plan.base[self.years_problem is None]
+            batch.append(shape.encode(value) if encode else shape.fact(value))
 
     def verdict(self, state: _RunState, outcome: _Outcomes) -> Verdict:
         """The verdict from what was read and what the session's rules decided."""
@@ -694,6 +911,8 @@ class _Reading:
             problem = _first_domain_problem(compiled, outcome.outside_value, fact)
             assert problem is not None
             return _invalid(compiled, steps, problem)
+        if compiled.needs_base:
+            return self._change_verdict(state, outcome)
         thresholds = compiled.thresholds
         if compiled.needs_reference:
             reference = rule.reference
@@ -724,6 +943,58 @@ class _Reading:
         if not thresholds and not outcome.ready:
             raise DurableEngineError(f"rule {rule.id!r}: the session reached no judgement")
         return finish_verdict(compiled, steps, holds_all, value, thresholds)
+
+
+    def _change_verdict(self, state: _RunState, outcome: _Outcomes) -> Verdict:
+        """A change or growth, once its value is read and in the domain: the problems in the
+        native engine's order, then the change the session measured and its comparisons."""
+        compiled = self.plan.compiled
+        rule = compiled.rule
+        change = rule.change
+        assert change is not None
+        i = self.plan.index
+        steps = self.steps
+        base_fact = self.base_fact
+        if base_fact is None:
+            return Verdict(rule, rule.id, Status.UNKNOWN, unit=compiled.judged_unit,
+                           steps=tuple(steps), missing=(rule.baseline_id,))
+        steps.extend(self.base_steps)
+        if self.base_problem is not None:
+            return _invalid(compiled, steps, self.base_problem)
+        if outcome.outside_base:
+            problem = _first_domain_problem(compiled, outcome.outside_base, base_fact)
+            assert problem is not None
+            return _invalid(compiled, steps, problem)
+        if self.years_problem is not None:
+            return _invalid(compiled, steps, self.years_problem)
+        if "base" in outcome.nonpositive:
+            return _invalid(compiled, steps, nonpositive_problem(
+                change.measure, "base", state.base[i], base_fact))
+        if "v" in outcome.nonpositive:
+            return _invalid(compiled, steps, nonpositive_problem(
+                change.measure, "value", state.value[i], self.fact))
+        measured = state.changes.get(i)
+        if measured is None:
+            raise DurableEngineError(f"rule {rule.id!r}: the session measured no change")
+        steps.append(measured)
+        value = measured.change
+        if rule.precision is not None and change.measure != "compound":
+            rounded = state.judged[i]
+            steps.append(Rounded(rule.precision, value, rounded))
+            value = rounded
+        thresholds = compiled.thresholds
+        holds_all = True
+        for j, (op, threshold) in enumerate(thresholds):
+            holds = _decided(outcome, j, i)
+            steps.append(Compared(value, op, threshold, holds))
+            holds_all = holds_all and holds
+        if not thresholds and not outcome.ready:
+            raise DurableEngineError(f"rule {rule.id!r}: the session reached no judgement")
+        if holds_all:
+            return Verdict(rule, rule.id, Status.MET, Severity.NONE, value, compiled.judged_unit,
+                           thresholds, tuple(steps))
+        return Verdict(rule, rule.id, Status.NOT_MET, compiled.miss_severity, value,
+                       compiled.judged_unit, thresholds, tuple(steps))
 
 
 def _decided(outcome: _Outcomes, j: int, i: int) -> bool:

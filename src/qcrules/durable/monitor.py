@@ -68,7 +68,8 @@ class Monitor:
     is ``"native"`` or ``"durable"``; ``on_change`` is called with each :class:`VerdictChange`,
     in catalogue order, after the update that caused it; ``facts`` are the starting facts (a
     :class:`FactSet` from :func:`load_facts`, or a mapping as for :func:`evaluate`), judged
-    without calling ``on_change``. Every update method returns the list of changes.
+    without calling ``on_change``; their period is that of every update (a growth's years run
+    to it). Every update method returns the list of changes.
 
     A change is a change of *status* (met, not met, unknown, invalid). A new value with the
     same status changes the verdict but is not reported; :meth:`report` always has the
@@ -251,7 +252,8 @@ class Monitor:
         return tuple(fact.problem for fact in self._facts.values() if fact.problem is not None)
 
     def _judge(self, indices: Iterable[int]) -> dict[int, Verdict]:
-        fact_set = FactSet(self._facts)
+        # The period of the starting facts counts for every update (a growth's years run to it).
+        fact_set = FactSet(self._facts, region=self._region, period=self._period)
         if self._live is not None:
             return self._live.judge(fact_set, indices)
         rules = self._plan.rules

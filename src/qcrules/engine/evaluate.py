@@ -38,8 +38,9 @@ from .results import (
     Verdict,
 )
 
-__all__ = ["FactReader", "Missing", "Unusable", "domain_problem", "evaluate_plan", "evaluate_rule",
-           "finish_verdict", "lookup_fact", "read_boolean", "unmatched_facts"]
+__all__ = ["POSITIVE_BASE", "FactReader", "Missing", "Unusable", "domain_problem", "evaluate_plan",
+           "evaluate_rule", "finish_verdict", "growth_years", "lookup_fact", "measure_change",
+           "nonpositive_problem", "read_boolean", "unmatched_facts"]
 
 
 class Unusable(Exception):
@@ -371,27 +372,12 @@ def _judge_change(compiled: CompiledRule, facts: FactSet, steps: list[Step], fac
     measure, sign = change.measure, change.direction
     years = base_period = None
     if rule.kind is Kind.GROWTH:
-        years, base_period = _years(rule, facts, fact, base_fact)
-    if measure in ("relative", "multiple", "compound") and base <= 0:
-        raise Unusable("QC302", f"a base value of {base} has no {measure} change", base_fact,
-                       expected="a base value > 0")
+        years, base_period = growth_years(rule, facts, fact, base_fact)
+    if measure in POSITIVE_BASE and base <= 0:
+        raise nonpositive_problem(measure, "base", base, base_fact)
     if measure == "compound" and current <= 0:
-        raise Unusable("QC302", "a value of zero or less has no annual growth rate", fact,
-                       expected="a value > 0")
-    approximate = False
-    if measure == "relative":
-        value = sign * (current - base) / base * 100
-    elif measure == "multiple":
-        value = current / base
-    elif measure == "points":
-        value = sign * (current - base) * compiled.points_factor
-    elif measure == "absolute":
-        value = sign * (current - base)
-    else:
-        assert years is not None
-        value, approximate = _annual_rate(current / base, years, sign, compiled.thresholds)
-    if years is not None and measure in ("points", "absolute"):
-        value /= years  # a growth in points or an amount is per year (年均提高1个百分点)
+        raise nonpositive_problem(measure, "value", current, fact)
+    value, approximate = measure_change(compiled, current, base, years)
     steps.append(ChangeMeasured(measure, sign, base, current, compiled.unit, value,
                                 compiled.judged_unit, years, base_period, approximate))
     if rule.precision is not None and measure != "compound":
@@ -411,9 +397,56 @@ def _judge_change(compiled: CompiledRule, facts: FactSet, steps: list[Step], fac
                    compiled.judged_unit, compiled.thresholds, tuple(steps))
 
 
-def _years(rule: Rule, facts: FactSet, fact: Fact | None,
-           base_fact: Fact) -> tuple[Fraction, str]:
-    """The years from the base period to the period evaluated (whole months / 12)."""
+#: The measures of a change that divide by the base value, which must then be above zero.
+POSITIVE_BASE = ("relative", "multiple", "compound")
+
+
+def nonpositive_problem(measure: str, which: str, value: Fraction, fact: Fact | None) -> Unusable:
+    """The problem of a base value (``which="base"``) of zero or less for a measure in
+    :data:`POSITIVE_BASE`, or of a value (``"value"``) of zero or less for a compound growth."""
+    if which == "base":
+        return Unusable("QC302", f"a base value of {value} has no {measure} change", fact,
+                        expected="a base value > 0")
+    return Unusable("QC302", "a value of zero or less has no annual growth rate", fact,
+                    expected="a value > 0")
+
+
+def measure_change(compiled: CompiledRule, current: Fraction, base: Fraction,
+                   years: Fraction | None) -> tuple[Fraction, bool]:
+    """The change from ``base`` to ``current`` as the rule measures it, signed so that the plan's
+    direction is positive, in the rule's judged unit (per year for a growth in points or an
+    amount), and whether it is approximate (a compound rate with no rational value, see
+    :func:`_annual_rate`). ``years`` is the span of a growth (``None`` for a change); ``base``
+    is above zero for a measure in :data:`POSITIVE_BASE`, and ``current`` for a compound one."""
+    change = compiled.rule.change
+    assert change is not None
+    measure, sign = change.measure, change.direction
+    approximate = False
+    if measure == "relative":
+        value = sign * (current - base) / base * 100
+    elif measure == "multiple":
+        value = current / base
+    elif measure == "points":
+        value = sign * (current - base) * compiled.points_factor
+    elif measure == "absolute":
+        value = sign * (current - base)
+    else:
+        assert years is not None
+        value, approximate = _annual_rate(current / base, years, sign, compiled.thresholds)
+    if years is not None and measure in ("points", "absolute"):
+        value /= years  # a growth in points or an amount is per year (年均提高1个百分点)
+    return value, approximate
+
+
+def growth_years(rule: Rule, facts: FactSet, fact: Fact | None,
+                 base_fact: Fact) -> tuple[Fraction, str]:
+    """The years from the base period to the period evaluated (whole months / 12), and the base
+    period as written; ``fact`` is the indicator's own fact (``None`` for a derived value).
+
+    Raises:
+        Unusable: no period to count from (QC212), an unreadable one (QC207), or a base
+            period that does not come first (QC209).
+    """
     assert rule.change is not None
     now_text = (fact.period if fact is not None else None) or facts.period
     base_text = str(rule.change.base) if rule.change.base is not None else base_fact.period
@@ -454,7 +487,8 @@ _REVERSED = {Op.GE: Op.LE, Op.GT: Op.LT, Op.LE: Op.GE, Op.LT: Op.GT, Op.EQ: Op.E
 def _annual_rate(ratio: Fraction, years: Fraction, sign: int,
                  thresholds: tuple[tuple[Op, Fraction], ...]) -> tuple[Fraction, bool]:
     """The annual rate ``sign·g`` in %, exact when (ratio)^(1/years) is rational (on a
-    threshold above all), else to 12 decimal places (and ``True``)."""
+    threshold above all), else to 12 decimal places (and ``True``); a rate of 10^27 % or more
+    has no room for them in 40 digits and is given to 40 significant digits."""
     for _, threshold in thresholds:
         factor = 1 + sign * threshold / 100
         if factor > 0 and ratio**years.denominator == factor**years.numerator:
@@ -463,7 +497,10 @@ def _annual_rate(ratio: Fraction, years: Fraction, sign: int,
         context.prec = 40
         root = (Decimal(ratio.numerator) / Decimal(ratio.denominator)) ** (
             Decimal(years.denominator) / Decimal(years.numerator))
-        rate = Fraction(((root - 1) * 100 * sign).quantize(Decimal("1e-12")))
+        shown = (root - 1) * 100 * sign
+        if shown.adjusted() < 27:
+            shown = shown.quantize(Decimal("1e-12"))
+        rate = Fraction(shown)
     exact = (1 + sign * rate / 100) ** years.numerator == ratio ** years.denominator
     return rate, not exact
 
