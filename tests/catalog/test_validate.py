@@ -654,3 +654,47 @@ class TestDeadlinesAndMilestones:
         with pytest.raises(qcrules.CatalogError) as raised:
             qcrules.loads_catalog(text)
         assert [(d.code, d.rule_id) for d in raised.value.diagnostics] == [("QC104", "b")]
+
+
+class TestPerHeadUnits:
+    """Plans write per-head targets without the denominator: 人均GDP达8.5万元."""
+
+    @pytest.mark.parametrize(("unit", "target", "completed"), [
+        ("万元/人", "达8.5万元", "万元/人"),
+        ("件/万人", "达到14件以上", "件/万人"),
+        ("元/人", "突破10万元", "万元/人"),
+    ])
+    def test_the_indicator_completes_the_unit_with_a_note(self, unit: str, target: str,
+                                                           completed: str) -> None:
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(
+            target=target, indicator={"zh": "指标", "unit": unit})))
+        threshold = catalog["r"].bounds[0].threshold
+        assert threshold is not None
+        assert threshold.unit == completed
+        assert [n.code for n in catalog.notes] == ["QC175"]
+
+    def test_on_the_boundary_in_another_unit(self) -> None:
+        plan = qcrules.compile_catalog(qcrules.loads_catalog(catalog_text(rule_yaml(
+            target="达8.5万元", indicator={"zh": "指标", "unit": "万元/人"}))))
+        assert qcrules.evaluate(plan, {"r": "85000元/人"})["r"].status is qcrules.Status.MET
+        assert qcrules.evaluate(plan, {"r": "84999.99元/人"})["r"].status is qcrules.Status.NOT_MET
+
+    def test_an_unrelated_unit_is_still_refused(self) -> None:
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(catalog_text(rule_yaml(
+                target="达8.5万吨", indicator={"zh": "指标", "unit": "万元/人"})))
+        assert [d.code for d in raised.value.diagnostics] == ["QC111"]
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"base": 2020}, "base"),
+    ({"tolerance": {"relative": "5%"}}, "tolerance"),
+    ({"kind": "change", "target": "比2020年下降13.5%", "tolerance": {"relative": "5%"}},
+     "tolerance"),
+])
+def test_a_field_of_another_kind_is_refused_not_ignored(fields: dict[str, Any],
+                                                        field: str) -> None:
+    """``base`` on a floor or a tolerance on an exact target would change nothing silently."""
+    with pytest.raises(qcrules.CatalogError) as raised:
+        qcrules.loads_catalog(catalog_text(rule_yaml(**fields)), file="c.yaml")
+    assert [(d.code, d.field) for d in raised.value.diagnostics] == [("QC103", field)]

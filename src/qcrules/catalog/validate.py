@@ -58,6 +58,8 @@ from .units import (
     whole_scale,
 )
 from .words import (
+    APPROX_PREFIXES,
+    APPROX_SUFFIXES,
     FORM_KINDS,
     ApproxText,
     BoundText,
@@ -245,6 +247,7 @@ class _RuleBuilder:
                 out.add("QC102", f"missing required field {key!r}", node.location, rule_id=rid,
                         field=key, expected=_EXPECTED.get(key, "a value"))
         kind = self._kind()
+        self._fields_of_other_kinds(kind)
         indicator = self._indicator(kind)
         bounds = self._bounds(kind, indicator)
         commitment = None
@@ -277,6 +280,22 @@ class _RuleBuilder:
                     precision=precision, reference=reference, derivation=derivation, ratio=ratio,
                     note=note, path=path, change=self.change, approx=self.approx,
                     group=self._group(), location=node.location)
+
+    def _fields_of_other_kinds(self, kind: Kind | None) -> None:
+        """``base`` belongs to a change or growth, ``tolerance`` to an approximate target: on
+        any other rule they would be ignored without a word."""
+        if kind is None:
+            return
+        target = str(self.node.get("target") or "")
+        approximate = kind is Kind.APPROX or (kind.needs_base and any(
+            word in target for word in (*APPROX_SUFFIXES, *(w for w, _ in APPROX_PREFIXES))))
+        fields = (("base", kind.needs_base, "kind change or growth"),
+                  ("tolerance", approximate, "an approximate target (3%左右, 近100个)"))
+        for field, fits, expected in fields:
+            if self.node.get(field) is not None and not fits:
+                self.out.add("QC103", f"field {field!r} does not apply to a {kind.value} rule",
+                             self.node.at(field), rule_id=self.rule_id, field=field,
+                             expected=expected, got=kind.value)
 
     def _group(self) -> str | None:
         raw = self.node.get("group")
@@ -570,6 +589,7 @@ class _RuleBuilder:
             out.add("QC120", "a ratio target is written a:b", where, rule_id=rid,
                     field="target", expected="e.g. 1:12.5", got=text)
             return None
+        quantity = self._per_unit(quantity, unit, where, text)
         if not self._compatible(quantity, unit, where, "target"):
             return None
         if indicator is not None and not self._inside_domain(quantity, indicator, where):
@@ -747,6 +767,30 @@ class _RuleBuilder:
                      expected="{relative: 5%} or {absolute: 0.3%} (in the target's unit)",
                      got=repr(raw))
         return True, DEFAULT_TOLERANCE
+
+    def _per_unit(self, quantity: Quantity, unit: str | None, where: Location,
+                  text: str) -> Quantity:
+        """A per-head or per-thing target written without its denominator, as plans write them
+        ("人均GDP达8.5万元" for an indicator in 万元/人, "每万人口…达3件" in 件/万人): the
+        indicator's denominator completes the unit, and a note says so (QC175)."""
+        if quantity.unit is None or unit is None or "/" not in unit or "/" in quantity.unit:
+            return quantity
+        try:
+            conversion_factor(quantity.unit, unit)
+        except UnitProblem:
+            numerator, _, denominator = normalize_text(unit).partition("/")
+            completed = f"{quantity.unit}/{denominator}"
+            try:
+                conversion_factor(quantity.unit, numerator)
+                conversion_factor(completed, unit)
+            except UnitProblem:
+                return quantity
+            self.out.note("QC175", f"the unit completed from the indicator's: {completed}", where,
+                          rule_id=self.rule_id, field="target",
+                          expected=f"{_fraction_text(quantity.magnitude)} {completed} to say so",
+                          got=text)
+            return Quantity(quantity.magnitude, completed)
+        return quantity
 
     def _ratio_threshold(self, parsed: ParsedQuantity, where: Location,
                          text: str) -> Quantity | None:
