@@ -49,7 +49,7 @@ from .engine.table import TableResult
 from .engine.table import evaluate_table as _evaluate_table
 from .facts.load import load_facts
 from .facts.model import Fact, FactForm, FactSet
-from .facts.periods import facts_by_period, one_period, period_argument
+from .facts.periods import facts_by_period, one_period, period_argument, with_base_values
 from .facts.read import as_fact_set, facts_from_data
 from .progress.series import Progress, track
 from .progress.series import progress as _progress
@@ -108,10 +108,12 @@ def _run(engine: str) -> Callable[[Plan, FactSet], Report]:
 
 
 def _facts_of(facts: FactSet | Mapping[str, Any] | Iterable[Fact], period: str | int | None,
-              what: str = "facts") -> FactSet:
-    """Read the facts and keep those of ``period`` (a series needs one)."""
+              what: str = "facts", plan: Plan | None = None) -> FactSet:
+    """Read the facts and keep those of ``period`` (a series needs one), with the base values
+    of the plan's changes and growths from their base years in the series."""
     chosen = period_argument(period, "period") if period is not None else None
-    return one_period(as_fact_set(facts), chosen, what=what)
+    return one_period(as_fact_set(facts), chosen, what=what,
+                      bases=plan.bases if plan is not None else None)
 
 
 def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,
@@ -125,7 +127,9 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
     With ``period`` (``2026``, ``"2026Q3"``), only the facts of that period are evaluated; a
     fact set holding several periods (``FactSet.series``) needs it. With ``baseline`` (the
     facts of an earlier period), every verdict also carries a :class:`Trajectory` toward its
-    deadline; both fact sets then need a ``period``.
+    deadline; both fact sets then need a ``period``. A change or growth with a base year
+    (比2020年…, ``base: 2020``) takes its base value from the indicator's fact of that year in
+    the series or the baseline, unless ``<rule-id>.baseline`` is given.
 
     The way through is one: the facts are read and their period chosen (``qcrules.facts``),
     the engine evaluates them (``qcrules.engine`` or ``qcrules.durable``), and only then, with
@@ -140,8 +144,10 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
     """
     plan = _plan(catalog)
     run = _run(engine)
-    fact_set = _facts_of(facts, period)
+    fact_set = _facts_of(facts, period, plan=plan)
     base_set = _facts_of(baseline, None, "baseline facts") if baseline is not None else None
+    if base_set is not None:
+        fact_set = with_base_values(fact_set, [base_set], plan.bases)
     report = run(plan, fact_set)
     if base_set is None:
         return report

@@ -19,6 +19,7 @@ from attrs import validators as v
 from ..base.errors import Diagnostic, Location
 
 __all__ = [
+    "BASELINE_SUFFIX",
     "CHANGE_MEASURES",
     "DEFAULT_TOLERANCE",
     "RATIO_ORDERS",
@@ -270,6 +271,10 @@ class Change:
 
 
 
+#: The suffix of a change's or growth's base value (``<rule-id>.baseline``): a fact of its
+#: base period, which does not count as a period of the facts it stands among.
+BASELINE_SUFFIX = ".baseline"
+
 #: The tolerance of an approximate target (3%左右) when the rule declares none: 5 % of the
 #: number the plan names (docs/explanation/semantics.md, *Approximate targets*).
 DEFAULT_TOLERANCE = Fraction(1, 20)
@@ -367,7 +372,7 @@ class Rule:
     @property
     def baseline_id(self) -> str:
         """The fact that gives a change's or growth's base value: ``<rule-id>.baseline``."""
-        return f"{self.id}.baseline"
+        return f"{self.id}{BASELINE_SUFFIX}"
 
     @property
     def fact_ids(self) -> tuple[str, ...]:

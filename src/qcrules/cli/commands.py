@@ -24,6 +24,7 @@ from ..catalog.model import Catalog
 from ..engine.compile import Plan, compile_catalog
 from ..engine.results import Report
 from ..facts.model import FactSet
+from ..facts.periods import with_base_values
 from ..report import render as _render
 from ..report.cells import summary_line
 from ..report.explain import explain, quantity_text
@@ -142,11 +143,17 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     2 on bad input.
     """
     catalog = catalog_or_exit(rules)
-    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period)
     plan = compile_catalog(catalog)
-    report = evaluate(plan, fact_set, engine=engine)
+    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period,
+                              bases=plan.bases)
+    base_set = None
     if baseline is not None:
-        report = _track(plan, report, fact_set, baseline, encoding, keep_going, engine)
+        base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
+                                  "baseline facts")
+        fact_set = with_base_values(fact_set, [base_set], plan.bases)
+    report = evaluate(plan, fact_set, engine=engine)
+    if base_set is not None:
+        report = _track(plan, report, fact_set, base_set, keep_going, engine)
     errors = input_errors(report)
     if errors and not keep_going:
         echo_diagnostics(errors)
@@ -166,13 +173,11 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     raise SystemExit(report.exit_code(strict=strict))
 
 
-def _track(plan: Plan, report: Report, fact_set: FactSet, baseline: str, encoding: str | None,
-           keep_going: bool, engine: str) -> Report:
+def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, keep_going: bool,
+           engine: str) -> Report:
     """``report`` with trajectories from the baseline file's facts (bad input exits 2)."""
     from ..progress.series import track
 
-    base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
-                          "baseline facts")
     base_report = evaluate(plan, base_set, engine=engine)
     errors = input_errors(base_report)
     if errors and not keep_going:
@@ -285,9 +290,10 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
             "QC404", "cannot tell the report format from the file name", Location(output),
             field="output", expected=".html, .htm, .md, .csv, .json or .xml, or --format",
             got=Path(output).suffix or "no extension")))
-    catalog = catalog_or_exit(rules)
-    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period)
-    result = evaluate(compile_catalog(catalog), fact_set, engine=engine)
+    plan = compile_catalog(catalog_or_exit(rules))
+    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period,
+                              bases=plan.bases)
+    result = evaluate(plan, fact_set, engine=engine)
     errors = input_errors(result)
     if errors and not keep_going:
         echo_diagnostics(errors)
@@ -322,8 +328,9 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
         hint = f"; did you mean {close[0]!r}?" if close else ""
         click.echo(f"error: QC402 unknown rule id {rule_id!r}{hint}", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going=True), period)
     plan = compile_catalog(_only(catalog, rule_id))
+    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going=True), period,
+                              bases=plan.bases)
     verdict = evaluate(plan, fact_set, engine=engine).verdicts[0]
     rule = verdict.rule
     click.echo(str(explain(verdict, lang)))

@@ -13,6 +13,7 @@ from ..catalog.load import load_catalog
 from ..catalog.model import Catalog
 from ..facts.load import load_facts
 from ..facts.model import FactSet
+from ..facts.periods import Bases
 from ..report.explain import LANGUAGES
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_VIOLATION", "catalog_or_exit", "echo_diagnostics",
@@ -78,13 +79,15 @@ def fact_set_or_exit(facts: tuple[str, ...], encoding: str | None, keep_going: b
     return fact_set
 
 
-def period_or_exit(fact_set: FactSet, period: str | None, what: str = "facts") -> FactSet:
-    """The facts to evaluate: those of ``period`` when given; a series without one is refused
-    (QC210), as is a period the facts do not hold (QC211); exit 2."""
+def period_or_exit(fact_set: FactSet, period: str | None, what: str = "facts", *,
+                   bases: Bases | None = None) -> FactSet:
+    """The facts to evaluate: those of ``period`` when given (with the base values ``bases``
+    asks for from the series); a series without one is refused (QC210), as is a period the
+    facts do not hold (QC211); exit 2."""
     from ..facts.periods import one_period, period_argument
 
     try:
         chosen = period_argument(period, "period") if period is not None else None
-        return one_period(fact_set, chosen, what=what)
+        return one_period(fact_set, chosen, what=what, bases=bases)
     except QcrulesError as error:
         fail(error)

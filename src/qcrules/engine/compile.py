@@ -274,6 +274,14 @@ class Plan:
     def __len__(self) -> int:
         return len(self.rules)
 
+    @property
+    def bases(self) -> dict[str, tuple[tuple[str, ...], int]]:
+        """What the changes and growths with a base year need of earlier periods:
+        ``<rule-id>.baseline`` → (the names of the indicator's fact, the base year)."""
+        return {rule.baseline_id: ((rule.id, rule.indicator.zh), rule.change.base)
+                for rule in self.catalog.rules
+                if rule.change is not None and rule.change.base is not None}
+
 
 def compile_catalog(catalog: Catalog) -> Plan:
     """Compile a validated catalogue once; evaluate the plan against many fact sets.

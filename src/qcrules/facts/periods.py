@@ -12,16 +12,29 @@ import datetime as _dt
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from ..base.errors import Diagnostic, FactError, Location, UsageError
-from .model import Fact, FactSet
+from ..catalog.model import BASELINE_SUFFIX
+from .model import Fact, FactForm, FactSet
 
-__all__ = ["Period", "PeriodKind", "PeriodProblem", "deadline_end", "facts_by_period",
-           "months_between", "one_period", "parse_period", "period_argument", "period_key", "single_period"]
+__all__ = [
+    "Period",
+    "PeriodKind",
+    "PeriodProblem",
+    "deadline_end",
+    "facts_by_period",
+    "months_between",
+    "one_period",
+    "parse_period",
+    "period_argument",
+    "period_key",
+    "single_period",
+    "with_base_values",
+]
 
 #: Years a period or deadline may name (the catalogue's deadlines use the same range).
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -262,11 +275,15 @@ def facts_by_period(sets: Iterable[FactSet]) -> list[tuple[Period, FactSet]]:
 
 
 def single_period(fact_set: FactSet, what: str) -> Period:
-    """The one period of a fact set (``what`` names it in messages: facts, baseline).
+    """The one period of a fact set (``what`` names it in messages: facts, baseline); base
+    values (``<rule-id>.baseline``) are of their base period and do not count.
 
     Raises:
         FactError: no period, an unreadable one, or facts of several periods (QC207, QC208).
     """
+    own = {key: fact for key, fact in fact_set.facts.items() if not key.endswith(BASELINE_SUFFIX)}
+    if own and len(own) < len(fact_set.facts):
+        fact_set = attrs.evolve(fact_set, facts=own)
     if not fact_set.facts:
         raise FactError(Diagnostic("QC208", f"the {what} have no facts, so no period",
                                    Location(fact_set.sources[0]) if fact_set.sources else None,
@@ -300,8 +317,33 @@ def _held(fact_set: FactSet) -> str:
     return ", ".join(text or "no period" for text in sorted(texts, key=order))
 
 
+#: What a plan's changes and growths need of earlier periods: ``<rule-id>.baseline`` → (the
+#: names the indicator's fact is given under, the base year).
+Bases = Mapping[str, tuple[tuple[str, ...], int]]
+
+
+def with_base_values(facts: FactSet, others: Iterable[FactSet], bases: Bases) -> FactSet:
+    """``facts`` with the base value of each change or growth (``<rule-id>.baseline``) taken
+    from the indicator's fact of its base year in ``others`` (a series, or a baseline file),
+    where ``facts`` does not give it; a base year the others do not hold stays missing."""
+    wanted = {fact_id: need for fact_id, need in bases.items() if facts.get(fact_id) is None}
+    if not wanted:
+        return facts
+    years = {period.year: held for period, held in facts_by_period(list(others))
+             if period.kind is PeriodKind.YEAR}
+    added: dict[str, Fact] = {}
+    for fact_id, (keys, year) in wanted.items():
+        held = years.get(year)
+        found = next((held.facts[key] for key in keys
+                      if held is not None and key in held.facts
+                      and held.facts[key].form is not FactForm.MISSING), None)
+        if found is not None:
+            added[fact_id] = attrs.evolve(found, id=fact_id)
+    return attrs.evolve(facts, facts={**facts.facts, **added}) if added else facts
+
+
 def one_period(fact_set: FactSet, period: Period | None = None, *,
-               what: str = "facts") -> FactSet:
+               what: str = "facts", bases: Bases | None = None) -> FactSet:
     """The facts to evaluate: ``fact_set`` itself, or with ``period`` its facts of that period.
 
     A fact set holding a time series (the same indicator for several periods) is never
@@ -333,7 +375,8 @@ def one_period(fact_set: FactSet, period: Period | None = None, *,
                  "(qcrules progress)"))
     for held, facts in facts_by_period([fact_set]):
         if held == period:
-            return attrs.evolve(facts, diagnostics=fact_set.diagnostics)
+            chosen = attrs.evolve(facts, diagnostics=fact_set.diagnostics)
+            return with_base_values(chosen, [fact_set], bases) if bases else chosen
     raise FactError(Diagnostic(
         "QC211", f"no {what} of {period}", where, field="period",
         expected=f"one of the periods given: {_held(fact_set)}", got=period.text))

@@ -18,7 +18,7 @@ from ..engine.compile import Plan
 from ..engine.evaluate import evaluate_plan
 from ..engine.results import Report, TrajectoryStatus, Verdict
 from ..facts.model import FactSet
-from ..facts.periods import Period, single_period
+from ..facts.periods import Period, single_period, with_base_values
 from .trajectory import with_trajectories
 
 __all__ = ["Progress", "progress", "track"]
@@ -75,7 +75,9 @@ def progress(plan: Plan, fact_sets: Sequence[tuple[Period, FactSet]], *,
             "QC209", "the baseline must be one of the periods given, before the latest",
             field="baseline", expected=", ".join(p.text for p in periods[:-1]),
             got=start.text))
-    reports = [evaluate_plan(plan, facts) for _, facts in ordered]
+    everything = [facts for _, facts in ordered]
+    reports = [evaluate_plan(plan, with_base_values(facts, everything, plan.bases))
+               for _, facts in ordered]
     reports[-1] = with_trajectories(reports[-1], reports[periods.index(start)], periods[-1],
                                     start)
     return Progress(plan.catalog, periods, tuple(reports), start)
