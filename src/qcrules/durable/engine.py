@@ -471,7 +471,7 @@ class DurableEngine:
         else:
             ready, probes = measured, change_probes
             if rule.precision is not None:
-                when_all(measured)(self._round_change_action(plan))
+                when_all(measured)(self._round_action(plan, change=True))
                 ready, probes = (m.t == "j") & (m.r == i), judged_probes
             _define_comparisons(i, ready, [(op, *probes.constant(t)) for op, t in thresholds])
         plan.base = (_Shape({"t": "base", "r": i, "y": 0}, tuple(base_probes.items)),
@@ -515,19 +515,6 @@ class DurableEngine:
 
         return measure_action
 
-    def _round_change_action(self, plan: _RulePlan) -> Callable[[ActionContext], Any]:
-        i = plan.index
-        precision = plan.compiled.rule.precision
-        assert precision is not None
-
-        def round_change(context: ActionContext) -> None:
-            state = self._state
-            rounded = round_gbt8170(state.changes[i].change, precision)
-            state.judged[i] = rounded
-            context.assert_fact(plan.judged.fact(rounded))
-
-        return round_change
-
     def _define_derivation(self, plan: _RulePlan) -> None:
         i, rule = plan.index, plan.compiled.rule
         assert rule.derivation is not None
@@ -558,14 +545,18 @@ class DurableEngine:
 
         return derive
 
-    def _round_action(self, plan: _RulePlan) -> Callable[[ActionContext], Any]:
+    def _round_action(self, plan: _RulePlan, *,
+                      change: bool = False) -> Callable[[ActionContext], Any]:
+        """Round the value (or, with ``change``, the change measured) once, GB/T 8170, and
+        assert the judged fact."""
         i = plan.index
         precision = plan.compiled.rule.precision
         assert precision is not None
 
         def round_value(context: ActionContext) -> None:
             state = self._state
-            rounded = round_gbt8170(state.value[i], precision)
+            value = state.changes[i].change if change else state.value[i]
+            rounded = round_gbt8170(value, precision)
             state.judged[i] = rounded
             context.assert_fact(plan.judged.fact(rounded))
 
