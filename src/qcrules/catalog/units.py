@@ -55,6 +55,7 @@ __all__ = [
     "same_dimension",
     "unit_suggestions",
     "unit_text",
+    "unit_text_is_plain",
     "whole_scale",
     "without_measure_word",
 ]
@@ -173,7 +174,13 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("∶", ":").strip()
 
 
-_NUMBER = r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+# A comma separates exact groups of three digits (85,000), never decimals (8,5) nor odd groups.
+_NUMBER = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_GROUPED = re.compile(rf"^\s*{_NUMBER}\s*$")
+#: Characters no unit is written with: a unit of "%%", "%#", or one holding a control
+#: character would otherwise be read as something nobody wrote (3.6%% as 0.036 %).
+_NOT_IN_UNITS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff"
+                           r"#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]")
 _QUANTITY_RE = re.compile(rf"^(?:第\s*)?({_NUMBER})\s*(.*?)$")
 _RATIO_RE = re.compile(rf"^({_NUMBER})\s*:\s*({_NUMBER})$")
 
@@ -184,7 +191,12 @@ def parse_number(text: str) -> Fraction:
     Raises:
         UnitProblem: the text is not a finite decimal number (code ``QC112``).
     """
-    return _decimal_fraction(normalize_text(text).replace(",", ""), text)
+    cleaned = normalize_text(text)
+    if "," in cleaned and not _GROUPED.match(cleaned):
+        raise UnitProblem("QC112", f"{text!r} is not a number: a comma separates groups of three "
+                          "digits", expected="85,000 or 85000; a decimal point, not a comma",
+                          got=text)
+    return _decimal_fraction(cleaned.replace(",", ""), text)
 
 
 def _decimal_fraction(cleaned: str, text: str) -> Fraction:
@@ -234,7 +246,11 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     unit = match.group(2).strip() or None
     if unit is not None and (unit[0].isdigit() or unit[0] in ".,:"):
         raise UnitProblem("QC112", f"{text!r} is not a quantity",
-                          expected='a number with an optional unit, e.g. "8.5万元/人"', got=text)
+                          expected='a number with an optional unit, e.g. "8.5万元/人"; a comma '
+                                   "separates groups of three digits (85,000)", got=text)
+    if unit is not None and not unit_text_is_plain(unit):
+        raise UnitProblem("QC112", f"{text!r} is not a quantity: {unit!r} is not a unit",
+                          expected='a number with one unit, e.g. "3.6%", "8.5万元/人"', got=text)
     if unit is not None:
         unit = without_measure_word(unit)
     if unit is not None and check_unit:
@@ -268,6 +284,19 @@ def _pint_expression(unit: str) -> str:
 # tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), and others.
 _MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError,
               AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
+
+
+def unit_text_is_plain(unit: str) -> bool:
+    """Whether ``unit`` is written as units are: no control characters or stray punctuation
+    (``%#``, a NUL), no doubled percent sign (``%%``), and %, ‰ or ‱ only on their own or over
+    another unit (``%/年``) — pint would read ``万元/人%`` as a hundredth of 万元/人, which nobody
+    wrote."""
+    if _NOT_IN_UNITS.search(unit):
+        return False
+    written = unit.replace(" ", "")
+    signs = [i for i, ch in enumerate(written) if ch in "%‰‱"]
+    # a sign alone (3.5%) or as the numerator of a rate (%/年); nowhere else
+    return not signs or (signs == [0] and written[1:2] in ("", "/"))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -24,6 +24,7 @@ from ..catalog.units import (
     normalize_text,
     parse_quantity,
     unit_is_malformed,
+    unit_text_is_plain,
     without_measure_word,
 )
 from .model import Fact, FactForm, FactSet
@@ -143,7 +144,8 @@ def _with_unit(number: Fraction, unit: str, make: Any, bad: Any) -> tuple[Fact, 
     written = _unit_field(unit)
     if not written:
         return make(FactForm.NUMBER, number), None
-    if (written[0].isdigit() and written != "1") or not _unit_parses(written):
+    if ((written[0].isdigit() and written != "1") or not unit_text_is_plain(written)
+            or not _unit_parses(written)):
         return bad("QC201", f"invalid unit {unit!r}", "a unit such as 万元/人")
     return make(FactForm.QUANTITY, number, written), None
 
