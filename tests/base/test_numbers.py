@@ -85,3 +85,26 @@ class TestFormatNumber:
     def test_plain(self, value: Fraction, text: str) -> None:
         """Terminating fractions are exact; others are cut to six decimals."""
         assert format_number(value) == text
+
+
+class TestFormatAnyMagnitude:
+    """A legal large value (1e26 万元/人, 3e16) is written in full, never a crash in check,
+    explain, report or watch (regression: decimal.InvalidOperation past 28 digits)."""
+
+    @pytest.mark.parametrize(("value", "places", "text"), [
+        (Fraction(10**26), None, "1" + "0" * 26),
+        (Fraction(10**26) + Fraction(1, 3), None, "1" + "0" * 25 + "0.333333"),
+        (Fraction(10**40, 7), 1, "1428571428571428571428571428571428571428.6"),
+        (Fraction(-(10**30), 3), None, "-" + "3" * 30 + ".333333"),
+    ])
+    def test_written_in_full(self, value: Fraction, places: int | None, text: str) -> None:
+        assert format_number(value, places=places) == text
+
+    def test_every_output_of_a_huge_value(self) -> None:
+        import qcrules
+
+        plan = qcrules.compile_catalog(qcrules.load_catalog())
+        report = qcrules.evaluate(plan, {"gdp-per-capita": "1e26", "rd-intensity": "3e-16"})
+        for fmt in ("text", "json", "markdown", "csv", "html", "junit"):
+            assert "100000000000000000000000000" in qcrules.render(report, fmt)
+        assert "100000000000000000000000000" in str(qcrules.explain(report["gdp-per-capita"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 __all__ = ["exact", "format_number", "round_gbt8170"]
@@ -73,11 +73,10 @@ def format_number(value: Fraction, *, places: int | None = None, max_places: int
 
     ``places`` fixes the number of decimals (half-even); otherwise trailing zeros are dropped.
     A fraction that does not terminate (1/3) is shown to ``max_places`` significant decimals.
+    Any magnitude is written in full (``1e26`` as its 27 digits), never as an error.
     """
     if places is not None:
-        quantum = Decimal(1).scaleb(-places)
-        dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum)
-        return f"{dec:f}"
+        return f"{_quantized(value, places):f}"
     for digits in range(max_places + 1):
         scaled = value * 10**digits
         if scaled.denominator == 1:
@@ -85,5 +84,20 @@ def format_number(value: Fraction, *, places: int | None = None, max_places: int
     magnitude = abs(value)
     # six significant decimals below one, six decimals above
     decimals = max_places if magnitude >= 1 else max_places - 1 - math.floor(math.log10(magnitude))
-    dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-decimals))
-    return f"{dec.normalize():f}"
+    with localcontext() as context:
+        context.prec = _precision(value, decimals)
+        return f"{_quantized(value, decimals).normalize():f}"
+
+
+def _precision(value: Fraction, places: int) -> int:
+    """Enough significant digits to hold ``value`` to ``places`` decimals."""
+    whole = abs(value.numerator) // value.denominator
+    return max(28, len(str(whole)) + places + 2)
+
+
+def _quantized(value: Fraction, places: int) -> Decimal:
+    """``value`` rounded half-even to ``places`` decimals, however large it is."""
+    with localcontext() as context:
+        context.prec = _precision(value, places)
+        quotient = Decimal(value.numerator) / Decimal(value.denominator)
+        return quotient.quantize(Decimal(1).scaleb(-places))
