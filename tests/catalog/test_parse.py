@@ -192,3 +192,36 @@ class TestParseCsv:
         """A cell beyond the csv module's field limit is QC100, not an exception."""
         result = parse_csv_text('id,value\na,"' + "9" * 200_000 + '"\n')
         assert [d.code for d in result.diagnostics] == ["QC100"]
+
+
+class TestSurrogateEscapes:
+    """json.dumps writes a character beyond U+FFFF (𠀀, Extension B) as a surrogate pair escape:
+    it is that character; a lone surrogate is refused (regression: UnicodeEncodeError)."""
+
+    def test_a_pair_is_the_character(self) -> None:
+        import json
+
+        text = json.dumps({"region": "𠀀县", "facts": {"r": 1}})
+        assert "\\ud840\\udc00" in text  # the escape json.dumps writes
+        result = parse_yaml_text(text, file="f.json")
+        assert result.diagnostics == ()
+        assert result.data["region"] == "𠀀县"
+
+    def test_a_lone_surrogate_is_refused_and_replaced(self) -> None:
+        result = parse_yaml_text('{"region": "\\ud840县"}', file="f.json")
+        assert [(d.code, d.location.line if d.location else None) for d in result.diagnostics] == [
+            ("QC100", 1)]
+        assert result.data["region"] == "\ufffd县"
+        assert "\\ud840" in str(result.diagnostics[0])
+
+    def test_the_cli_prints_the_character(self, tmp_path: Path) -> None:
+        from click.testing import CliRunner
+
+        from qcrules.cli import main
+
+        facts = tmp_path / "f.json"
+        facts.write_text('{"region": "\\ud840\\udc00县", "facts": {"gdp-per-capita": "8.6万元/人"}}',
+                         encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", str(facts)])
+        assert result.exit_code == 0
+        assert "𠀀县" in result.stdout

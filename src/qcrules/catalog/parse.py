@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -243,10 +244,11 @@ class _Builder:
             result.key_locations[key] = key_where
         return result
 
-    @staticmethod
-    def _scalar(node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node) -> Any:
         text = node.value
         tag = node.tag
+        if isinstance(text, str) and _SURROGATE.search(text):
+            text = self._joined(text, node)
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
@@ -268,6 +270,24 @@ class _Builder:
                 return text  # read later as text, and refused there as out of range
             return Fraction(number)
         return text
+
+
+    def _joined(self, text: str, node: yaml.Node) -> str:
+        """A JSON escape of a character beyond the BMP (``"\\ud840\\udc00"``, as json.dumps
+        writes 𠀀) is a surrogate pair: the character it stands for. A lone surrogate stands for
+        nothing: it is refused, and replaced so that no output breaks on it."""
+        try:
+            return text.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            self.diagnostics.append(Diagnostic(
+                "QC100", "a lone surrogate escape (\\ud800–\\udfff) is not a character",
+                _location(self.file, node.start_mark),
+                expected="a character, or a surrogate pair for one beyond U+FFFF",
+                got=_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)))
+            return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _TooBig(Exception):
@@ -298,7 +318,7 @@ def parse_yaml_text(text: str, *, file: str | None = None) -> ParseResult:
         return ParseResult(None, (Diagnostic("QC100", f"invalid YAML: {error}", Location(file)),))
     except RecursionError:
         return ParseResult(None, (Diagnostic("QC155", "document nested too deeply", Location(file)),))
-    if node is None or (isinstance(node, yaml.ScalarNode) and _Builder._scalar(node) is None):
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
         return ParseResult(None, (Diagnostic("QC152", "document is empty", Location(file),
                                              expected="a mapping"),))
     try:
