@@ -473,3 +473,39 @@ class TestJsonDiagnostics:
         problems = [d for d in json.loads(out)["diagnostics"] if d["code"] == "QC112"]
         assert [(d["file"], d["sheet"], d["cell"], d["line"], d["fact_id"]) for d in problems] == [
             (path, "统计表", "B2", 2, "人均GDP")]
+
+
+class TestOutputAndInternalErrors:
+    """A write error is one line and exit 2; an error nobody foresaw is one line and exit 3;
+    neither is a traceback (regression: OSError on a full disk printed one, exit 1)."""
+
+    def test_a_full_disk(self) -> None:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full on this system")
+        root = Path(__file__).parents[2]
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            done = subprocess.run([sys.executable, "-m", "qcrules.cli", "check",
+                                   "examples/tongcheng-2026.yaml"], cwd=root, stdout=full,
+                                  stderr=subprocess.PIPE, text=True, check=False)
+        assert done.returncode == 2
+        assert done.stderr.strip().splitlines() == [
+            "error: QC407 cannot write the output: No space left on device "
+            "(expected a writable standard output or file)"]
+
+    def test_an_internal_error_is_one_line_and_exit_3(self, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+        from qcrules.cli import commands, run
+
+        def broken(*_args: object, **_kwargs: object) -> object:
+            raise RuntimeError("a planted fault")
+
+        monkeypatch.setattr(commands, "evaluate", broken)
+        code = run(["check", str(DATA / "mini-facts.yaml"), "-r", str(DATA / "mini.yaml")])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 3
+        assert len(err) == 1
+        assert err[0].startswith("internal error: RuntimeError: a planted fault — this is a bug")

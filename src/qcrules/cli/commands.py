@@ -9,6 +9,7 @@ Exit codes: 0 no violation (or a clean validation); 1 an ensure-target (确保) 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -30,6 +31,7 @@ from ..report.cells import summary_line
 from ..report.explain import explain, quantity_text
 from .common import (
     EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
     EXIT_OK,
     catalog_or_exit,
     echo_diagnostics,
@@ -416,7 +418,34 @@ def run(argv: Sequence[str] | None = None) -> int:
     except QcrulesError as error:
         echo_diagnostics(error.diagnostics)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (qcrules check … | head): nothing more to say to it.
+        _quiet_stdout()
+        return EXIT_OK
+    except OSError as error:
+        _quiet_stdout()
+        _say(f"error: QC407 cannot write the output: {error.strerror or error} "
+             "(expected a writable standard output or file)")
+        return EXIT_BAD_INPUT
+    except Exception as error:
+        _say(f"internal error: {type(error).__name__}: {error} — this is a bug in qcrules, "
+             "not in the input; please report it with the command that caused it")
+        return EXIT_INTERNAL
     return EXIT_OK
+
+
+def _say(line: str) -> None:
+    """One line on standard error, even when standard error itself cannot be written."""
+    with contextlib.suppress(OSError):
+        click.echo(line, err=True)
+
+
+def _quiet_stdout() -> None:
+    """Standard output failed: point it at nowhere, so the interpreter's last flush does not
+    print a second error."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def entry_point() -> None:

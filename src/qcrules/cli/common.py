@@ -16,10 +16,12 @@ from ..facts.model import FactSet
 from ..facts.periods import Bases
 from ..report.explain import LANGUAGES
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_VIOLATION", "catalog_or_exit", "echo_diagnostics",
-           "fact_set_or_exit", "fail", "period_or_exit"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_VIOLATION", "catalog_or_exit",
+           "echo_diagnostics", "fact_set_or_exit", "fail", "period_or_exit"]
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
+#: An error qcrules did not foresee: a bug, never bad input (which is 2) nor a miss (1).
+EXIT_INTERNAL = 3
 
 
 def echo_diagnostics(diagnostics: Sequence[Diagnostic], *, prefix: str = "error") -> None:
