@@ -1304,14 +1304,22 @@ def rules(*, kinds: Iterable[Kind | str] | None = None, words: Iterable[str] | N
     """Valid rules of every kind, as the loader builds them from a catalogue file.
 
     ``kinds`` restricts the kinds (``Kind`` members or names: floor, ceiling, range, ratio,
-    count, boolean, qualitative, relative, assigned, rank). ``words`` restricts the bound words
-    (keys of :data:`BOUND_WORDS`: 以上, 不低于, 低于, 超过, ``>=`` …); a floor gets a lower-bound
-    word, a ceiling an upper-bound one. ``units`` restricts the indicator units of floors,
-    ceilings, ranges, relative and assigned rules (default: %, ‰, 万元/人, 亿元, 件/万人, 分,
-    人/十万台, 人/亿元, 百分点, 天, 平方米, 万人); the target may be written in any compatible
-    unit (a 万元/人 rule may say 达85000元/人). ``precision``: ``True`` always declares one,
-    ``False`` never, ``None`` either. ``derived``: floors and ceilings of some units may be
-    derived from inputs by a formula (``True`` whenever possible, ``False`` never).
+    count, boolean, qualitative, relative, assigned, rank, change, growth, approx). ``words``
+    restricts the bound words (keys of :data:`BOUND_WORDS`: 以上, 不低于, 低于, 超过, ``>=`` …);
+    a floor gets a lower-bound word, a ceiling an upper-bound one, and the amount of a change
+    no word or one that reads after it (下降13.5%以上, 增长控制在3%以内). ``units`` restricts the
+    indicator units of floors, ceilings, ranges, relative, assigned, change, growth and
+    approximate rules (default: %, ‰, 万元/人, 亿元, 件/万人, 分, 人/十万台, 人/亿元, 百分点, 天,
+    平方米, 万人, and counts for the last three kinds); the target may be written in any
+    compatible unit (a 万元/人 rule may say 达85000元/人). ``precision``: ``True`` always
+    declares one (but never on a compound growth or a change of a count), ``False`` never,
+    ``None`` either. ``derived``: floors and ceilings of some units may be derived from inputs
+    by a formula (``True`` whenever possible, ``False`` never).
+
+    Changes and growths are written as plans write them: 比2020年下降13.5%, 较2024年提高5个百分点,
+    增加12项, 翻一番, 年均增长8%以上, 年均提高1个百分点, with the base year in the words, as
+    ``base:`` or (a change only) not at all; approximate targets as 3%左右, 约1100亿元, 近100个, with
+    the default tolerance or a declared one.
 
     Raises:
         InvalidArgument: an unknown kind, word or unit, or kinds no given word can express.
