@@ -438,6 +438,8 @@ def _satisfies(op: Op, value: Fraction, threshold: Fraction) -> bool:
 def _in_domain(compiled: CompiledRule, value: Fraction) -> bool:
     if compiled.minimum is not None and value < compiled.minimum:
         return False
+    if compiled.reads_ratio and value <= 0:  # a ratio's terms are positive: 1:0 is no ratio
+        return False
     if compiled.maximum is not None and value > compiled.maximum:
         return False
     return not (compiled.whole and value.denominator != 1)

@@ -242,6 +242,12 @@ def _whole(rule: qcrules.Rule) -> bool:
     return qcrules.compile_catalog(_catalog(rule)).rules[0].whole
 
 
+def _possible(rule: qcrules.Rule, value: Fraction) -> bool:
+    """Within the indicator's ``min`` and ``max``; and a count is a whole number ≥ 0."""
+    return _in_domain(rule, value) and (not _whole(rule) or (value.denominator == 1
+                                                             and value >= 0))
+
+
 #: Changes against a base value and growths, on every measure; and approximate targets.
 CHANGES = ["change", "growth"]
 BASED_OR_APPROXIMATE = ["change", "growth", "approx"]
@@ -291,7 +297,7 @@ class TestChanges:
             amount = Fraction(-(-amount.numerator // amount.denominator))
         toward = data.draw(st.sampled_from([better, -better]))
         moved = case.value + toward * amount
-        assume(_in_domain(rule, moved))
+        assume(_possible(rule, moved))
         assume(moved > 0 or rule.change.measure != "compound")
         first = _verdict(rule, case.facts).status
         facts = _with_fact(case.facts, rule.id, data.draw(qst.fact_values(rule, moved)))
@@ -359,6 +365,6 @@ class TestApproximateTargets:
                              else value.numerator // value.denominator)
             assume(where != "inside" or value <= high)
             assume(where != "below" or value < low)
-        assume(_in_domain(rule, value))
+        assume(_possible(rule, value))
         status = _verdict(rule, _value_facts(rule, value, data)).status
         assert status is (Status.MET if where == "inside" else Status.NOT_MET)
