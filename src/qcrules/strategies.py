@@ -155,11 +155,17 @@ def _terminates(value: Fraction) -> bool:
     return denominator == 1
 
 
-def _text(value: Fraction) -> str:
-    """``value`` as plain decimal text, exactly, however many digits (it must terminate)."""
+def _places(value: Fraction) -> int:
+    """How many decimal places ``value`` has (it must terminate)."""
     places = 0
     while (value * 10**places).denominator != 1:
         places += 1
+    return places
+
+
+def _text(value: Fraction) -> str:
+    """``value`` as plain decimal text, exactly, however many digits (it must terminate)."""
+    places = _places(value)
     digits = str(abs((value * 10**places).numerator)).rjust(places + 1, "0")
     whole, fraction = digits[: len(digits) - places], digits[len(digits) - places:].rstrip("0")
     return ("-" if value < 0 else "") + whole + (f".{fraction}" if fraction else "")
@@ -592,13 +598,6 @@ def _growth_period(draw: st.DrawFn, rule: Rule) -> tuple[Fraction, str, str | No
         return Fraction(span), text, base_period
     quarter = draw(st.integers(1, 4))
     return Fraction(span - 1) + Fraction(quarter, 4), f"{base_year + span}Q{quarter}", base_period
-
-
-def _places(value: Fraction) -> int:
-    places = 0
-    while (value * 10**places).denominator != 1:
-        places += 1
-    return places
 
 
 @st.composite
