@@ -34,7 +34,13 @@ from hypothesis.errors import InvalidArgument
 from .base.errors import CatalogError
 from .catalog.load import loads_catalog
 from .catalog.model import Catalog, Kind, Op, Quantity, Rule
-from .catalog.units import KNOWN_UNITS, UnitProblem, canonical_unit, conversion_factor
+from .catalog.units import (
+    KNOWN_UNITS,
+    UnitProblem,
+    canonical_unit,
+    conversion_factor,
+    is_percent_like,
+)
 from .catalog.words import NEUTRAL_WORDS, PREFIX_OPS, SUFFIX_OPS
 from .engine.compile import CompiledRule, Plan, compile_rule
 from .engine.results import Status
@@ -74,6 +80,12 @@ class BoundaryCase:
     evaluating the rule: ``MET`` inside, ``NOT_MET`` outside, and on the threshold ``MET``
     exactly when the bound's word includes the number (以上, 不低于, 以内) — with every other
     bound of a range holding as well.
+
+    For a change or growth (judged against ``<rule-id>.baseline``), ``value`` is the value now
+    and ``base`` the base value, both in the indicator's unit; ``threshold`` and ``change`` are
+    in the change's own unit (% of the base, 百分点, a multiple, or the indicator's unit), and
+    ``rounded`` is the change after rounding. ``change`` is ``None`` for a compound growth whose
+    annual rate is irrational; ``years`` is the span of a growth.
     """
 
     rule_id: str
@@ -84,6 +96,9 @@ class BoundaryCase:
     rounded: Fraction | None
     facts: Mapping[str, Any]
     expected: Status
+    base: Fraction | None = None
+    change: Fraction | None = None
+    years: Fraction | None = None
 
     @property
     def fact(self) -> Any:
@@ -140,11 +155,17 @@ def _terminates(value: Fraction) -> bool:
     return denominator == 1
 
 
-def _text(value: Fraction) -> str:
-    """``value`` as plain decimal text, exactly, however many digits (it must terminate)."""
+def _places(value: Fraction) -> int:
+    """How many decimal places ``value`` has (it must terminate)."""
     places = 0
     while (value * 10**places).denominator != 1:
         places += 1
+    return places
+
+
+def _text(value: Fraction) -> str:
+    """``value`` as plain decimal text, exactly, however many digits (it must terminate)."""
+    places = _places(value)
     digits = str(abs((value * 10**places).numerator)).rjust(places + 1, "0")
     whole, fraction = digits[: len(digits) - places], digits[len(digits) - places:].rstrip("0")
     return ("-" if value < 0 else "") + whole + (f".{fraction}" if fraction else "")
@@ -423,6 +444,8 @@ def _satisfies(op: Op, value: Fraction, threshold: Fraction) -> bool:
 def _in_domain(compiled: CompiledRule, value: Fraction) -> bool:
     if compiled.minimum is not None and value < compiled.minimum:
         return False
+    if compiled.reads_ratio and value <= 0:  # a ratio's terms are positive: 1:0 is no ratio
+        return False
     if compiled.maximum is not None and value > compiled.maximum:
         return False
     return not (compiled.whole and value.denominator != 1)
@@ -456,11 +479,233 @@ def _candidates(compiled: CompiledRule, op: Op, threshold: Fraction,
             direction = 1 if nudge >= 0 else -1
         if precision is not None:
             target = _multiple_beyond(threshold, precision, direction)
+        elif compiled.whole:  # the nearest whole number beyond (an approximate 93.1: 94, 93)
+            target = _multiple_beyond(threshold, Fraction(1), direction)
         else:
-            target = threshold + direction * (Fraction(1) if compiled.whole else step)
+            target = threshold + direction * step
     if precision is not None:
         return target + nudge * precision   # |nudge| < 1/2: rounds back to ``target``
     return target
+
+
+#: The comparison that holds of (1 + g) when ``-g op r`` holds (a decline's rate is −g).
+_MIRROR = {Op.GE: Op.LE, Op.GT: Op.LT, Op.LE: Op.GE, Op.LT: Op.GT, Op.EQ: Op.EQ}
+#: Measures whose change is a ratio to the base value (a base of zero has none).
+_RATIO_MEASURES = ("relative", "multiple", "compound")
+
+
+def _iroot(number: int, degree: int) -> int:
+    """The whole ``degree``-th root of ``number`` ≥ 0, rounded down."""
+    if number < 2:
+        return number
+    root = 1 << -(-number.bit_length() // degree)
+    while True:
+        better = ((degree - 1) * root + number // root ** (degree - 1)) // degree
+        if better >= root:
+            return root
+        root = better
+
+
+def _rational_root(value: Fraction, degree: int) -> Fraction | None:
+    """``value ** (1 / degree)`` when it is rational, else ``None``."""
+    if value < 0:
+        return None
+    top, bottom = _iroot(value.numerator, degree), _iroot(value.denominator, degree)
+    if top**degree == value.numerator and bottom**degree == value.denominator:
+        return Fraction(top, bottom)
+    return None
+
+
+def _per_unit(compiled: CompiledRule) -> Fraction:
+    """One unit of the indicator in the change's unit, for a change by an amount: 1, or for
+    percentage points of a rate in ‰, 1/10."""
+    change = compiled.rule.change
+    assert change is not None
+    if change.measure == "points":
+        return conversion_factor(compiled.unit or "1", "%")
+    return Fraction(1)
+
+
+def _current_for(compiled: CompiledRule, base: Fraction, change_value: Fraction,
+                 years: Fraction | None) -> Fraction:
+    """The value now that makes the change from ``base`` exactly ``change_value`` (for a
+    compound growth, the annual rate in %, over whole ``years``)."""
+    change = compiled.rule.change
+    assert change is not None
+    sign = change.direction
+    if change.measure == "relative":
+        return base * (1 + sign * change_value / 100)
+    if change.measure == "multiple":
+        return base * change_value
+    if change.measure == "compound":
+        assert years is not None
+        return base * (1 + sign * change_value / 100) ** int(years)
+    return base + sign * change_value * (years or 1) / _per_unit(compiled)
+
+
+def _measured(compiled: CompiledRule, base: Fraction, current: Fraction,
+              years: Fraction | None) -> Fraction | None:
+    """The change the rule judges, from its definition (docs/explanation/semantics.md):
+    (now − base) / base in %, now / base, the annual rate g with (1 + g)^years = now / base
+    (``None`` when irrational), or (now − base) in the change's unit, per year for a growth;
+    signed so that the plan's direction is positive."""
+    change = compiled.rule.change
+    assert change is not None
+    sign = change.direction
+    if change.measure == "relative":
+        return sign * (current - base) / base * 100
+    if change.measure == "multiple":
+        return current / base
+    if change.measure == "compound":
+        assert years is not None
+        root = _rational_root(current / base, int(years))
+        return None if root is None else sign * (root - 1) * 100
+    return sign * (current - base) * _per_unit(compiled) / (years or 1)
+
+
+def _change_met(compiled: CompiledRule, base: Fraction, current: Fraction,
+                years: Fraction | None, judged: Fraction | None) -> bool:
+    """Whether every bound holds of the change: a compound growth's rate g (sign · g op r) as
+    now / base op (1 + r)^years — the other way round for a decline — never through a root."""
+    change = compiled.rule.change
+    assert change is not None
+    for op, threshold in compiled.thresholds:
+        if change.measure == "compound":
+            assert years is not None
+            factor = (1 + change.direction * threshold / 100) ** int(years)
+            holds = _satisfies(op if change.direction == 1 else _MIRROR[op], current / base, factor)
+        else:
+            assert judged is not None
+            holds = _satisfies(op, judged, threshold)
+        if not holds:
+            return False
+    return True
+
+
+def _growth_period(draw: st.DrawFn, rule: Rule) -> tuple[Fraction, str, str | None]:
+    """(years, the period now, the base fact's period or ``None``) for a growth: whole years
+    for a compound growth (2026 for a base of 2020: 6), whole years or quarters for a linear
+    one (2026Q2: 5.5)."""
+    change = rule.change
+    assert change is not None
+    base_year, base_period = change.base, None
+    if base_year is None:  # the base fact's period gives it
+        base_year = draw(st.integers(2015, 2024))
+        base_period = str(base_year)
+    span = draw(st.integers(1, 8))
+    if change.measure == "compound" or draw(st.booleans()):
+        text = draw(st.sampled_from([str(base_year + span), f"{base_year + span}年"]))
+        return Fraction(span), text, base_period
+    quarter = draw(st.integers(1, 4))
+    return Fraction(span - 1) + Fraction(quarter, 4), f"{base_year + span}Q{quarter}", base_period
+
+
+@st.composite
+def _base_values(draw: st.DrawFn, compiled: CompiledRule, threshold: Fraction,
+                 years: Fraction | None) -> Fraction:
+    """A base value whose boundary value now lies among the indicator's possible values; for
+    a whole-numbered indicator, often one whose boundary value is whole as well."""
+    change = compiled.rule.change
+    assert change is not None
+    ratio = change.measure in _RATIO_MEASURES
+    places = 0 if compiled.whole else draw(st.integers(0, 3))
+    step = Fraction(1, 10**places)
+    low = compiled.minimum if compiled.minimum is not None else Fraction(0)
+    high = compiled.maximum if compiled.maximum is not None else Fraction(
+        100 if compiled.percent_like else 10000)
+    if ratio:
+        low = max(low, step)
+        growth = _current_for(compiled, Fraction(1), threshold, years)
+        if compiled.maximum is not None and growth > 0:
+            high = min(high, compiled.maximum / growth)
+        if compiled.whole and growth.denominator <= 10**4 and draw(st.booleans()):
+            # a multiple of the denominator: the boundary value is whole too
+            most = high // growth.denominator
+            if most >= 1:
+                return Fraction(growth.denominator * draw(st.integers(1, min(int(most), 50))))
+    else:
+        shift = _current_for(compiled, Fraction(0), threshold, years)
+        if compiled.maximum is not None:
+            high = min(high, compiled.maximum - shift)
+        low = max(low, -shift)
+    bounds = _interval(low, high, Fraction(1), step)
+    if bounds is None:
+        reject()
+    assert bounds is not None
+    lo, hi = bounds
+    assert lo is not None
+    assert hi is not None
+    return Fraction(draw(st.decimals(min_value=_decimal(lo), max_value=_decimal(hi),
+                                     places=places)))
+
+
+def _change_case(draw: st.DrawFn, rule: Rule, compiled: CompiledRule,
+                 positions: tuple[Position, ...]) -> BoundaryCase:
+    """A base value and a value now whose change is on, just inside or just outside a bound.
+
+    Without a precision the change itself is moved by a small step (a change of 13.5 % ±
+    0.01) and the value now worked back from it; for a compound growth and for whole-numbered
+    indicators the value now is moved instead: by one, or by the last decimal place of the
+    boundary value (15868.74322944 ± 0.00000001 for 10000 over 6 years at 8 %).
+    """
+    change = rule.change
+    assert change is not None
+    compound = change.measure == "compound"
+    years = period = base_period = None
+    if rule.kind is Kind.GROWTH:
+        years, period, base_period = _growth_period(draw, rule)
+    op, threshold = draw(st.sampled_from(compiled.thresholds))
+    position = draw(st.sampled_from(positions))
+    base = draw(_base_values(compiled, threshold, years))
+    precision = None if compound else rule.precision
+    if compound or compiled.whole:
+        on = _current_for(compiled, base, threshold, years)
+        if position is Position.ON:
+            current = on
+        else:
+            if op is Op.EQ and position is Position.INSIDE:
+                reject()
+            toward = _inside_direction(op) if op is not Op.EQ else draw(st.sampled_from([1, -1]))
+            direction = change.direction * (toward if position is Position.INSIDE else -toward)
+            if compiled.whole:
+                current = _multiple_beyond(on, Fraction(1), direction)
+            else:
+                extra = draw(st.sampled_from([0, 1, 3]))
+                current = on + direction * Fraction(1, 10 ** (_places(on) + extra))
+    else:
+        step = draw(st.sampled_from(_STEPS))
+        nudge = draw(st.sampled_from([Fraction(0), Fraction(1, 10), Fraction(-1, 10),
+                                      Fraction(49, 100), Fraction(-49, 100)]))
+        wanted = _candidates(compiled, op, threshold, position, step, nudge)
+        if wanted is None:
+            reject()
+        assert wanted is not None
+        current = _current_for(compiled, base, wanted, years)
+        assert _measured(compiled, base, current, years) == wanted
+    if not (_in_domain(compiled, base) and _in_domain(compiled, current)):
+        reject()
+    if compound and current <= 0:
+        reject()
+    measured = _measured(compiled, base, current, years)
+    rounded = None
+    judged = measured
+    if precision is not None and measured is not None:
+        rounded = judged = round(measured / precision) * precision  # half to even, exactly
+    met = _change_met(compiled, base, current, years, judged)
+    if position is Position.ON and not compound and judged != threshold:
+        reject()   # rounding a whole-numbered change moved it off the threshold
+    if (position is Position.INSIDE and not met) or (position is Position.OUTSIDE and met):
+        reject()   # a band narrower than the step
+    base_writings, writings = _writings(compiled, base), _writings(compiled, current)
+    if not base_writings or not writings:
+        reject()
+    written_base = draw(st.sampled_from(base_writings))
+    written = draw(st.sampled_from(writings))
+    facts = {rule.baseline_id: written_base if base_period is None
+             else {"value": written_base, "period": base_period},
+             rule.id: written if period is None else {"value": written, "period": period}}
+    return BoundaryCase(rule.id, position, op, threshold, current, rounded, facts,
+                        Status.MET if met else Status.NOT_MET, base, measured, years)
 
 
 @_named("boundary_facts")
@@ -469,6 +714,8 @@ def _boundary_facts(draw: st.DrawFn, rule: Rule, *,
     positions = _positions(rule, positions)
     compiled = _compiled(rule)
     facts: dict[str, Any] = {}
+    if compiled.needs_base:
+        return _change_case(draw, rule, compiled, positions)
     if not compiled.numeric:
         position = draw(st.sampled_from([p for p in positions if p is not Position.ON]))
         holds = position is Position.INSIDE
@@ -527,8 +774,16 @@ def boundary_facts(rule: Rule, *,
     compatible unit and form (see :func:`fact_values`). For a rule with a ``precision`` the
     position is that of the *rounded* value: the value is a multiple of the precision moved by
     less than half of it. A relative or assigned rule gets a drawn reference fact too; a
-    boolean or qualitative rule gets a yes (inside) or no (outside) word. Values stay inside
-    the indicator's possible values.
+    boolean or qualitative rule gets a yes (inside) or no (outside) word. An approximate
+    target's bounds are its band's edges. Values stay inside the indicator's possible values.
+
+    A change or growth gets a base value (``<rule-id>.baseline``) and a value now, each in any
+    compatible unit, whose change lies on, just inside or just outside the bound: the change
+    moved by a small step and the value now worked back from it, or — for a compound growth
+    and a whole-numbered indicator — the value now moved by one or by its last decimal place
+    (10000 over 6 years at 8 %: 15868.74322944, ± 0.00000001). A growth's value now carries a
+    ``period`` (whole years after the base year for a compound growth, or quarters for a
+    linear one) and, when the rule names no base year, the base value carries one too.
 
     Raises:
         InvalidArgument: not a rule, an unknown position, or only ``on`` for a rule without a
@@ -570,6 +825,8 @@ def _facts_for(draw: st.DrawFn, rule: Rule, *, derived: bool | None = None,
         facts = {rule.id: draw(st.sampled_from(_UNUSABLE))}
         if rule.reference is not None:
             facts[rule.reference.id] = draw(st.sampled_from(_UNUSABLE))
+        if compiled.needs_base:
+            facts[rule.baseline_id] = draw(st.sampled_from(_UNUSABLE))
         return facts
     if (rule.derivation is not None and derived is not False
             and (derived or draw(st.booleans()))):
@@ -588,8 +845,31 @@ def _facts_for(draw: st.DrawFn, rule: Rule, *, derived: bool | None = None,
     if compiled.needs_reference:
         assert rule.reference is not None
         facts[rule.reference.id] = draw(_any_value(compiled, low, high, "reference"))
+    if compiled.needs_base:
+        return facts | draw(_any_change(compiled, low, high))
     facts[rule.id] = draw(_any_value(compiled, low, high, "value"))
     return facts
+
+
+@st.composite
+def _any_change(draw: st.DrawFn, compiled: CompiledRule, low: Fraction,
+                high: Fraction) -> dict[str, Any]:
+    """A base value and a value now anywhere among the indicator's possible values (a base
+    above zero where the change is a ratio to it), with a growth's periods."""
+    rule = compiled.rule
+    assert rule.change is not None
+    positive = max(low, Fraction(1, 10**4))
+    measure = rule.change.measure
+    base = draw(_any_value(compiled, positive if measure in _RATIO_MEASURES else low, high,
+                           "baseline"))
+    current = draw(_any_value(compiled, positive if measure == "compound" else low, high,
+                              "value"))
+    if rule.kind is not Kind.GROWTH:
+        return {rule.baseline_id: base, rule.id: current}
+    _, period, base_period = _growth_period(draw, rule)
+    return {rule.baseline_id: base if base_period is None
+            else {"value": base, "period": base_period},
+            rule.id: {"value": current, "period": period}}
 
 
 @st.composite
@@ -619,9 +899,10 @@ def facts_for(rule: Rule, *, derived: bool | None = None,
 
     Half the time the value lies on or next to a bound (see :func:`boundary_facts`), else
     anywhere among the indicator's possible values; a relative or assigned rule also gets its
-    reference. ``derived``: for a derived indicator, ``True`` gives its inputs instead of the
-    value, ``False`` never, ``None`` either. ``invalid=True`` sometimes gives values no rule
-    can use (``很多``, NaN, ``12 kg``, a ratio for a quantity).
+    reference, a change or growth its base value (and a growth its periods). ``derived``: for
+    a derived indicator, ``True`` gives its inputs instead of the value, ``False`` never,
+    ``None`` either. ``invalid=True`` sometimes gives values no rule can use (``很多``, NaN,
+    ``12 kg``, a ratio for a quantity).
 
     Raises:
         InvalidArgument: not a rule.
@@ -644,6 +925,8 @@ def _fact_sets(draw: st.DrawFn, catalog: Catalog | Plan, *, missing: bool = True
         facts.update(draw(facts_for(rule, invalid=invalid)))
         if missing and rule.reference is not None and draw(st.integers(0, 6)) == 0:
             facts.pop(rule.reference.id, None)
+        if missing and rule.kind.needs_base and draw(st.integers(0, 6)) == 0:
+            facts.pop(rule.baseline_id, None)
     return facts
 
 
@@ -651,8 +934,8 @@ def fact_sets(catalog: Catalog | Plan, *, missing: bool = True,
               invalid: bool = False) -> st.SearchStrategy[dict[str, Any]]:
     """Fact sets for a whole catalogue: :func:`facts_for` each rule, merged into one mapping.
 
-    With ``missing=True`` (the default) some rules get no fact and some references are left
-    out, so their verdicts must be *unknown*; ``invalid=True`` mixes in unusable values.
+    With ``missing=True`` (the default) some rules get no fact and some references and base
+    values are left out, so their verdicts must be *unknown*; ``invalid=True`` mixes in unusable values.
 
     Raises:
         InvalidArgument: not a catalogue or plan.
@@ -683,8 +966,7 @@ _NAMES = ("人均GDP", "合格率", "专利拥有量", "质量竞争力指数", 
           "达标率", "师生比", "认证数", "示范项目", "排名")
 _SECTIONS = ("一", "二", "三", "四")
 _NUMBERS = ("一", "二", "三", "四", "五", "六")
-#: The kinds rules are generated for; change, growth and approximate targets are not (yet).
-_KINDS = tuple(k for k in Kind if k not in (Kind.CHANGE, Kind.GROWTH, Kind.APPROX))
+_KINDS = tuple(Kind)
 _rule_ids = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}\Z")
 
 #: Derived indicators: unit → (formula, {input: unit}).
@@ -694,6 +976,136 @@ _DERIVED: dict[str, tuple[str, dict[str, str | None]]] = {
     "%": ("passed / checked", {"passed": "件", "checked": "件"}),
     "万元/人": ("gdp / population", {"gdp": "亿元", "population": "万人"}),
 }
+
+
+#: Verbs of a change by an amount, by measure and direction (+1 an increase, −1 a decrease).
+_VERBS: dict[str, dict[int, tuple[str, ...]]] = {
+    "relative": {1: ("增长", "提高", "增加", "上升", "提升", "扩大"),
+                 -1: ("下降", "降低", "减少", "压减", "缩减")},
+    "compound": {1: ("增长", "提高"), -1: ("下降", "降低")},
+    "points": {1: ("提高", "上升", "提升"), -1: ("下降", "降低")},
+    "absolute": {1: ("增加", "提高", "增长"), -1: ("减少", "降低", "下降", "压减")},
+}
+#: A change that is a multiple of the base value (翻一番 ×2, 翻两番 ×4, 增长1.5倍 ×2.5).
+_MULTIPLES = ("翻一番", "倍增", "翻番", "双倍增", "实现翻一番", "翻两番", "翻三番", "增长1倍",
+              "增长1.5倍", "增长2倍", "翻一番以上", "增长1倍以上")
+#: How a bound word (a key of BOUND_WORDS) states the amount of a change: 下降13.5%以上,
+#: 增长控制在3%以内, 提高不低于5个百分点. With no word the amount is a floor (at least).
+_AMOUNT_WORDS: dict[str, tuple[str, ...]] = {
+    "以上": ("{}以上", "保持在{}以上"), "以内": ("{}以内", "控制在{}以内"), "以下": ("{}以下",),
+    "控制在": ("控制在{}",), "不低于": ("不低于{}",), "不少于": ("不少于{}",),
+    "达到": ("达到{}",), "超过": ("超过{}",), "不超过": ("不超过{}",),
+}
+#: An approximate number: 3%左右, 约1100亿元, 近100个 (近, 接近, 将近: the band's lower edge).
+_APPROX_FORMS = ("{}左右", "约{}", "大约{}", "近{}", "接近{}", "将近{}")
+#: How a change names its base year (or the rule says ``base:``).
+_BASE_WORDS = ("比{}年", "较{}年", "与{}年相比")
+_WHOLE_DIMENSIONS = (canonical_unit("件").dimensionality, canonical_unit("位").dimensionality)
+
+
+def _whole_unit(unit: str) -> bool:
+    return canonical_unit(unit).dimensionality in _WHOLE_DIMENSIONS
+
+
+@st.composite
+def _written(draw: st.DrawFn, value: Fraction, unit: str) -> str:
+    """``value`` (in ``unit``) written in a compatible unit where it is an exact decimal."""
+    units = [u for u in _compatible_units(unit) if _terminates(value / conversion_factor(u, unit))]
+    written = draw(st.sampled_from(units))
+    return _text(value / conversion_factor(written, unit)) + written
+
+
+@st.composite
+def _tolerance(draw: st.DrawFn, amount: Fraction, unit: str) -> dict[str, str] | None:
+    """No tolerance (5 % of the number), a share of it, or an amount in its unit (``unit``)."""
+    how = draw(st.integers(0, 2))
+    if how == 0:
+        return None
+    if how == 1:
+        return {"relative": draw(st.sampled_from(["10%", "2%", "0.1", "20‰", "5%", "2.5%"]))}
+    share = Fraction(draw(st.integers(1, 10)), 20)
+    return {"absolute": draw(_written(amount * share, unit))}
+
+
+def _measure_units(kind: Kind, units: tuple[str, ...]) -> dict[str, list[str]]:
+    """What a change or growth may measure on indicators of ``units``, and in which units: a
+    share of the base or a multiple on any; percentage points on a rate only (提高5% of a rate
+    is a share of it); an amount on anything but a rate (in 百分点 it would read as points)."""
+    rates = [u for u in units if is_percent_like(u)]
+    amounts = [u for u in units if not is_percent_like(u) and u != "百分点"]
+    found = {"compound" if kind is Kind.GROWTH else "relative": list(units)}
+    if kind is Kind.CHANGE:
+        found["multiple"] = list(units)
+    found |= {"points": rates, "absolute": amounts}
+    return {measure: found_units for measure, found_units in found.items() if found_units}
+
+
+@st.composite
+def _change_fields(draw: st.DrawFn, kind: Kind, units: tuple[str, ...],
+                   words: tuple[str, ...]) -> tuple[dict[str, Any], str, str]:
+    """The target (and base year, tolerance) of a change or growth in the plan's words, what
+    it measures, and the indicator's unit (one of ``units`` the measure fits)."""
+    growth = kind is Kind.GROWTH
+    choices = _measure_units(kind, units)
+    measure = draw(st.sampled_from(list(choices)))
+    unit = draw(st.sampled_from(choices[measure]))
+    fields: dict[str, Any] = {}
+    year = draw(st.integers(2015, 2024))
+    named = draw(st.sampled_from(["words", "field", "both"] if growth
+                                 else ["none", "words", "field", "both"]))
+    said = draw(st.sampled_from(_BASE_WORDS)).format(year) if named in ("words", "both") else ""
+    if named in ("field", "both"):
+        fields["base"] = year
+    if measure == "multiple":
+        fields["target"] = said + draw(st.sampled_from(_MULTIPLES))
+        return fields, measure, unit
+    direction = draw(st.sampled_from([1, -1]))
+    verb = draw(st.sampled_from(_VERBS[measure][direction]))
+    if measure == "absolute":
+        whole = _whole_unit(unit)
+        value = Fraction(draw(st.integers(1, 50)) if whole else draw(
+            st.decimals(min_value=Decimal("0.1"), max_value=100, places=draw(st.integers(0, 3)))))
+        amount = draw(_written(value, unit))
+        amount_unit = unit
+    else:
+        top = {"relative": (100, 80), "compound": (30, 20), "points": (20, 20)}[measure]
+        value = Fraction(draw(st.decimals(
+            min_value=Decimal("0.5") if measure != "points" else Decimal("0.1"),
+            max_value=top[0] if direction == 1 else top[1],
+            places=draw(st.integers(0, 1 if measure == "compound" else 2)))))
+        amount_unit = "%" if measure != "points" else "百分点"
+        # A share of the base is read in % only (13.5‰ would be an amount in the indicator's
+        # unit); points are 个百分点.
+        suffix = draw(st.sampled_from(["个百分点", "百分点"])) if measure == "points" else "%"
+        amount = _text(value) + suffix
+    if draw(st.integers(0, 4)) == 0:
+        written = draw(st.sampled_from(_APPROX_FORMS)).format(amount)
+        tolerance = draw(_tolerance(value, amount_unit))
+        if tolerance is not None:
+            fields["tolerance"] = tolerance
+    else:
+        word = draw(st.sampled_from(["", *(w for w in _AMOUNT_WORDS if w in words)]))
+        written = draw(st.sampled_from(_AMOUNT_WORDS[word])).format(amount) if word else amount
+    fields["target"] = said + ("年均" if growth else "") + verb + written
+    return fields, measure, unit
+
+
+@st.composite
+def _approx_fields(draw: st.DrawFn, unit: str) -> dict[str, Any]:
+    """An approximate target on an indicator in ``unit``: 3%左右, 约1100亿元, 近100个."""
+    if _whole_unit(unit):
+        value = Fraction(draw(st.integers(1, 500)))
+    else:
+        high = 100 if unit == "%" else 1000
+        places = draw(st.integers(0, 3))
+        value = Fraction(draw(st.decimals(min_value=_decimal(Fraction(1, 10**places)),
+                                          max_value=high, places=places)))
+    fields: dict[str, Any] = {
+        "target": draw(st.sampled_from(_APPROX_FORMS)).format(draw(_written(value, unit)))}
+    tolerance = draw(_tolerance(value, unit))
+    if tolerance is not None:
+        fields["tolerance"] = tolerance
+    return fields
 
 
 def _word_for(op_filter: Any, words: tuple[str, ...]) -> list[str]:
@@ -723,9 +1135,9 @@ def _threshold_text(draw: st.DrawFn, unit: str, word: str, low: Fraction,
 @st.composite
 def _rule_mapping(draw: st.DrawFn, *, rule_id: str, index: int, kinds: tuple[Kind, ...],
                   words: tuple[str, ...], units: tuple[str, ...], precision: bool | None,
-                  derived: bool | None) -> dict[str, Any]:
+                  derived: bool | None, change_units: tuple[str, ...]) -> dict[str, Any]:
     kind = draw(st.sampled_from(kinds))
-    unit = draw(st.sampled_from(units))
+    unit = draw(st.sampled_from(change_units if kind is Kind.APPROX else units))
     indicator: dict[str, Any] = {"zh": f"{draw(st.sampled_from(_NAMES))}{index}"}
     if draw(st.booleans()):
         indicator["en"] = f"indicator {index}"
@@ -799,6 +1211,24 @@ def _rule_mapping(draw: st.DrawFn, *, rule_id: str, index: int, kinds: tuple[Kin
         rule["target"] = draw(st.sampled_from([f"<= {place} {indicator['unit']}",
                                                f"前{place}{indicator['unit']}",
                                                f"{place}{indicator['unit']}以内"]))
+    elif kind in (Kind.CHANGE, Kind.GROWTH, Kind.APPROX):
+        measure = None
+        if kind is Kind.APPROX:
+            fields = draw(_approx_fields(unit))
+        else:
+            fields, measure, unit = draw(_change_fields(kind, change_units, words))
+        indicator["unit"] = unit
+        if draw(st.booleans()):
+            low_text, high_text = _INDICATOR_UNITS.get(unit, (None, None))
+            if low_text is not None:
+                indicator["min"] = low_text
+            if high_text is not None:
+                indicator["max"] = high_text
+        rule |= fields
+        if measure == "compound" or (measure is not None and _whole_unit(unit)):
+            # A compound rate is compared unrounded; and the boundary facts of a count's
+            # change move the count, not the change, so a rounded position is not chosen.
+            rule.pop("precision", None)
     elif kind in (Kind.RELATIVE, Kind.ASSIGNED):
         indicator["unit"] = unit
         if draw(st.booleans()) and low_text is not None:
@@ -829,18 +1259,17 @@ def _load(rules: list[dict[str, Any]], header: dict[str, Any]) -> Catalog:
 
 
 def _options(kinds: Iterable[Kind | str] | None, words: Iterable[str] | None,
-             units: Iterable[str] | None) -> tuple[tuple[Kind, ...], tuple[str, ...], tuple[str, ...]]:
+             units: Iterable[str] | None) -> tuple[tuple[Kind, ...], tuple[str, ...],
+                                                   tuple[str, ...], tuple[str, ...]]:
+    """The kinds, words and units asked for (checked), and the units of changes, growths and
+    approximate targets: those asked for, or by default counts (项, 个 …) as well."""
     chosen_kinds: list[Kind] = []
     for kind in _KINDS if kinds is None else kinds:
         try:
-            chosen = kind if isinstance(kind, Kind) else Kind(kind)
+            chosen_kinds.append(kind if isinstance(kind, Kind) else Kind(kind))
         except ValueError:
-            chosen = None
-        if chosen not in _KINDS:
-            what = "unknown kind" if chosen is None else "rules are not generated for kind"
-            msg = f"{what} {kind!r}; expected one of {', '.join(k.value for k in _KINDS)}"
+            msg = f"unknown kind {kind!r}; expected one of {', '.join(k.value for k in _KINDS)}"
             raise InvalidArgument(msg) from None
-        chosen_kinds.append(chosen)
     chosen_words = tuple(BOUND_WORDS) if words is None else tuple(words)
     for word in chosen_words:
         if word not in BOUND_WORDS:
@@ -849,6 +1278,7 @@ def _options(kinds: Iterable[Kind | str] | None, words: Iterable[str] | None,
     chosen_units = tuple(_INDICATOR_UNITS) if units is None else tuple(units)
     for unit in chosen_units:
         _check_unit(unit, "units")
+    change_units = (*chosen_units, *_COUNT_UNITS) if units is None else chosen_units
     if not chosen_kinds or not chosen_words or not chosen_units:
         msg = "kinds, words and units must each name at least one choice"
         raise InvalidArgument(msg)
@@ -866,7 +1296,7 @@ def _options(kinds: Iterable[Kind | str] | None, words: Iterable[str] | None,
         msg = (f"no rule of kind {', '.join(k.value for k in chosen_kinds)} can be written with "
                f"the words {', '.join(chosen_words)}")
         raise InvalidArgument(msg)
-    return tuple(feasible), chosen_words, chosen_units
+    return tuple(feasible), chosen_words, chosen_units, change_units
 
 
 def rules(*, kinds: Iterable[Kind | str] | None = None, words: Iterable[str] | None = None,
@@ -875,14 +1305,22 @@ def rules(*, kinds: Iterable[Kind | str] | None = None, words: Iterable[str] | N
     """Valid rules of every kind, as the loader builds them from a catalogue file.
 
     ``kinds`` restricts the kinds (``Kind`` members or names: floor, ceiling, range, ratio,
-    count, boolean, qualitative, relative, assigned, rank). ``words`` restricts the bound words
-    (keys of :data:`BOUND_WORDS`: 以上, 不低于, 低于, 超过, ``>=`` …); a floor gets a lower-bound
-    word, a ceiling an upper-bound one. ``units`` restricts the indicator units of floors,
-    ceilings, ranges, relative and assigned rules (default: %, ‰, 万元/人, 亿元, 件/万人, 分,
-    人/十万台, 人/亿元, 百分点, 天, 平方米, 万人); the target may be written in any compatible
-    unit (a 万元/人 rule may say 达85000元/人). ``precision``: ``True`` always declares one,
-    ``False`` never, ``None`` either. ``derived``: floors and ceilings of some units may be
-    derived from inputs by a formula (``True`` whenever possible, ``False`` never).
+    count, boolean, qualitative, relative, assigned, rank, change, growth, approx). ``words``
+    restricts the bound words (keys of :data:`BOUND_WORDS`: 以上, 不低于, 低于, 超过, ``>=`` …);
+    a floor gets a lower-bound word, a ceiling an upper-bound one, and the amount of a change
+    no word or one that reads after it (下降13.5%以上, 增长控制在3%以内). ``units`` restricts the
+    indicator units of floors, ceilings, ranges, relative, assigned, change, growth and
+    approximate rules (default: %, ‰, 万元/人, 亿元, 件/万人, 分, 人/十万台, 人/亿元, 百分点, 天,
+    平方米, 万人, and counts for the last three kinds); the target may be written in any
+    compatible unit (a 万元/人 rule may say 达85000元/人). ``precision``: ``True`` always
+    declares one (but never on a compound growth or a change of a count), ``False`` never,
+    ``None`` either. ``derived``: floors and ceilings of some units may be derived from inputs
+    by a formula (``True`` whenever possible, ``False`` never).
+
+    Changes and growths are written as plans write them: 比2020年下降13.5%, 较2024年提高5个百分点,
+    增加12项, 翻一番, 年均增长8%以上, 年均提高1个百分点, with the base year in the words, as
+    ``base:`` or (a change only) not at all; approximate targets as 3%左右, 约1100亿元, 近100个, with
+    the default tolerance or a declared one.
 
     Raises:
         InvalidArgument: an unknown kind, word or unit, or kinds no given word can express.
@@ -901,7 +1339,7 @@ def _rules(draw: st.DrawFn, *, kinds: Iterable[Kind | str] | None = None,
     chosen = _options(kinds, words, units)
     mapping = draw(_rule_mapping(rule_id=draw(_rule_ids), index=1, kinds=chosen[0],
                                  words=chosen[1], units=chosen[2], precision=precision,
-                                 derived=derived))
+                                 derived=derived, change_units=chosen[3]))
     return _load([mapping], {"id": "generated", "title": "生成的方案"})[mapping["id"]]
 
 
@@ -937,10 +1375,11 @@ def _catalogs(draw: st.DrawFn, *, min_rules: int = 1, max_rules: int = 6,
               kinds: Iterable[Kind | str] | None = None, words: Iterable[str] | None = None,
               units: Iterable[str] | None = None, precision: bool | None = None,
               derived: bool | None = None) -> Catalog:
-    kinds, words, units = _options(kinds, words, units)
+    kinds, words, units, change_units = _options(kinds, words, units)
     ids = draw(st.lists(_rule_ids, min_size=min_rules, max_size=max_rules, unique=True))
     mappings = [draw(_rule_mapping(rule_id=rule_id, index=i + 1, kinds=kinds, words=words,
-                                   units=units, precision=precision, derived=derived))
+                                   units=units, precision=precision, derived=derived,
+                                   change_units=change_units))
                 for i, rule_id in enumerate(ids)]
     start = draw(st.integers(2020, 2030))
     header: dict[str, Any] = {"id": draw(_rule_ids), "title": f"{draw(st.sampled_from(_SECTIONS))}号实施方案"}

@@ -1,13 +1,15 @@
 """Properties of the domain semantics, over generated rules and facts.
 
 Inclusive and exclusive words (民法典 第1259条, GB/T 8170-2008), monotonicity, unit invariance,
-missing data, determinism, and GB/T 8170 rounded-value comparison.
+missing data, determinism, GB/T 8170 rounded-value comparison, and targets against a base
+value (比2020年下降13.5%, 年均增长8%) or approximate ones (3%左右).
 """
 
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -134,7 +136,8 @@ class TestUnitInvariance:
     @given(data=st.data())
     def test_two_writings_of_one_value(self, data: st.DataObject) -> None:
         """8.5 万元/人 and 85,000 元/人; 3.5 %, 35 ‰ and 0.035; 1:12.5 and 2:25."""
-        rule = data.draw(qst.rules(kinds=["floor", "ceiling", "range", "ratio", "count", "rank"]))
+        rule = data.draw(qst.rules(kinds=["floor", "ceiling", "range", "ratio", "count", "rank",
+                                          "approx"]))
         value = data.draw(qst.boundary_facts(rule)).value
         assert isinstance(value, Fraction)
         first = _verdict(rule, _value_facts(rule, value, data))
@@ -149,8 +152,8 @@ class TestMissingData:
     @given(qst.catalogs(), st.data())
     def test_a_rule_without_its_facts_is_unknown(self, catalog: qcrules.Catalog,
                                                  data: st.DataObject) -> None:
-        """With its value or its reference missing, a verdict is unknown (or invalid), never
-        met or not met."""
+        """With its value, its reference or its base value missing, a verdict is unknown (or
+        invalid), never met or not met."""
         facts = data.draw(qst.fact_sets(catalog, missing=True))
         report = qcrules.evaluate(catalog, facts)
         for rule in catalog:
@@ -158,7 +161,8 @@ class TestMissingData:
                 rule.derivation.input_fact_id(rule.id, i.name) in facts
                 for i in rule.derivation.inputs))
             has_reference = rule.reference is None or rule.reference.id in facts
-            if not (has_value and has_reference):
+            has_base = not rule.kind.needs_base or rule.baseline_id in facts
+            if not (has_value and has_reference and has_base):
                 assert report[rule.id].status in (Status.UNKNOWN, Status.INVALID)
             if not has_value:
                 assert report[rule.id].status is Status.UNKNOWN
@@ -228,3 +232,143 @@ class TestRoundedComparison:
         assert _verdict(rule, {"quality-index": "89.95分"}).status is Status.MET
         assert _verdict(attrs.evolve(rule, precision=None),
                         {"quality-index": "89.95分"}).status is Status.NOT_MET
+
+
+def _with_fact(facts: Mapping[str, Any], fact_id: str, written: Any) -> dict[str, Any]:
+    """``facts`` with ``fact_id`` written otherwise, keeping its period if it has one."""
+    changed = dict(facts)
+    fact = changed[fact_id]
+    changed[fact_id] = {**fact, "value": written} if isinstance(fact, dict) else written
+    return changed
+
+
+def _whole(rule: qcrules.Rule) -> bool:
+    return qcrules.compile_catalog(_catalog(rule)).rules[0].whole
+
+
+def _possible(rule: qcrules.Rule, value: Fraction) -> bool:
+    """Within the indicator's ``min`` and ``max``; and a count is a whole number ≥ 0."""
+    return _in_domain(rule, value) and (not _whole(rule) or (value.denominator == 1
+                                                             and value >= 0))
+
+
+#: Changes against a base value and growths, on every measure; and approximate targets.
+CHANGES = ["change", "growth"]
+BASED_OR_APPROXIMATE = ["change", "growth", "approx"]
+
+
+class TestChanges:
+    """A change from ``<rule-id>.baseline`` (下降13.5%, 提高5个百分点, 增加12项, 翻一番) and a growth
+    over the years from the base year (年均增长8%以上 compound, 年均提高1个百分点 linear)."""
+
+    @given(data=st.data())
+    def test_boundaries_are_judged_as_labelled(self, data: st.DataObject) -> None:
+        """A base value and a value now whose change is on, just inside or just outside a
+        bound (a band's edge for 左右), in any units: the verdict is the status labelled."""
+        rule = data.draw(qst.rules(kinds=BASED_OR_APPROXIMATE))
+        case = data.draw(qst.boundary_facts(rule))
+        verdict = _verdict(rule, case.facts)
+        assert verdict.status is case.expected, (case, verdict.steps)
+
+    @given(data=st.data())
+    def test_exactly_on_the_boundary(self, data: st.DataObject) -> None:
+        """On the threshold, however written: the value judged is the threshold itself and the
+        margin zero — a compound rate too (10000 → 15868.74322944 over 6 years is 8 %)."""
+        rule = data.draw(qst.rules(kinds=BASED_OR_APPROXIMATE))
+        case = data.draw(qst.boundary_facts(rule, positions=["on"]))
+        assert case.op is not None
+        verdict = _verdict(rule, case.facts)
+        assert verdict.value == case.threshold
+        assert verdict.margin == 0
+        assert verdict.status is (Status.MET if case.op.inclusive else Status.NOT_MET)
+
+    @given(data=st.data(), amount=st.one_of(
+        st.sampled_from([Fraction(1, 10**9), Fraction(1, 100), Fraction(1)]),
+        st.decimals(min_value=0, max_value=100, places=3).map(Fraction)))
+    def test_monotone_in_the_plans_direction(self, data: st.DataObject, amount: Fraction) -> None:
+        """For an increase (增长8%以上, 翻一番) a larger value now never turns met into not met,
+        for a decrease (下降13.5%以上) a smaller one; a bound on the amount the other way
+        (增长控制在3%以内: a smaller one). Moving the other way never turns not met into met."""
+        rule = data.draw(qst.rules(kinds=CHANGES))
+        assert rule.change is not None
+        assume(rule.approx is None)  # a band is not monotone: see TestApproximateTargets
+        (bound,) = rule.bounds
+        assume(bound.op is not qcrules.Op.EQ)
+        better = rule.change.direction * (1 if bound.op.lower else -1)
+        case = data.draw(qst.boundary_facts(rule))
+        assert isinstance(case.value, Fraction)
+        if _whole(rule):
+            amount = Fraction(-(-amount.numerator // amount.denominator))
+        toward = data.draw(st.sampled_from([better, -better]))
+        moved = case.value + toward * amount
+        assume(_possible(rule, moved))
+        assume(moved > 0 or rule.change.measure != "compound")
+        first = _verdict(rule, case.facts).status
+        facts = _with_fact(case.facts, rule.id, data.draw(qst.fact_values(rule, moved)))
+        second = _verdict(rule, facts).status
+        assert first in (Status.MET, Status.NOT_MET)
+        if toward == better and first is Status.MET:
+            assert second is Status.MET
+        if toward != better and first is Status.NOT_MET:
+            assert second is Status.NOT_MET
+
+    @given(data=st.data())
+    def test_the_base_and_the_value_now_in_other_units(self, data: st.DataObject) -> None:
+        """1000万元 → 865万元 is 0.1亿元 → 8650000元: the base value and the value now, each in
+        any unit, give the same change, status and margin."""
+        rule = data.draw(qst.rules(kinds=CHANGES))
+        case = data.draw(qst.boundary_facts(rule))
+        assert case.base is not None
+
+        def written() -> dict[str, Any]:
+            facts = _with_fact(case.facts, rule.id, data.draw(qst.fact_values(rule, case.value)))
+            return _with_fact(facts, rule.baseline_id, data.draw(qst.fact_values(rule, case.base)))
+
+        first, second = _verdict(rule, written()), _verdict(rule, written())
+        assert (first.status, first.value, first.margin) == (second.status, second.value,
+                                                              second.margin)
+        assert first.status is case.expected
+
+    @given(data=st.data())
+    def test_without_the_base_value_unknown(self, data: st.DataObject) -> None:
+        """The value now without its base value is neither met nor not met: unknown, naming
+        the missing ``<rule-id>.baseline``."""
+        rule = data.draw(qst.rules(kinds=CHANGES))
+        case = data.draw(qst.boundary_facts(rule))
+        facts = {k: v for k, v in case.facts.items() if k != rule.baseline_id}
+        verdict = _verdict(rule, facts)
+        assert verdict.status is Status.UNKNOWN
+        assert verdict.missing == (rule.baseline_id,)
+
+
+class TestApproximateTargets:
+    """3%左右, 约1100亿元: the number ± its tolerance; 近100个 (nearly): its lower edge on."""
+
+    @given(data=st.data(), share=st.integers(0, 1000))
+    def test_inside_the_band_met_outside_not(self, data: st.DataObject, share: int) -> None:
+        """Not monotone: met anywhere in the band, edges included (2.85 % to 3.15 % for 3%左右
+        at the default 5 %), not met below it or above it; for 近 met from the lower edge up."""
+        rule = data.draw(qst.rules(kinds=["approx"], precision=False))
+        approx = rule.approx
+        assert approx is not None
+        written = rule.bounds[0].threshold
+        assert written is not None
+        factor = (conversion_factor(written.unit, rule.indicator.unit)
+                  if written.unit and rule.indicator.unit else Fraction(1))
+        half = approx.target * approx.tolerance if approx.relative else approx.tolerance
+        low, high = (approx.target - half) * factor, (approx.target + half) * factor
+        if approx.lower_only:
+            high = low + data.draw(st.sampled_from([Fraction(0), Fraction(1), 10 * half * factor]))
+        beyond = data.draw(st.decimals(min_value="0.001", max_value=100, places=3).map(Fraction))
+        where = data.draw(st.sampled_from(["inside", "below"] if approx.lower_only
+                                          else ["inside", "below", "above"]))
+        value = {"inside": low + (high - low) * share / 1000, "below": low - beyond,
+                 "above": high + beyond}[where]
+        if _whole(rule):
+            value = Fraction(-(-value.numerator // value.denominator) if where != "below"
+                             else value.numerator // value.denominator)
+            assume(where != "inside" or value <= high)
+            assume(where != "below" or value < low)
+        assume(_possible(rule, value))
+        status = _verdict(rule, _value_facts(rule, value, data)).status
+        assert status is (Status.MET if where == "inside" else Status.NOT_MET)

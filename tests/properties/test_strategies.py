@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import qcrules
 from qcrules import strategies as qst
+from qcrules.catalog.model import DEFAULT_TOLERANCE
 from qcrules.catalog.units import conversion_factor, same_dimension
 
 MINI = qcrules.load_catalog(Path(__file__).parent.parent / "data" / "mini.yaml")
@@ -57,9 +59,20 @@ class TestQuantities:
             call()  # type: ignore[operator]
 
 
-#: The kinds ``qcrules.strategies`` generates rules of.
-GENERATED_KINDS = [k for k in qcrules.Kind
-                   if k not in (qcrules.Kind.CHANGE, qcrules.Kind.GROWTH, qcrules.Kind.APPROX)]
+#: The kinds ``qcrules.strategies`` generates rules of: every kind.
+GENERATED_KINDS = list(qcrules.Kind)
+
+#: The plan's verbs of a decrease (an increase is 增长, 提高, 增加 …), and its approximation words.
+DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减")
+APPROX_WORDS = ("左右", "约", "近")
+#: For asking whether a strategy draws something at all: the first example found, unshrunk.
+DRAWN = settings(phases=[Phase.generate], max_examples=1000, database=None)
+#: What a change or growth may measure, and in which direction (+1 more, −1 less).
+MEASURES = [("change", "relative", 1), ("change", "relative", -1), ("change", "points", 1),
+            ("change", "points", -1), ("change", "absolute", 1), ("change", "absolute", -1),
+            ("change", "multiple", 1), ("growth", "compound", 1), ("growth", "compound", -1),
+            ("growth", "points", 1), ("growth", "points", -1), ("growth", "absolute", 1),
+            ("growth", "absolute", -1)]
 
 
 class TestRulesAndCatalogues:
@@ -79,12 +92,47 @@ class TestRulesAndCatalogues:
         kind, rule = case
         assert rule.kind is kind
 
-    @pytest.mark.parametrize("kind", sorted(set(qcrules.Kind) - set(GENERATED_KINDS),
-                                            key=lambda k: k.value))
-    def test_a_kind_not_generated_is_refused_by_name(self, kind: qcrules.Kind) -> None:
-        """Asking for a kind the strategies do not generate is an InvalidArgument naming it."""
-        with pytest.raises(InvalidArgument, match=kind.value):
-            qst.rules(kinds=[kind])
+    @pytest.mark.parametrize(("kind", "measure", "direction"), MEASURES)
+    def test_every_measure_and_direction_is_drawn(self, kind: str, measure: str,
+                                                  direction: int) -> None:
+        """A change of a share (下降13.5%), of points (提高5个百分点), of an amount (增加12项), a
+        multiple (翻一番); a compound (年均增长8%) or linear (年均提高1个百分点) growth; each way."""
+        rule = find(qst.rules(kinds=[kind]), lambda r: r.change is not None
+                    and (r.change.measure, r.change.direction) == (measure, direction),
+                    settings=DRAWN)
+        assert rule.kind is qcrules.Kind(kind)
+
+    @pytest.mark.parametrize("tolerance", ["default", "relative", "absolute"])
+    def test_approximate_targets_with_every_tolerance(self, tolerance: str) -> None:
+        """3%左右 at the default 5 % of the number, or a declared share or amount."""
+        def fits(rule: qcrules.Rule) -> bool:
+            approx = rule.approx
+            if approx is None:
+                return False
+            if tolerance == "default":
+                return approx.relative and approx.tolerance == DEFAULT_TOLERANCE
+            return approx.relative is (tolerance == "relative") and (
+                approx.tolerance != DEFAULT_TOLERANCE)
+        assert find(qst.rules(kinds=["approx"]), fits, settings=DRAWN).kind is qcrules.Kind.APPROX
+        assert find(qst.rules(kinds=["growth"]), fits, settings=DRAWN).kind is qcrules.Kind.GROWTH
+
+    @given(qst.rules(kinds=["change", "growth"]))
+    def test_changes_are_in_the_plans_words(self, rule: qcrules.Rule) -> None:
+        """The target's words say what the loader read: 年均 for a growth, a decrease verb for a
+        decrease, 百分点 for points, 番 or 倍 for a multiple, 左右/约/近 for a band, and the
+        base year 比2020年 names; a growth always has a base year to count from."""
+        assert rule.change is not None
+        words = rule.bounds[0].words
+        assert ("年均" in words) == (rule.kind is qcrules.Kind.GROWTH)
+        assert any(verb in words for verb in DECREASE_VERBS) == (rule.change.direction == -1)
+        assert ("百分点" in words) == (rule.change.measure == "points")
+        assert ("番" in words or "倍" in words) == (rule.change.measure == "multiple")
+        assert any(word in words for word in APPROX_WORDS) == (rule.approx is not None)
+        named = re.match(r"^(?:比|较|与)(\d{4})年", words)
+        if named:
+            assert rule.change.base == int(named.group(1))
+        if rule.kind is qcrules.Kind.GROWTH:
+            assert rule.change.base is not None
 
     @given(qst.catalogs(min_rules=2, max_rules=4))
     def test_catalogues_have_unique_ids(self, catalog: qcrules.Catalog) -> None:
@@ -99,7 +147,8 @@ class TestRulesAndCatalogues:
         assert repr(qst.quantities("%", min_value=0)) == "quantities('%', min_value=0)"
 
     @pytest.mark.parametrize(("call", "message"), [
-        (lambda: qst.rules(kinds=["flor"]), "unknown kind"),
+        (lambda: qst.rules(kinds=["flor"]),
+         r"unknown kind 'flor'; expected one of floor, .*, change, growth, approx"),
         (lambda: qst.rules(words=["大约"]), "unknown bound word"),
         (lambda: qst.rules(units=["元元"]), "unknown unit"),
         (lambda: qst.rules(kinds=["floor"], words=["低于"]), "no rule of kind floor"),
@@ -137,6 +186,43 @@ class TestBoundaryFacts:
             judged = case.rounded if case.rounded is not None else case.value
             assert judged == case.threshold
             assert (case.expected is qcrules.Status.MET) == (case.op.value in (">=", "<=", "="))
+
+    @given(qst.rules(kinds=["change", "growth"]).flatmap(qst.boundary_facts))
+    def test_a_change_is_where_its_position_says(self, case: qst.BoundaryCase) -> None:
+        """On: the change (after rounding) is the threshold — for a compound growth the value
+        now is exactly base × (1 + r)^years; inside is met, outside is not; a growth's value
+        now carries the period its years are counted to."""
+        assert case.base is not None
+        if case.position is qst.Position.INSIDE:
+            assert case.expected is qcrules.Status.MET
+        elif case.position is qst.Position.OUTSIDE:
+            assert case.expected is qcrules.Status.NOT_MET
+        else:
+            assert case.op is not None
+            judged = case.rounded if case.rounded is not None else case.change
+            assert judged == case.threshold
+            assert (case.expected is qcrules.Status.MET) == case.op.inclusive
+        if case.years is not None:
+            period = case.fact["period"]
+            assert isinstance(period, str)
+            assert re.fullmatch(r"\d{4}(年|Q[1-4])?", period)
+
+    @given(qst.rules(kinds=["growth"]).filter(
+        lambda r: r.change is not None and r.change.measure == "compound").flatmap(
+        lambda r: st.tuples(st.just(r), qst.boundary_facts(r, positions=["on"]))))
+    def test_a_compound_boundary_is_an_exact_decimal(
+            self, case: tuple[qcrules.Rule, qst.BoundaryCase]) -> None:
+        """10000 over 6 years at 8 %: 15868.74322944, on the threshold exactly; whole years."""
+        rule, boundary = case
+        assert rule.change is not None
+        assert boundary.base is not None
+        assert boundary.years is not None
+        assert boundary.threshold is not None
+        assert boundary.years.denominator == 1
+        rate = 1 + rule.change.direction * boundary.threshold / 100
+        assert boundary.value == boundary.base * rate ** int(boundary.years)
+        assert isinstance(boundary.value, Fraction)
+        assert 10**60 % boundary.value.denominator == 0  # a decimal, written exactly
 
     @given(qst.boundary_facts(MINI["gdp-per-capita"], positions=["on"]))
     def test_on_is_exactly_on_in_every_unit(self, case: qst.BoundaryCase) -> None:
