@@ -1,10 +1,10 @@
 """Differential test: the durable_rules engine and the native engine give identical reports.
 
-The shipped strategies (:mod:`qcrules.strategies`) build catalogues of every rule kind the
-durable engine judges (floor, ceiling, range, ratio, count, boolean, qualitative, relative,
-assigned, rank, approx, derived; with and without a precision and a domain) and fact sets on
-and near their boundaries, in other units and forms, missing or unusable; both engines must
-return the same report (``report_to_dict`` without ``engine``), verdict steps included.
+The shipped strategies (:mod:`qcrules.strategies`) build catalogues of every rule kind (floor,
+ceiling, range, ratio, count, boolean, qualitative, relative, assigned, rank, derived; with and
+without a precision and a domain) and fact sets on and near their boundaries, in other units
+and forms, missing or unusable; both engines must return the same report (``report_to_dict``
+without ``engine``), verdict steps included.
 """
 
 from __future__ import annotations
@@ -24,10 +24,6 @@ from qcrules import strategies as qst
 DATA = Path(__file__).parent.parent / "data"
 MINI = qcrules.compile_catalog(qcrules.load_catalog(str(DATA / "mini.yaml")))
 
-#: The kinds both engines judge. For now the durable engine refuses change and growth targets
-#: (QC406) rather than judge them; add them back here once it judges them.
-DURABLE_KINDS = [k for k in qcrules.Kind if k not in (qcrules.Kind.CHANGE, qcrules.Kind.GROWTH)]
-
 
 def _report(plan: qcrules.Plan, facts: dict[str, Any], engine: str) -> dict[str, Any]:
     data = qcrules.report_to_dict(qcrules.evaluate(plan, facts, engine=engine))
@@ -36,7 +32,7 @@ def _report(plan: qcrules.Plan, facts: dict[str, Any], engine: str) -> dict[str,
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(qst.catalogs(min_rules=1, max_rules=4, kinds=DURABLE_KINDS), st.data())
+@given(qst.catalogs(min_rules=1, max_rules=4), st.data())
 def test_generated_catalogues_agree(catalog: qcrules.Catalog, data: st.DataObject) -> None:
     """For any catalogue and fact sets, both engines return the same report."""
     plan = qcrules.compile_catalog(catalog)
@@ -45,7 +41,7 @@ def test_generated_catalogues_agree(catalog: qcrules.Catalog, data: st.DataObjec
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(qst.rules(kinds=DURABLE_KINDS), st.data())
+@given(qst.rules(), st.data())
 def test_boundary_facts_agree(rule: qcrules.Rule, data: st.DataObject) -> None:
     """Exactly on, just inside and just outside every bound: the same verdict, as expected."""
     plan = qcrules.compile_catalog(qcrules.Catalog("c", "t", (rule,)))
