@@ -698,3 +698,27 @@ def test_a_field_of_another_kind_is_refused_not_ignored(fields: dict[str, Any],
     with pytest.raises(qcrules.CatalogError) as raised:
         qcrules.loads_catalog(catalog_text(rule_yaml(**fields)), file="c.yaml")
     assert [(d.code, d.field) for d in raised.value.diagnostics] == [("QC103", field)]
+
+
+class TestWordsOfChangesNoticedInUse:
+    def test_a_decrease_of_at_least(self) -> None:
+        """下降至少10% is a decrease of at least 10 %, not a level (下降至)."""
+        rule = qcrules.loads_catalog(catalog_text(rule_yaml(
+            kind="change", target="下降至少10%", indicator={"zh": "指标", "unit": "万元"})))["r"]
+        assert rule.change == qcrules.Change("relative", -1, None)
+        assert [(b.op, b.threshold) for b in rule.bounds] == [
+            (qcrules.Op.GE, qcrules.Quantity(Fraction(10), "%"))]
+
+    def test_a_tolerance_in_percentage_points_of_a_rate(self) -> None:
+        rule = qcrules.loads_catalog(catalog_text(rule_yaml(
+            kind="approx", target="98%左右", tolerance={"absolute": "0.5个百分点"})))["r"]
+        assert [b.threshold.magnitude for b in rule.bounds if b.threshold] == [
+            Fraction("97.5"), Fraction("98.5")]
+
+    def test_no_precision_on_a_compound_rate(self) -> None:
+        """The engines never round a rate found by a root, so a precision would be ignored."""
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(catalog_text(rule_yaml(
+                kind="growth", target="年均增长8%", base=2020, precision=0.1,
+                indicator={"zh": "指标", "unit": "亿元"})))
+        assert [(d.code, d.field) for d in raised.value.diagnostics] == [("QC103", "precision")]

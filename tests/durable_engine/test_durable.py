@@ -152,7 +152,7 @@ CHANGE_TARGETS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("项", "change", "增加12项", {}),
     ("亿元", "change", "翻两番", {}),
     ("亿元", "growth", "年均增长8%以上", {}),
-    ("亿元", "growth", "年均增长超过8%", {"precision": 0.1}),
+    ("亿元", "growth", "年均增长超过8%", {}),
     ("亿元", "growth", "年均下降3%左右", {}),
     ("亿元", "growth", "年均下降控制在3%以内", {}),
     ("亿元", "growth", "年均下降100%以上", {}),

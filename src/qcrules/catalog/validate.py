@@ -289,8 +289,11 @@ class _RuleBuilder:
         target = str(self.node.get("target") or "")
         approximate = kind is Kind.APPROX or (kind.needs_base and any(
             word in target for word in (*APPROX_SUFFIXES, *(w for w, _ in APPROX_PREFIXES))))
+        compound = kind is Kind.GROWTH and "%" in target and "百分点" not in target
         fields = (("base", kind.needs_base, "kind change or growth"),
-                  ("tolerance", approximate, "an approximate target (3%左右, 近100个)"))
+                  ("tolerance", approximate, "an approximate target (3%左右, 近100个)"),
+                  ("precision", not compound, "a rule whose value is not a compound yearly rate "
+                                              "(a rate found by a root is never rounded)"))
         for field, fits, expected in fields:
             if self.node.get(field) is not None and not fits:
                 self.out.add("QC103", f"field {field!r} does not apply to a {kind.value} rule",
@@ -757,6 +760,10 @@ class _RuleBuilder:
         if isinstance(raw, LocatedMap) and len(raw) == 1 and ("relative" in raw or "absolute" in raw):
             side = "relative" if "relative" in raw else "absolute"
             amount = _quantity(raw[side], raw.at(side), self.out, self.rule_id, f"tolerance.{side}")
+            if (amount is not None and amount.unit == "百分点" and quantity.unit is not None
+                    and is_percent_like(quantity.unit)):
+                # ±0.5个百分点 of a rate (98%左右): half a point either side, in %.
+                amount = Quantity(amount.magnitude, "%")
             if amount is not None and amount.magnitude >= 0:
                 if side == "relative" and amount.unit in (None, "%", "‰"):
                     return True, _to_unit(amount, "1") if amount.unit else amount.magnitude

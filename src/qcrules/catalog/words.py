@@ -528,7 +528,7 @@ def parse_change_text(text: str) -> ChangeText:
     for verb, direction in CHANGE_VERBS:
         if rest.startswith(verb):
             amount = rest[len(verb):].lstrip()
-            if amount[:1] in ("到", "至"):
+            if amount[:1] in ("到", "至") and not amount.startswith("至少"):
                 msg = (f"{original!r} names the level to reach ({verb}{amount[:1]}), not a change; "
                        "write it as a floor or ceiling")
                 raise WordError(msg)
