@@ -97,8 +97,8 @@ class TestOneFactInTwoColumns:
         table = {"gdp-per-capita": [None, 8.6, 8.4, None], "人均GDP": [8.6, None, 9.0, None]}
         result = qcrules.evaluate_table(PLAN, table, units={"gdp-per-capita": "万元/人",
                                                             "人均GDP": "万元/人"})
-        assert result.statuses("gdp-per-capita") == [Status.MET, Status.MET, Status.NOT_MET,
-                                                      Status.UNKNOWN]
+        assert result.statuses("gdp-per-capita") == [Status.MET, Status.MET, Status.INVALID,
+                                                      Status.UNKNOWN]  # row 2: two values
         for row in range(4):
             facts = {k: v[row] for k, v in table.items() if v[row] is not None}
             native = qcrules.evaluate(PLAN, {k: f"{v}万元/人" for k, v in facts.items()})

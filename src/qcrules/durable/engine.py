@@ -92,6 +92,7 @@ from ..engine.evaluate import (
     domain_problem,
     finish_verdict,
     growth_years,
+    indicator_fact,
     lookup_fact,
     measure_change,
     nonpositive_problem,
@@ -741,7 +742,7 @@ class _Reading:
                 self.boolean = read_boolean(compiled, facts, self.steps)
                 return
             reader = FactReader(compiled, self.steps)
-            fact = lookup_fact(facts, rule.id, rule.indicator.zh)
+            fact = indicator_fact(compiled, facts)
             if fact is not None:
                 self.fact = fact
                 self.value = reader.number(fact, None, "value")

@@ -39,7 +39,8 @@ from .results import (
 )
 
 __all__ = ["POSITIVE_BASE", "FactReader", "Missing", "Unusable", "domain_problem", "evaluate_plan",
-           "evaluate_rule", "finish_verdict", "growth_years", "lookup_fact", "measure_change",
+           "evaluate_rule", "finish_verdict", "growth_years", "indicator_fact", "lookup_fact",
+           "measure_change",
            "nonpositive_problem", "read_boolean", "unmatched_facts"]
 
 
@@ -91,6 +92,42 @@ def _first(facts: Mapping[str, Fact], keys: Iterable[str]) -> Fact | None:
 _MISSING = FactForm.MISSING
 _QUANTITY = FactForm.QUANTITY
 _NUMBER = FactForm.NUMBER
+
+
+def indicator_fact(compiled: CompiledRule, facts: FactSet) -> Fact | None:
+    """The indicator's own fact, given by the rule's id or its Chinese name.
+
+    Raises:
+        Unusable: (QC204) both names given with different values — which one counts is not
+            for qcrules to guess; the same value written two ways (8.2万元/人 and 82000元/人)
+            is no conflict.
+    """
+    given = facts.facts
+    found = None
+    for key in compiled.keys:
+        fact = given.get(key)
+        if fact is None or fact.form is _MISSING:
+            continue
+        if found is None:
+            found = fact
+        elif _differ(compiled, found, fact):
+            raise Unusable("QC204", f"given twice, as {found.id} and as {fact.id}, with "
+                           "different values", fact,
+                           expected=f"one value, or the same: {found.id} = {found.raw}")
+    return found
+
+
+def _differ(compiled: CompiledRule, first: Fact, second: Fact) -> bool:
+    """Whether two facts for one indicator say different things (read exactly, in its unit)."""
+    if (first.form, first.value, first.unit) == (second.form, second.value, second.unit):
+        return False
+    if not compiled.numeric:
+        return True
+    try:
+        return _read(compiled, [], first, None, "value") != _read(compiled, [], second, None,
+                                                                   "value")
+    except Unusable:
+        return True
 
 
 def _provenance(fact: Fact, role: str) -> FactUsed:
@@ -274,7 +311,7 @@ def _derived_value(compiled: CompiledRule, facts: FactSet, steps: list[Step]) ->
 
 def read_boolean(compiled: CompiledRule, facts: FactSet, steps: list[Step]) -> bool:
     rule = compiled.rule
-    fact = lookup_fact(facts, rule.id, rule.indicator.zh)
+    fact = indicator_fact(compiled, facts)
     if fact is None:
         raise Missing((rule.id,))
     steps.append(_provenance(fact, "value"))
@@ -301,12 +338,9 @@ def evaluate_rule(compiled: CompiledRule, facts: FactSet) -> Verdict:
             holds = read_boolean(compiled, facts, steps)
             steps.append(Compared(holds, None, None, holds))
             return finish_verdict(compiled, steps, holds, holds, ())
-        given = facts.facts
-        for key in compiled.keys:  # _first(given, compiled.keys), inlined
-            fact = given.get(key)
-            if fact is not None and fact.form is not _MISSING:
-                value = _read(compiled, steps, fact, None, "value")
-                break
+        fact = indicator_fact(compiled, facts)
+        if fact is not None:
+            value = _read(compiled, steps, fact, None, "value")
         else:
             if compiled.formula is None:
                 return _unknown(compiled, facts, steps, (rule.id,))
