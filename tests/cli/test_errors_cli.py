@@ -509,3 +509,38 @@ class TestOutputAndInternalErrors:
         assert code == 3
         assert len(err) == 1
         assert err[0].startswith("internal error: RuntimeError: a planted fault — this is a bug")
+
+
+class TestNumbersTooLongAndFormulasDividingByZero:
+    """Regressions: these were tracebacks (ValueError, ZeroDivisionError)."""
+
+    @pytest.mark.parametrize(("name", "text"), [
+        ("f.json", '{"facts": {"gdp-per-capita": ' + "9" * 5000 + "}}"),
+        ("f.toml", "[facts]\ngdp-per-capita = " + "9" * 5000 + "\n"),
+    ])
+    def test_an_integer_of_5000_digits_is_qc112(self, tmp_path: Path, name: str,
+                                                text: str) -> None:
+        facts = tmp_path / name
+        facts.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", str(facts)])
+        assert result.exit_code == 2
+        assert "QC112 a number too long to read" in result.stderr
+        assert "Traceback" not in result.output + result.stderr
+
+    def test_a_divisor_zero_by_itself_is_qc130_and_one_that_is_not_passes(self,
+                                                                         tmp_path: Path) -> None:
+        def catalogue(formula: str) -> Path:
+            path = tmp_path / "c.yaml"
+            path.write_text(
+                "qcrules: 1\ncatalog: {id: t, title: t}\nrules:\n"
+                "  - {id: r, indicator: {zh: 指标, unit: 件/万人}, kind: floor, target: 达14件/万人,"
+                " commitment: none, deadline: 2027, clause: 一, quote: q, lead: [a],"
+                f" formula: '{formula}', inputs: {{a: {{unit: 件}}, b: {{unit: 万人}},"
+                " c: {unit: 万人}}}\n", encoding="utf-8")
+            return path
+
+        bad = CliRunner().invoke(main, ["validate", str(catalogue("a / (b - b) + 0 * c"))])
+        assert bad.exit_code == 2
+        assert "QC130 rule r, field formula: the formula divides by zero" in bad.stderr
+        good = CliRunner().invoke(main, ["validate", str(catalogue("a / (b - c)"))])
+        assert good.exit_code == 0, good.stderr

@@ -58,13 +58,21 @@ class Formula:
 
         Raises:
             pint.errors.DimensionalityError: adding or subtracting incompatible quantities.
+            ZeroDivisionError: a divisor that is zero whatever the inputs are (``a / (b - b)``).
         """
+        # Each input gets a magnitude of its own (a distinct prime), so that only a divisor that
+        # is zero for every input (b - b) comes out zero, never one like b - c.
+        primes = dict(zip(sorted(units), _PRIMES, strict=False))
 
         def quantity(name: str) -> pint.Quantity:
-            return UNITS.Quantity(Fraction(1), canonical_unit(units[name] or "1"))
+            return UNITS.Quantity(Fraction(primes.get(name, 1)), canonical_unit(units[name] or "1"))
 
         result = _walk(self.tree, quantity, lambda n: UNITS.Quantity(Fraction(n), "dimensionless"))
         return getattr(result, "units")  # noqa: B009 - a pint Quantity; typed loosely by pint
+
+
+_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,
+           89, 97)
 
 
 def _walk(node: ast.expr, name_value: Callable[[str], object],

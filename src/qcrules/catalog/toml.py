@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import sys
 import tomllib
 from decimal import Decimal
 from fractions import Fraction
@@ -146,6 +147,10 @@ def parse_toml_text(text: str, *, file: str | None = None) -> ParseResult:
         problem = _ERROR_AT.sub("", message).strip()
         return ParseResult(None, (Diagnostic("QC100", f"invalid TOML: {problem}", where,
                                              expected="valid TOML"),))
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        return ParseResult(None, (Diagnostic(
+            "QC112", "a number too long to read", Location(file),
+            expected=f"a number of at most {sys.get_int_max_str_digits()} digits"),))
     except RecursionError:
         return ParseResult(None, (Diagnostic("QC155", "document nested too deeply",
                                              Location(file)),))

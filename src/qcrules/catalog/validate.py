@@ -963,6 +963,11 @@ class _RuleBuilder:
         if indicator is not None and indicator.unit is not None:
             try:
                 result = formula.result_unit({i.name: i.unit for i in inputs})
+            except ZeroDivisionError:
+                out.add("QC130", "the formula divides by zero whatever its inputs are",
+                        node.at("formula"), rule_id=rid, field="formula",
+                        expected="a divisor that is not zero by itself", got=formula_text)
+                return None
             except pint.errors.DimensionalityError as error:
                 out.add("QC131", "formula mixes incompatible units: "
                         f"{unit_text(error.units1)} and {unit_text(error.units2)}",

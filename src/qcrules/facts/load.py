@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def _check_json(text: str, file: str) -> None:
     except RecursionError:
         raise FactError(Diagnostic("QC155", "document nested too deeply", Location(file),
                                    expected=f"at most {LIMITS.max_depth} levels")) from None
+    except ValueError as error:  # an integer of more digits than Python converts (4,300)
+        raise FactError(Diagnostic("QC112", "a number too long to read", Location(file),
+                                   expected=f"a number of at most {sys.get_int_max_str_digits()} "
+                                            "digits", got=str(error).split(":")[0])) from None
 
 
 def load_facts(*paths: str | Path, encoding: str | None = None) -> FactSet:
