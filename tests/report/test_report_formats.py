@@ -663,3 +663,53 @@ class TestObservedWhileTheThresholdIsMissing:
         line = next(line for line in qcrules.render(self.report(), "text").splitlines()
                     if line.startswith("?  gdp-per-capita"))
         assert "缺数据" in line
+
+
+class TestAtomicWrites:
+    """A report file is written whole or not at all: the earlier file survives any failure."""
+
+    def test_a_failure_while_writing_leaves_the_old_file(self, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+        import os
+
+        from qcrules.report import render as render_module
+
+        plan = qcrules.compile_catalog(qcrules.load_catalog())
+        report = qcrules.evaluate(plan, {"gdp-per-capita": "8.6万元/人"})
+        target = tmp_path / "prev.html"
+        target.write_text("the report of last month", encoding="utf-8")
+
+        def full_disk(*_args: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(render_module.os, "replace", full_disk)
+        with pytest.raises(OSError, match="No space"):
+            render_module.write_report(report, target, "html")
+        assert target.read_text(encoding="utf-8") == "the report of last month"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["prev.html"]
+        monkeypatch.undo()
+        render_module.write_report(report, target, "html")
+        assert "<html" in target.read_text(encoding="utf-8")
+        assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+        assert os.path.exists(target)
+
+    def test_a_failure_while_rendering_leaves_the_old_file(self, tmp_path: Path) -> None:
+        from click.testing import CliRunner
+
+        from qcrules.cli import main
+
+        target = tmp_path / "prev.md"
+        target.write_text("last month", encoding="utf-8")
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("facts: [1, 2]\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["report", str(bad), "-o", str(target)])
+        assert result.exit_code == 2
+        assert target.read_text(encoding="utf-8") == "last month"
+
+
+def _current_umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

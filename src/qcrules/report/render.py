@@ -8,11 +8,13 @@ precision is lost.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -385,14 +387,43 @@ def format_for(path: str | os.PathLike[str]) -> str | None:
 
 def write_report(report: Report, path: str | os.PathLike[str], fmt: str, *, lang: str = "zh",
                  only_unmet: bool = False, **options: Any) -> None:
-    """Render ``report`` and write it to ``path`` in the format's file encoding.
+    """Render ``report`` and write it to ``path`` in the format's file encoding, atomically: the
+    whole report is written to a temporary file beside ``path`` and then renamed over it, so a
+    failure (while rendering, a full disk) leaves any earlier file at ``path`` as it was.
 
     Raises:
         ValueError: an unknown format or language.
         OSError: the file cannot be written.
     """
     text = render(report, fmt, lang=lang, only_unmet=only_unmet, **options)
-    Path(path).write_text(text, encoding=FILE_ENCODINGS.get(fmt, "utf-8"), newline="")
+    write_atomically(Path(path), text.encode(FILE_ENCODINGS.get(fmt, "utf-8")))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Raises:
+        OSError: the folder cannot be written; the temporary file is removed.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                         dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # as a file opened for writing would be
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def render(report: Report, fmt: str = "text", *, lang: str = "zh", only_unmet: bool = False,
