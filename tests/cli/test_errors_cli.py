@@ -544,3 +544,39 @@ class TestNumbersTooLongAndFormulasDividingByZero:
         assert "QC130 rule r, field formula: the formula divides by zero" in bad.stderr
         good = CliRunner().invoke(main, ["validate", str(catalogue("a / (b - c)"))])
         assert good.exit_code == 0, good.stderr
+
+
+class TestOutputCannotBeTurnedAgainstItsReader:
+    """Terminal escape sequences in a fact's source, a region or a raw value reach the reader as
+    visible text, never as commands; a 10,000-digit value is quoted cut, not whole."""
+
+    FACTS = ('region: "\\e]0;pwned\\a县"\nfacts:\n'
+             '  gdp-per-capita: {value: "8.6万元/人", source: "\\e[2J\\e]8;;http://x\\e\\\\局"}\n')
+
+    def test_no_escape_reaches_the_terminal(self, tmp_path: Path) -> None:
+        facts = tmp_path / "f.yaml"
+        facts.write_text(self.FACTS, encoding="utf-8")
+        for args in (["check", str(facts)], ["check", str(facts), "-f", "markdown"],
+                     ["explain", "gdp-per-capita", str(facts)]):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 0, args
+            assert "\x1b" not in result.stdout, args
+            assert "\x07" not in result.stdout, args
+            assert "\\x1b" in result.stdout, args
+
+    def test_a_long_value_is_quoted_cut(self, tmp_path: Path) -> None:
+        facts = tmp_path / "f.yaml"
+        facts.write_text("facts:\n  rd-intensity: \"" + "9" * 10000 + "x\"\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", str(facts)])
+        assert result.exit_code == 2
+        (line, *_) = [line for line in result.stderr.splitlines() if "rd-intensity" in line]
+        assert len(line) < 700  # the path, the message and two quotes of 120 characters
+        assert "9" * 121 not in line
+        assert "characters)" in line
+
+    def test_an_escape_in_an_error_line_is_shown_not_run(self, tmp_path: Path) -> None:
+        facts = tmp_path / "f.yaml"
+        facts.write_text('facts:\n  gdp-per-capita: "8.6\\e[2J万元/人"\n', encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", str(facts)])
+        assert "\x1b" not in result.stderr
+        assert "\\x1b" in result.stderr

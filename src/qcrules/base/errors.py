@@ -8,11 +8,13 @@ The codes are listed in ``docs/reference/errors.md``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import attrs
 
 __all__ = [
+    "QUOTED_LENGTH",
     "CatalogError",
     "Diagnostic",
     "EvaluationError",
@@ -20,6 +22,8 @@ __all__ = [
     "Location",
     "QcrulesError",
     "UsageError",
+    "printable",
+    "shortened",
 ]
 
 
@@ -46,6 +50,28 @@ class Location:
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+#: Control characters (C0 and C1, DEL) and the invisible marks that reorder or hide text:
+#: written to a terminal they could retitle its window, clear it or plant a link.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: How much of a value a message quotes: a 10,000-digit number is cut, not printed whole.
+QUOTED_LENGTH = 120
+_LONG_RUN = re.compile(rf"[^\s,;()]{{{QUOTED_LENGTH + 1},}}")
+
+
+def printable(text: str, *, limit: int | None = None) -> str:
+    """``text`` safe to print: each control character written as its escape (``\\x1b``), and
+    with ``limit``, cut to that many characters with an ellipsis."""
+    safe = _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+    return shortened(safe, limit) if limit is not None else safe
+
+
+def shortened(text: str, limit: int = QUOTED_LENGTH) -> str:
+    """``text`` cut to ``limit`` characters, the cut shown with … and the length left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
 
 
 @attrs.frozen
@@ -86,7 +112,8 @@ class Diagnostic:
             text += f" ({'; '.join(details)})"
         if self.hint:
             text += f"; {self.hint}"
-        return text
+        # A value quoted in the message or after "got" is cut when it is very long.
+        return printable(_LONG_RUN.sub(lambda run: shortened(run.group()), text))
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (keys with no value are left out)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from .. import evaluate
-from ..base.errors import Diagnostic, Location, QcrulesError, UsageError
+from ..base.errors import Diagnostic, Location, QcrulesError, UsageError, printable
 from ..catalog.load import load_catalog
 from ..catalog.model import Catalog
 from ..engine.compile import Plan, compile_catalog
@@ -335,7 +335,7 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
                               bases=plan.bases)
     verdict = evaluate(plan, fact_set, engine=engine).verdicts[0]
     rule = verdict.rule
-    click.echo(str(explain(verdict, lang)))
+    click.echo(printable(str(explain(verdict, lang))))
     click.echo(f"  {'条款' if lang == 'zh' else 'clause'} {rule.clause}: {rule.quote}")
     if rule.note:
         click.echo(f"  {'说明' if lang == 'zh' else 'note'}: {rule.note}")

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import click
 
-from ..base.errors import Diagnostic, FactError, Location, QcrulesError
+from ..base.errors import Diagnostic, FactError, Location, QcrulesError, printable
 from ..durable.monitor import Monitor, VerdictChange
 from ..engine.compile import compile_catalog
 from ..engine.evaluate import unmatched_facts
@@ -132,7 +132,7 @@ def format_change(change: VerdictChange, *, lang: str = "zh", fmt: str = "text",
     move = status_word(after.status, lang)
     if change.before is not None:
         move = f"{status_word(change.before.status, lang)} → {move}"
-    return f"{change.rule_id}: {move}  {explain(after, lang).summary}"
+    return printable(f"{change.rule_id}: {move}  {explain(after, lang).summary}")
 
 
 def _problems(monitor: Monitor, line: _Line, where: Location) -> list[Diagnostic]:

@@ -20,6 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..base.errors import printable
 from ..catalog.model import Commitment
 from ..engine.results import Report, Severity, Status, Trajectory, Verdict
 from .cells import (
@@ -167,7 +168,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         for verdict, _cells in rows:
             lines.append(f"{SYMBOLS[verdict.status]} {verdict.rule_id} [{verdict.rule.clause}]")
             lines.append(str(explain(verdict, lang)))
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"
 
 
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
@@ -299,7 +300,7 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
             out.append(f"- **{verdict.rule_id}**: {_md(explanation.summary)}")
         out.append("")
     out += _md_missing(report, lang)
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 CSV_COLUMNS = ("rule_id", "status", "severity", "indicator", "value", "unit", "op", "threshold",
