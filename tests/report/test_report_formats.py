@@ -713,3 +713,22 @@ def _current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+class TestMarkdownCannotBeBroken:
+    """Every cell is escaped whatever it starts with, and so is the section heading made from a
+    clause (regression: a name starting with a backtick skipped escaping)."""
+
+    def test_a_hostile_name_and_clause(self) -> None:
+        rule = rule_yaml(indicator={"zh": "`x | <script>alert(1)</script>`", "unit": "%"},
+                         clause="<img src=x onerror=alert(1)>1")
+        plan = qcrules.compile_catalog(qcrules.loads_catalog(catalog_text(rule)))
+        text = qcrules.render(qcrules.evaluate(plan, {"r": "99%"}), "markdown")
+        import re
+
+        assert not re.search(r"(?<!\\)<(script|img|/script)", text)  # every < escaped as \<
+        assert "\\<img" in text
+        rows = [line for line in text.splitlines() if line.startswith("| ") and "`r`" in line]
+        assert len(rows) == 1
+        assert rows[0].count(" | ") == 7  # eight cells, the name's | escaped
+        assert "\\|" in rows[0]

@@ -283,17 +283,20 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
         sections.setdefault(verdict.rule.section, []).append(verdict)
     for prefix, verdicts in sections.items():
         title = catalog.section_title(prefix)
-        out += [f"### {prefix} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
+        out += [f"### {_md(prefix)} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
                 "|" + "---|" * len(headers)]
         for verdict in verdicts:
             rule = verdict.rule
             name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
             cells = (f"{SYMBOLS[verdict.status]} {status_word(verdict.status, lang)}",
-                     f"`{verdict.rule_id}`", name,
+                     verdict.rule_id, name,
                      observed_text(verdict, lang) or "—",
                      target_cell(verdict, lang), margin_cell(verdict),
                      commitment_word(rule.commitment, lang), "、".join(rule.lead))
-            out.append("| " + " | ".join(c if c.startswith("`") else _md(c) for c in cells) + " |")
+            # The rule id is code (its characters are restricted); every other cell is text,
+            # escaped whatever it starts with.
+            out.append("| " + " | ".join(f"`{c}`" if i == 1 else _md(c)
+                                         for i, c in enumerate(cells)) + " |")
         out.append("")
         for verdict in verdicts:
             explanation = explain(verdict, lang)
