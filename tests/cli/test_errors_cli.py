@@ -580,3 +580,21 @@ class TestOutputCannotBeTurnedAgainstItsReader:
         result = CliRunner().invoke(main, ["check", str(facts)])
         assert "\x1b" not in result.stderr
         assert "\\x1b" in result.stderr
+
+
+def test_a_corrupt_deflate_stream_in_a_workbook_is_qc156(tmp_path: Path) -> None:
+    """A workbook whose compressed sheet is damaged is one located error (regression:
+    zlib.error escaped as a traceback)."""
+    source = DATA / "facts" / "tongcheng-2026.xlsx"
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        sheet = next(member for member in archive.infolist()
+                     if member.compress_type == zipfile.ZIP_DEFLATED and "sheet" in member.filename)
+    start = sheet.header_offset + 30 + len(sheet.filename) + len(sheet.extra) + 10
+    for offset in range(40):
+        data[start + offset] ^= 0xFF
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(bytes(data))
+    result = CliRunner().invoke(main, ["check", str(broken)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {broken}: QC156 not a readable .xlsx workbook")

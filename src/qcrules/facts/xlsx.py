@@ -20,6 +20,7 @@ import datetime as _dt
 import math
 import warnings
 import zipfile
+import zlib
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -83,7 +84,7 @@ def _check_archive(path: Path, file: str) -> None:
                             field=member.filename, expected="plain Office Open XML",
                             got="<!DOCTYPE …> (refused: entity expansion)"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
-            RuntimeError, OSError, ValueError) as error:
+            RuntimeError, OSError, ValueError, zlib.error) as error:
         raise _Refused(Diagnostic("QC156", "not a readable .xlsx workbook", where,
                                   expected="an .xlsx workbook (a zip of XML parts)",
                                   got=str(error)[:120] or type(error).__name__)) from None
