@@ -698,3 +698,33 @@ def test_keyboard_interrupt_propagates_and_host_survives():
         with pytest.raises(KeyboardInterrupt):
             h.run([{"kind": "x"}])
         assert h.run([{"kind": "x"}]) == []
+
+
+def test_the_session_limit_says_what_happened_and_what_to_do() -> None:
+    """durable_rules reports its 1,024th live session as a MemoryError with no message; the
+    host's error names the limit and the remedy (run in a process of its own: the host is
+    unusable afterwards)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from qcrules.durable.host import DurableHost, DurableEngineError\n"
+        "from test_durable_host import indicator_rules, stat\n"
+        "with DurableHost(indicator_rules) as host:\n"
+        "    sessions = []\n"
+        "    try:\n"
+        "        for i in range(1100):\n"
+        "            session = host.session()\n"
+        "            session.assert_facts([stat(f'r{i}', 20)])\n"
+        "            sessions.append(session)\n"
+        "    except DurableEngineError as error:\n"
+        "        print(len(sessions), error)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    count, _, message = done.stdout.strip().partition(" ")
+    assert int(count) == 1024
+    assert "limit of 1,024 live sessions per ruleset" in message
+    assert "LiveSession.close" in message

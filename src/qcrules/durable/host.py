@@ -168,6 +168,10 @@ RuleAction = Callable[["ActionContext"], Any]
 RulesetDefinition = Callable[[], Any] | Mapping[str, Mapping[str, Any]]
 
 
+#: How many sessions one durable_rules ruleset keeps alive at once.
+SESSION_LIMIT = 1024
+
+
 class DurableEngineError(RuntimeError):
     """An error reported by durable_rules, or a misuse of the host.
 
@@ -774,7 +778,14 @@ class DurableHost:
         C structures may be half-built, and deleting those can crash.
         """
         self._broken = f"{what}: {type(exc).__name__}: {exc}"
-        error = DurableEngineError(f"durable_rules failed to {what}: {exc}")
+        if isinstance(exc, MemoryError):
+            detail = (f"its limit of {SESSION_LIMIT:,} live sessions per ruleset is reached "
+                      "(durable_rules reports it as MemoryError); close the sessions and monitors "
+                      "no longer in use (LiveSession.close, Monitor.close), or keep fewer open "
+                      "at once")
+        else:
+            detail = str(exc) or type(exc).__name__
+        error = DurableEngineError(f"durable_rules failed to {what}: {detail}")
         error.__cause__ = exc
         return error
 
