@@ -268,3 +268,48 @@ def test_fixtures_follow_the_2026_example() -> None:
     assert SOURCE == EXAMPLE
     assert (FIXTURES / "tongcheng-2026-gb18030.csv").is_file()
     assert (FIXTURES / "tongcheng-2026.xlsx").is_file()
+
+
+class TestTheSourceDocument:
+    """Only a regular file in the catalogue's folder is read as its source, and a check that
+    was skipped says so (regressions: source.file could name any file on the machine, and a
+    FIFO hung validate)."""
+
+    CATALOGUE = ("qcrules: 1\ncatalog:\n  id: t\n  title: t\n  source: {{title: s, file: '{file}'}}\n"
+                 "rules:\n  - {{id: r, indicator: {{zh: 指标, unit: '%'}}, kind: floor,"
+                 " target: 达98%, commitment: none, deadline: 2027, clause: 一, quote: 达98%,"
+                 " lead: [a]}}\n")
+
+    def _load(self, folder: Path, file: str) -> qcrules.Catalog:
+        path = folder / "c.yaml"
+        path.write_text(self.CATALOGUE.format(file=file), encoding="utf-8")
+        return qcrules.load_catalog(path)
+
+    def test_a_file_outside_the_folder_is_never_read(self, tmp_path: Path) -> None:
+        (tmp_path / "secret.txt").write_text("nothing of the plan", encoding="utf-8")
+        inner = tmp_path / "rules"
+        inner.mkdir()
+        catalog = self._load(inner, "../secret.txt")
+        assert [(n.code, n.field) for n in catalog.notes] == [("QC176", "catalog.source.file")]
+        assert "outside the catalogue's folder" in catalog.notes[0].message
+
+    def test_a_file_below_the_folder_is_checked(self, tmp_path: Path) -> None:
+        (tmp_path / "sources").mkdir()
+        (tmp_path / "sources" / "plan.txt").write_text("力争指标达97%", encoding="utf-8")
+        with pytest.raises(qcrules.CatalogError) as raised:
+            self._load(tmp_path, "sources/plan.txt")
+        assert [d.code for d in raised.value.diagnostics] == ["QC160"]
+
+    def test_a_missing_source_says_the_check_was_skipped(self, tmp_path: Path) -> None:
+        catalog = self._load(tmp_path, "missing.txt")
+        assert [n.code for n in catalog.notes] == ["QC176"]
+
+    def test_a_fifo_is_refused_at_once(self, tmp_path: Path) -> None:
+        import os
+
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this system")
+        os.mkfifo(tmp_path / "plan.txt")
+        catalog = self._load(tmp_path, "plan.txt")
+        assert [n.code for n in catalog.notes] == ["QC176"]
+        assert "not a regular file" in catalog.notes[0].message

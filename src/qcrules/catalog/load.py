@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-from ..base.errors import CatalogError
+import attrs
+
+from ..base.errors import CatalogError, Diagnostic, Location
 from .model import Catalog
 from .parse import ParseResult, parse_yaml_text, read_text
 from .toml import TOML_SUFFIXES, parse_toml_text
@@ -64,17 +66,37 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         parsed = parse_toml_text(text, file=file)
     else:
         parsed = parse_yaml_text(text, file=file)
-    return _validated(parsed, file, _source_text(parsed.data, file_path))
+    source, skipped = _source_text(parsed.data, file_path, file)
+    catalog = _validated(parsed, file, source)
+    if skipped is not None:
+        catalog = attrs.evolve(catalog, notes=(*catalog.notes, skipped))
+    return catalog
 
 
-def _source_text(data: object, file_path: Path) -> str | None:
+def _source_text(data: object, file_path: Path, file: str) -> tuple[str | None, Diagnostic | None]:
+    """The text of the catalogue's source document, or why its quotes are not checked (a note):
+    only a regular file in the catalogue's folder (or below it), of a size the reader accepts,
+    is read — never a file elsewhere on the machine, whose lines the errors would reveal."""
     try:
-        relative = data["catalog"]["source"]["file"]  # type: ignore[index]
+        node = data["catalog"]["source"]  # type: ignore[index]
+        relative = node["file"]
     except (KeyError, TypeError):
-        return None
+        return None, None
     if not isinstance(relative, str):
-        return None
-    source, _ = read_text(file_path.parent / relative)
-    return source
+        return None, None
+    where = node.at("file") if hasattr(node, "at") else Location(file)
+    folder = file_path.parent.resolve()
+    target = (file_path.parent / relative).resolve()
+    if not target.is_relative_to(folder):
+        return None, Diagnostic("QC176", "quotes not checked: the source document is outside the "
+                                "catalogue's folder", where, field="catalog.source.file",
+                                expected="a file in the catalogue's folder or below it",
+                                got=relative)
+    source, problems = read_text(target)
+    if source is None:
+        reason = problems[0].message if problems else "it cannot be read"
+        return None, Diagnostic("QC176", f"quotes not checked: the source document: {reason}",
+                                where, field="catalog.source.file", got=relative)
+    return source, None
 
 

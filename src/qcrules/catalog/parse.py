@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import stat
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -109,6 +110,11 @@ def read_bytes(path: str | Path) -> tuple[bytes | None, list[Diagnostic]]:
     """Read at most ``LIMITS.max_bytes`` of a file; refuse a missing, unreadable or larger file."""
     location = Location(str(path))
     try:
+        mode = Path(path).stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            # A FIFO, a socket or a device would block or never end: only files are read.
+            return None, [Diagnostic("QC150", "not a regular file", location,
+                                     expected="a file (not a pipe, socket or device)")]
         with Path(path).open("rb") as stream:
             data = stream.read(LIMITS.max_bytes + 1)
     except FileNotFoundError:
