@@ -599,3 +599,40 @@ def test_starting_facts_holding_a_series_are_refused() -> None:
     with pytest.raises(qcrules.FactError) as raised:
         qcrules.Monitor(qcrules.load_catalog(), facts=series)
     assert raised.value.code == "QC210"
+
+
+class TestWatchKeepsRegionsApart:
+    """Facts of region B never overwrite region A's (regression: one fact set per process),
+    and a line too long to hold is reported and skipped, the lines after it still read."""
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_each_region_has_its_own_verdicts(self, engine: str) -> None:
+        code, out, err = _watch([
+            '{"id": "gdp-per-capita", "value": "8.6万元/人", "region": "甲县"}',
+            '{"id": "gdp-per-capita", "value": "8.2万元/人", "region": "乙县"}',
+            '{"id": "gdp-per-capita", "value": "8.7万元/人", "region": "甲县"}',
+            '{"facts": {"gdp-per-capita": "8.4万元/人"}, "region": "甲县", "period": 2026}',
+            '{"retract": "gdp-per-capita", "region": "乙县"}',
+        ], "--engine", engine, "-f", "json")
+        assert code == 0, err
+        changes = [json.loads(line) for line in out]
+        assert [(c["line"], c.get("region"), c.get("period"), c["before"], c["after"])
+                for c in changes] == [
+            (1, "甲县", None, "unknown", "met"),
+            (2, "乙县", None, "unknown", "not_met"),
+            (4, "甲县", "2026", "unknown", "not_met"),
+            (5, "乙县", None, "not_met", "unknown"),
+        ]
+
+    def test_fail_on_counts_every_region(self) -> None:
+        code, _, _ = _watch(['{"id": "pass-rate", "value": "97%", "region": "乙县"}'],
+                            "--fail-on", "violation")
+        assert code == 1
+
+    def test_a_line_too_long_is_skipped(self) -> None:
+        code, out, err = _watch(['{"id": "pass-rate", "value": "' + "9" * (2 << 20) + '"}',
+                                 '{"id": "pass-rate", "value": "99%"}'])
+        assert code == 0
+        assert err == ["<stdin>:1: QC155 line too long (expected at most 1048576 characters)"]
+        assert len(out) == 1
+        assert out[0].startswith("pass-rate:")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 import click
@@ -37,10 +37,19 @@ _EXAMPLE = '{"id": "gdp-per-capita", "value": "8.2万元/人"}'
 
 @attrs.frozen
 class _Line:
-    """One usable input line: facts to set, or a fact id to retract."""
+    """One usable input line: facts to set, or a fact id to retract, for a region and period
+    (``None``: those of the starting facts)."""
 
     facts: FactSet | None = None
     retract: str | None = None
+    region: str | None = None
+    period: str | None = None
+
+
+#: The longest input line read (a longer one is reported and skipped, never held whole).
+MAX_LINE = 1 << 20
+#: How many regions and periods one watch keeps apart at once.
+MAX_STATES = 10_000
 
 
 def _kind(value: Any) -> str:
@@ -78,20 +87,22 @@ def read_line(text: str, number: int) -> _Line:
                    expected=f'{_EXAMPLE}, {{"facts": {{...}}}} or {{"retract": "id"}}')
     if "retract" in data:
         fact_id = data["retract"]
-        extra = sorted(set(data) - {"retract"})
+        extra = sorted(set(data) - {"retract", "region", "period"})
         if extra:
             raise _bad("QC203", f"unknown field {extra[0]!r} in a retract line", where,
                        field=extra[0], expected="only retract", got=extra[0])
         if not isinstance(fact_id, str):
             raise _bad("QC201", "retract names a fact id", where, field="retract",
                        expected="a fact id as text", got=_kind(fact_id))
-        return _Line(retract=fact_id)
+        return _Line(retract=fact_id, region=_text(data.get("region")),
+                     period=_text(data.get("period")))
     if "facts" in data:
         try:
             fact_set = facts_from_data(data, file=STDIN)
         except FactError as error:
             raise FactError([_relocated(d, where) for d in error.diagnostics]) from None
-        return _Line(facts=_located(fact_set, where))
+        return _Line(facts=_located(fact_set, where), region=fact_set.region,
+                     period=fact_set.period)
     if "id" not in data:
         raise _bad("QC201", "a line needs an id, facts or retract", where,
                    expected=f'{_EXAMPLE}, {{"facts": {{...}}}} or {{"retract": "id"}}',
@@ -103,8 +114,15 @@ def read_line(text: str, number: int) -> _Line:
     if "value" not in data:
         raise _bad("QC201", "a fact line needs a value", where, field="value",
                    expected=_EXAMPLE, got=None)
-    entry = {key: value for key, value in data.items() if key != "id"}
-    return _Line(facts=_located(facts_from_data({"facts": {fact_id: entry}}), where))
+    entry = {key: value for key, value in data.items() if key not in ("id", "region", "period")}
+    document = {"facts": {fact_id: entry}, "region": data.get("region"),
+                "period": data.get("period")}
+    fact_set = facts_from_data({k: v for k, v in document.items() if v is not None})
+    return _Line(facts=_located(fact_set, where), region=fact_set.region, period=fact_set.period)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _relocated(diagnostic: Diagnostic, where: Location) -> Diagnostic:
@@ -121,18 +139,23 @@ def _located(fact_set: FactSet, where: Location) -> FactSet:
 
 
 def format_change(change: VerdictChange, *, lang: str = "zh", fmt: str = "text",
-                  line: int | None = None) -> str:
-    """One change as one line of text (``rule: before → after  explanation``) or JSON."""
+                  line: int | None = None, region: str | None = None,
+                  period: str | None = None) -> str:
+    """One change as one line of text (``[region period] rule: before → after  explanation``)
+    or JSON (with ``region`` and ``period`` when the line named them)."""
     after = change.after
     if fmt == "json":
-        return json.dumps({"line": line, "rule_id": change.rule_id,
+        keyed = {k: v for k, v in (("region", region), ("period", period)) if v is not None}
+        return json.dumps({"line": line, **keyed, "rule_id": change.rule_id,
                            "before": change.before.status.value if change.before else None,
                            "after": after.status.value, "severity": after.severity.value,
                            "verdict": verdict_to_dict(after, lang)}, ensure_ascii=False)
     move = status_word(after.status, lang)
     if change.before is not None:
         move = f"{status_word(change.before.status, lang)} → {move}"
-    return printable(f"{change.rule_id}: {move}  {explain(after, lang).summary}")
+    context = " ".join(x for x in (region, period) if x)
+    prefix = f"[{context}] " if context else ""
+    return printable(f"{prefix}{change.rule_id}: {move}  {explain(after, lang).summary}")
 
 
 def _problems(monitor: Monitor, line: _Line, where: Location) -> list[Diagnostic]:
@@ -153,14 +176,85 @@ def _problems(monitor: Monitor, line: _Line, where: Location) -> list[Diagnostic
     return list(found.values())
 
 
-def run_stream(monitor: Monitor, lines: Iterable[str], *, lang: str, fmt: str) -> None:
-    """Apply each line to ``monitor``, printing changes (stdout) and problems (stderr)."""
-    for number, text in enumerate(lines, start=1):
+class Monitors:
+    """One :class:`Monitor` per region and period the lines name, so that region B's facts
+    never overwrite region A's; lines naming neither go to the starting facts' monitor."""
+
+    def __init__(self, first: Monitor, make: Callable[[str | None, str | None], Monitor]) -> None:
+        self.first = first
+        self._make = make
+        self._states: dict[tuple[str | None, str | None], Monitor] = {}
+
+    def __iter__(self) -> Iterator[Monitor]:
+        yield self.first
+        yield from self._states.values()
+
+    def for_line(self, line: _Line, where: Location) -> Monitor:
+        """The monitor of the line's region and period.
+
+        Raises:
+            FactError: (QC155) more regions and periods than :data:`MAX_STATES`.
+        """
+        if line.region is None and line.period is None:
+            return self.first
+        start = self.first.report()
+        region = line.region if line.region is not None else start.region
+        period = line.period if line.period is not None else start.period
+        if (region, period) == (start.region, start.period):
+            return self.first
+        key = (region, period)
+        if key not in self._states:
+            if len(self._states) >= MAX_STATES:
+                raise _bad("QC155", "too many regions and periods in one watch", where,
+                           expected=f"at most {MAX_STATES}", got=f"{region} {period}")
+            self._states[key] = self._make(region, period)
+        return self._states[key]
+
+    def close(self) -> None:
+        for monitor in self._states.values():
+            monitor.close()
+
+
+def _lines(stream: Iterable[str] | TextIO) -> Iterator[tuple[str, bool]]:
+    """Each line and whether it was too long (then cut: at most :data:`MAX_LINE` is held)."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        for text in stream:
+            yield text, len(text) > MAX_LINE
+        return
+    while True:
+        text = readline(MAX_LINE + 1)
+        if not text:
+            return
+        if len(text) > MAX_LINE and not text.endswith("\n"):
+            while True:  # skip the rest of the line without holding it
+                rest = readline(MAX_LINE)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield text[:80], True
+        else:
+            yield text, False
+
+
+def run_stream(monitors: Monitor | Monitors, lines: Iterable[str] | TextIO, *, lang: str,
+               fmt: str) -> None:
+    """Apply each line to the monitor of its region and period, printing changes (stdout)
+    and problems (stderr)."""
+    if isinstance(monitors, Monitor):
+        single = monitors
+        monitors = Monitors(single, lambda _r, _p: single)
+    for number, (text, too_long) in enumerate(_lines(lines), start=1):
+        where = Location(STDIN, number)
+        if too_long:
+            click.echo(str(_bad("QC155", "line too long", where,
+                                expected=f"at most {MAX_LINE} characters").diagnostics[0]),
+                       err=True)
+            continue
         if not text.strip():
             continue
-        where = Location(STDIN, number)
         try:
             line = read_line(text, number)
+            monitor = monitors.for_line(line, where)
             if line.retract is not None:
                 changes = monitor.retract(line.retract)
             else:
@@ -173,8 +267,12 @@ def run_stream(monitor: Monitor, lines: Iterable[str], *, lang: str, fmt: str) -
             continue
         for problem in _problems(monitor, line, where):
             click.echo(str(problem), err=True)
+        keyed = monitor is not monitors.first
+        report = monitor.report() if keyed else None
         for change in changes:
-            click.echo(format_change(change, lang=lang, fmt=fmt, line=number))
+            click.echo(format_change(change, lang=lang, fmt=fmt, line=number,
+                                     region=report.region if report else None,
+                                     period=report.period if report else None))
 
 
 def _exit_code(report: Report, fail_on: str) -> int:
@@ -222,9 +320,16 @@ def watch(facts: tuple[str, ...], rules: str | None, engine: str, lang: str, fmt
         ignored = {warning.fact_id for warning in unmatched}
         start = attrs.evolve(start, facts={key: fact for key, fact in start.facts.items()
                                            if key not in ignored})
+    def make(region: str | None, period: str | None) -> Monitor:
+        return Monitor(plan, engine=engine, facts=FactSet({}, region=region, period=period))
+
     with Monitor(plan, engine=engine, facts=start) as monitor:
         if initial:
             for change in monitor.snapshot():
                 click.echo(format_change(change, lang=lang, fmt=fmt))
-        run_stream(monitor, sys.stdin, lang=lang, fmt=fmt)
-        raise SystemExit(_exit_code(monitor.report(), fail_on))
+        monitors = Monitors(monitor, make)
+        try:
+            run_stream(monitors, sys.stdin, lang=lang, fmt=fmt)
+        finally:
+            monitors.close()
+        raise SystemExit(max(_exit_code(m.report(), fail_on) for m in monitors))
