@@ -598,3 +598,39 @@ def test_a_corrupt_deflate_stream_in_a_workbook_is_qc156(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["check", str(broken)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {broken}: QC156 not a readable .xlsx workbook")
+
+
+class TestKeepGoingPastABadRule:
+    """--keep-going covers catalogue problems too: one bad rule no longer blocks the others."""
+
+    CATALOGUE = ("qcrules: 1\ncatalog: {id: t, title: t}\nrules:\n"
+                 "  - {id: a, indicator: {zh: 甲, unit: '%'}, kind: floor, target: 达98%,"
+                 " commitment: none, deadline: 2027, clause: 一, quote: q, lead: [x]}\n"
+                 "  - {id: b, indicator: {zh: 乙, unit: '%'}, kind: floor, target: 达98万圆,"
+                 " commitment: none, deadline: 2027, clause: 一, quote: q, lead: [x]}\n")
+
+    @pytest.mark.parametrize("command", [["check"], ["report", "-o", "{out}"]])
+    def test_the_sound_rules_are_evaluated(self, tmp_path: Path, command: list[str]) -> None:
+        rules = tmp_path / "c.yaml"
+        rules.write_text(self.CATALOGUE, encoding="utf-8")
+        facts = tmp_path / "f.yaml"
+        facts.write_text("facts: {a: 99%}\n", encoding="utf-8")
+        args = [part.format(out=tmp_path / "r.md") for part in command]
+        without = CliRunner().invoke(main, [*args, str(facts), "-r", str(rules)])
+        assert without.exit_code == 2
+        assert "QC110 rule b" in without.stderr
+        result = CliRunner().invoke(main, [*args, str(facts), "-r", str(rules), "--keep-going"])
+        assert result.exit_code == 2
+        assert "QC110 rule b" in result.stderr
+        assert "共 1 项：达标 1" in result.stdout
+
+    def test_from_python(self, tmp_path: Path) -> None:
+        import qcrules
+
+        rules = tmp_path / "c.yaml"
+        rules.write_text(self.CATALOGUE, encoding="utf-8")
+        catalog = qcrules.load_catalog(rules, keep_going=True)
+        assert [rule.id for rule in catalog] == ["a"]
+        assert [(d.code, d.rule_id) for d in catalog.problems] == [("QC110", "b")]
+        with pytest.raises(qcrules.CatalogError):
+            qcrules.load_catalog(rules)

@@ -36,11 +36,13 @@ def loads_catalog(text: str, *, file: str | None = None, source_text: str | None
     return _validated(parse_yaml_text(text, file=file), file, source_text)
 
 
-def _validated(parsed: ParseResult, file: str | None, source_text: str | None) -> Catalog:
+def _validated(parsed: ParseResult, file: str | None, source_text: str | None,
+               keep_going: bool = False) -> Catalog:
     if parsed.data is None:
         raise CatalogError(parsed.diagnostics)
     try:
-        catalog = validate_catalog(parsed.data, file=file, source_text=source_text)
+        catalog = validate_catalog(parsed.data, file=file, source_text=source_text,
+                                   keep_going=keep_going)
     except CatalogError as error:
         raise CatalogError((*parsed.diagnostics, *error.diagnostics)) from None
     if parsed.diagnostics:
@@ -48,14 +50,17 @@ def _validated(parsed: ParseResult, file: str | None, source_text: str | None) -
     return catalog
 
 
-def load_catalog(path: str | Path | None = None) -> Catalog:
+def load_catalog(path: str | Path | None = None, *, keep_going: bool = False) -> Catalog:
     """Load and validate a catalogue file (YAML, JSON or TOML); ``None`` loads the bundled catalogue.
 
     When the catalogue names its source document (``catalog.source.file``, relative to the
-    catalogue) and that file exists, every rule's quote must occur in it verbatim.
+    catalogue) and that file exists, every rule's quote must occur in it verbatim. With
+    ``keep_going``, a rule with problems is left out instead: the sound rules are loaded and
+    ``Catalog.problems`` lists the rest.
 
     Raises:
-        CatalogError: every problem found, each naming file, line, rule and field.
+        CatalogError: every problem found, each naming file, line, rule and field (with
+            ``keep_going``, only problems of the catalogue as a whole).
     """
     file_path = Path(path) if path is not None else bundled_catalog_path()
     file = str(path) if path is not None else f"<bundled>/{BUNDLED_CATALOG}"
@@ -67,7 +72,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     else:
         parsed = parse_yaml_text(text, file=file)
     source, skipped = _source_text(parsed.data, file_path, file)
-    catalog = _validated(parsed, file, source)
+    catalog = _validated(parsed, file, source, keep_going)
     if skipped is not None:
         catalog = attrs.evolve(catalog, notes=(*catalog.notes, skipped))
     return catalog

@@ -448,6 +448,9 @@ class Catalog:
     path: str | None = attrs.field(default=None, eq=False, repr=False)
     notes: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_tuple, eq=False,
                                                 repr=False)
+    #: With ``keep_going``, the problems of the rules left out (never part of equality).
+    problems: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_tuple, eq=False,
+                                                   repr=False)
     _by_id: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     @rules.validator

@@ -1096,13 +1096,16 @@ def _catalog_header(node: LocatedMap, out: _Collector) -> dict[str, Any]:
 
 
 def validate_catalog(data: Any, *, file: str | None = None,
-                     source_text: str | None = None) -> Catalog:
+                     source_text: str | None = None, keep_going: bool = False) -> Catalog:
     """Check parsed catalogue data and build the model.
 
     ``source_text`` is the plan's text; when given, every quote must occur in it verbatim.
+    With ``keep_going``, problems of rules leave those rules out: the catalogue of the sound
+    rules is returned, its ``problems`` listing what was left out and why.
 
     Raises:
-        CatalogError: with every problem found, each located.
+        CatalogError: with every problem found, each located (with ``keep_going``, only a
+            problem of the catalogue as a whole, or no sound rule at all).
     """
     out = _Collector(file)
     if not isinstance(data, LocatedMap):
@@ -1145,6 +1148,12 @@ def validate_catalog(data: Any, *, file: str | None = None,
         _check_reference_ids(rules, out)
         _check_indicator_names(rules, out)
         _check_groups(rules, out)
+    if out.items and keep_going and rules and all(d.rule_id for d in out.items):
+        bad = {d.rule_id for d in out.items}
+        sound = [rule for rule in rules if rule.id not in bad]
+        if sound:
+            return Catalog(rules=tuple(sound), units=units, path=file, notes=tuple(out.notes),
+                           problems=tuple(out.items), **header)
     if out.items:
         raise CatalogError(out.items)
     return Catalog(rules=tuple(rules), units=units, path=file, notes=tuple(out.notes),

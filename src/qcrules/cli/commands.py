@@ -144,7 +144,7 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
     2 on bad input.
     """
-    catalog = catalog_or_exit(rules)
+    catalog = catalog_or_exit(rules, keep_going=keep_going)
     plan = compile_catalog(catalog)
     fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period,
                               bases=plan.bases)
@@ -171,6 +171,8 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     echo_diagnostics([d for d in report.diagnostics if d.code == "QC202"], prefix="warning")
     if errors:
         echo_diagnostics(errors)
+        raise SystemExit(EXIT_BAD_INPUT)
+    if catalog.problems:  # --keep-going past rules with problems: they were printed first
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(report.exit_code(strict=strict))
 
@@ -292,7 +294,8 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
             "QC404", "cannot tell the report format from the file name", Location(output),
             field="output", expected=".html, .htm, .md, .csv, .json or .xml, or --format",
             got=Path(output).suffix or "no extension")))
-    plan = compile_catalog(catalog_or_exit(rules))
+    catalog = catalog_or_exit(rules, keep_going=keep_going)
+    plan = compile_catalog(catalog)
     fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period,
                               bases=plan.bases)
     result = evaluate(plan, fact_set, engine=engine)
@@ -307,6 +310,8 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
     echo_diagnostics([d for d in result.diagnostics if d.code == "QC202"], prefix="warning")
     if errors:
         echo_diagnostics(errors)
+        raise SystemExit(EXIT_BAD_INPUT)
+    if catalog.problems:  # --keep-going past rules with problems: they were printed first
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(result.exit_code(strict=strict))
 

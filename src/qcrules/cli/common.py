@@ -34,11 +34,15 @@ def fail(error: QcrulesError) -> NoReturn:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
-def catalog_or_exit(rules: str | None) -> Catalog:
+def catalog_or_exit(rules: str | None, *, keep_going: bool = False) -> Catalog:
+    """The catalogue, or every problem printed and exit 2; with ``keep_going``, the sound rules
+    (the others' problems printed, and the run still exits 2 at its end)."""
     try:
-        return load_catalog(rules)
+        catalog = load_catalog(rules, keep_going=keep_going)
     except QcrulesError as error:
         fail(error)
+    echo_diagnostics(catalog.problems)
+    return catalog
 
 
 rules_option = click.option("--rules", "-r", "rules", metavar="PATH",
