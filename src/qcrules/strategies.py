@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .base.errors import CatalogError
+from .base.numbers import terminates
 from .catalog.load import loads_catalog
 from .catalog.model import Catalog, Kind, Op, Quantity, Rule
 from .catalog.units import (
@@ -147,14 +148,6 @@ def _check_flag(value: object, name: str) -> None:
 
 # -- exact decimals ------------------------------------------------------------------------
 
-def _terminates(value: Fraction) -> bool:
-    denominator = value.denominator
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    return denominator == 1
-
-
 def _places(value: Fraction) -> int:
     """How many decimal places ``value`` has (it must terminate)."""
     places = 0
@@ -196,7 +189,7 @@ def quantity_text(quantity: Quantity) -> str:
     Raises:
         InvalidArgument: a magnitude with no exact decimal form (1/3).
     """
-    if not _terminates(quantity.magnitude):
+    if not terminates(quantity.magnitude):
         msg = f"{quantity.magnitude} has no exact decimal form"
         raise InvalidArgument(msg)
     return _text(quantity.magnitude) + (quantity.unit or "")
@@ -351,11 +344,11 @@ def _quantity_writings(compiled: CompiledRule, value: Fraction) -> list[Any]:
     unit = compiled.unit or "1"
     writings: list[Any] = []
     bare = value * conversion_factor(unit, "1") if compiled.percent_like else value
-    if _terminates(bare):
+    if terminates(bare):
         writings += [_text(bare), _decimal(bare)]
     for written in _compatible_units(unit):
         magnitude = value / conversion_factor(written, unit)
-        if _terminates(magnitude):
+        if terminates(magnitude):
             text = _text(magnitude)
             writings += [f"{text}{written}", f"{text} {written}"]
             if abs(magnitude) >= 1000:
@@ -369,15 +362,15 @@ def _ratio_writings(compiled: CompiledRule, value: Fraction) -> list[Any]:
     writings: list[Any] = []
     for one in range(1, 11):
         other = value * one
-        if _terminates(other):
+        if terminates(other):
             # In the order the rule is written: x:1 puts the judged number first.
             terms = (_text(other), str(one)) if compiled.ratio_first else (str(one), _text(other))
             writings += [f"{terms[0]}:{terms[1]}", f"{terms[0]}∶{terms[1]}"]
-    if _terminates(value):
+    if terminates(value):
         writings += [_text(value), _decimal(value)]
         if compiled.ratio_units is not None:
             writings.append(f"{_text(value)} {compiled.ratio_units[0]}")
-    if compiled.ratio_units is not None and value != 0 and _terminates(1 / value):
+    if compiled.ratio_units is not None and value != 0 and terminates(1 / value):
         writings.append(f"{_text(1 / value)} {compiled.ratio_units[1]}")
     return writings
 
@@ -727,13 +720,13 @@ def _boundary_facts(draw: st.DrawFn, rule: Rule, *,
         assert rule.reference is not None
         low = compiled.minimum if compiled.minimum is not None else Fraction(0)
         high = compiled.maximum if compiled.maximum is not None else low + 1000
-        reference = Fraction(draw(st.decimals(min_value=_decimal(low) if _terminates(low) else 0,
-                                              max_value=_decimal(high) if _terminates(high)
+        reference = Fraction(draw(st.decimals(min_value=_decimal(low) if terminates(low) else 0,
+                                              max_value=_decimal(high) if terminates(high)
                                               else 1000, places=0 if compiled.whole else 2)))
         precision = rule.precision
         if precision is not None and not compiled.whole and draw(st.booleans()):
             reference = round(reference / precision) * precision
-        if not _in_domain(compiled, reference) or not _terminates(reference):
+        if not _in_domain(compiled, reference) or not terminates(reference):
             reject()
         facts[rule.reference.id] = draw(st.sampled_from(_writings(compiled, reference,
                                                                   "reference")))
@@ -1010,7 +1003,7 @@ def _whole_unit(unit: str) -> bool:
 @st.composite
 def _written(draw: st.DrawFn, value: Fraction, unit: str) -> str:
     """``value`` (in ``unit``) written in a compatible unit where it is an exact decimal."""
-    units = [u for u in _compatible_units(unit) if _terminates(value / conversion_factor(u, unit))]
+    units = [u for u in _compatible_units(unit) if terminates(value / conversion_factor(u, unit))]
     written = draw(st.sampled_from(units))
     return _text(value / conversion_factor(written, unit)) + written
 
@@ -1127,7 +1120,7 @@ def _threshold_text(draw: st.DrawFn, unit: str, word: str, low: Fraction,
                     high: Fraction, places: int) -> str:
     value = Fraction(draw(st.decimals(min_value=_decimal(low), max_value=_decimal(high),
                                       places=places)))
-    units = [u for u in _compatible_units(unit) if _terminates(value / conversion_factor(u, unit))]
+    units = [u for u in _compatible_units(unit) if terminates(value / conversion_factor(u, unit))]
     written = draw(st.sampled_from(units))
     return _bound_text(word, _text(value / conversion_factor(written, unit)), written)
 

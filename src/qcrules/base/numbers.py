@@ -6,7 +6,7 @@ import math
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-__all__ = ["exact", "format_number", "round_gbt8170"]
+__all__ = ["exact", "format_number", "round_gbt8170", "terminates"]
 
 
 MAX_EXPONENT = 1000
@@ -48,6 +48,15 @@ def exact(value: float | int | Decimal | Fraction) -> Fraction:
             raise ValueError(msg)
         return Fraction(value)
     return Fraction(value)
+
+
+def terminates(value: Fraction) -> bool:
+    """Whether ``value`` has a finite decimal expansion (its denominator has no prime but 2, 5)."""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
 
 
 def round_gbt8170(value: Fraction, interval: Fraction) -> Fraction:

@@ -18,6 +18,7 @@ import attrs
 import pint
 
 from ..base.errors import CatalogError, Diagnostic, Location
+from ..base.numbers import terminates
 from .formula import FormulaError, parse_formula
 from .model import (
     DEFAULT_TOLERANCE,
@@ -187,18 +188,10 @@ def _change_kind(text: str) -> Kind | None:
     return Kind.GROWTH if read.annual else Kind.CHANGE
 
 
-def _terminates(value: Fraction) -> bool:
-    denominator = value.denominator
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    return denominator == 1
-
-
 def _ratio_hint(first: Fraction, second: Fraction) -> str:
     """How to write ``first:second`` with a term of 1, in the form that is exact."""
-    forms = [f"{_fraction_text(first / second)}:1" if _terminates(first / second) else "",
-             f"1:{_fraction_text(second / first)}" if _terminates(second / first) else ""]
+    forms = [f"{_fraction_text(first / second)}:1" if terminates(first / second) else "",
+             f"1:{_fraction_text(second / first)}" if terminates(second / first) else ""]
     shown = " or ".join(form for form in forms if form)
     return (f"write the number per one of the other term, as the plan means it: {shown}"
             if shown else "write the number per one of the other term (x:1 or 1:x)")

@@ -927,13 +927,7 @@ class _Reading:
             rounded = state.judged[i]
             steps.append(Rounded(rule.precision, value, rounded))
             value = rounded
-        holds_all = True
-        for j, (op, threshold) in enumerate(thresholds):
-            holds = _decided(outcome, j, i)
-            steps.append(Compared(value, op, threshold, holds))
-            holds_all = holds_all and holds
-        if not thresholds and not outcome.ready:
-            raise DurableEngineError(f"rule {rule.id!r}: the session reached no judgement")
+        holds_all = _compared(outcome, i, steps, value, thresholds, rule.id)
         return finish_verdict(compiled, steps, holds_all, value, thresholds)
 
 
@@ -975,18 +969,25 @@ class _Reading:
             steps.append(Rounded(rule.precision, value, rounded))
             value = rounded
         thresholds = compiled.thresholds
-        holds_all = True
-        for j, (op, threshold) in enumerate(thresholds):
-            holds = _decided(outcome, j, i)
-            steps.append(Compared(value, op, threshold, holds))
-            holds_all = holds_all and holds
-        if not thresholds and not outcome.ready:
-            raise DurableEngineError(f"rule {rule.id!r}: the session reached no judgement")
+        holds_all = _compared(outcome, i, steps, value, thresholds, rule.id)
         if holds_all:
             return Verdict(rule, rule.id, Status.MET, Severity.NONE, value, compiled.judged_unit,
                            thresholds, tuple(steps))
         return Verdict(rule, rule.id, Status.NOT_MET, compiled.miss_severity, value,
                        compiled.judged_unit, thresholds, tuple(steps))
+
+
+def _compared(outcome: _Outcomes, i: int, steps: list[Step], value: Fraction,
+              thresholds: tuple[tuple[Op, Fraction], ...], rule_id: str) -> bool:
+    """Record the session's judgement of each threshold; whether all of them hold."""
+    holds_all = True
+    for j, (op, threshold) in enumerate(thresholds):
+        holds = _decided(outcome, j, i)
+        steps.append(Compared(value, op, threshold, holds))
+        holds_all = holds_all and holds
+    if not thresholds and not outcome.ready:
+        raise DurableEngineError(f"rule {rule_id!r}: the session reached no judgement")
+    return holds_all
 
 
 def _decided(outcome: _Outcomes, j: int, i: int) -> bool:
