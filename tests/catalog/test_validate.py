@@ -296,6 +296,8 @@ class TestChangeGrowthApprox:
 
     @pytest.mark.parametrize(("target", "lower_only", "low", "high"), [
         ("3%左右", False, "2.85", "3.15"),
+        ("稳定在3%左右", False, "2.85", "3.15"),
+        ("均保持在3%左右", False, "2.85", "3.15"),
         ("约1100亿元", False, "1045", "1155"),
         ("近100个", True, "95", None),
         ("接近100个", True, "95", None),
@@ -335,6 +337,8 @@ class TestChangeGrowthApprox:
         ({"kind": "change", "target": "提高到98%"}, "QC120", "target"),
         ({"kind": "change", "target": "达到98%"}, "QC120", "target"),
         ({"kind": "approx", "target": "达98%"}, "QC120", "target"),
+        ({"kind": "approx", "target": "控制在3%左右"}, "QC112", "target"),
+        ({"kind": "approx", "target": "达到3%左右"}, "QC112", "target"),
         ({"kind": "approx", "target": "98%左右", "tolerance": {"relative": "5万元"}}, "QC101",
          "tolerance"),
         ({"kind": "approx", "target": "98%左右", "tolerance": "5%"}, "QC101", "tolerance"),
@@ -351,6 +355,7 @@ class TestChangeGrowthApprox:
         {"kind": "growth", "target": "年均增长8%以上", "base": 2020,
          "indicator": {"zh": "x", "unit": "亿元"}},
         {"kind": "approx", "target": "98%左右", "tolerance": {"absolute": "0.5%"}},
+        {"kind": "approx", "target": "稳定在98%左右", "tolerance": {"absolute": "0.5%"}},
         {"kind": "approx", "target": "近100个", "tolerance": {"relative": "10%"},
          "indicator": {"zh": "x", "unit": "个"}},
     ])

@@ -282,6 +282,33 @@ class TestSelection:
         assert engine.host is not None
         assert engine.host.closed
 
+    def test_a_plan_collected_while_another_plans_engine_is_built(
+            self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The collector may free a dropped plan inside ``engine_for`` while it builds another
+        plan's engine: the dropped plan's engine is released there, and ``engine_for`` returns
+        (it deadlocked on its own lock when many plans were evaluated one after another)."""
+        dropped = one_rule_plan()
+        released = engine_for(dropped)
+        cycle: list[Any] = [dropped]
+        cycle.append(cycle)             # only the collector frees it
+        del dropped, cycle
+        build = DurableEngine.__init__
+
+        def building(engine: DurableEngine, plan: qcrules.Plan) -> None:
+            gc.collect()                # the collector runs while the engine is built
+            build(engine, plan)
+
+        monkeypatch.setattr(DurableEngine, "__init__", building)
+        plan = one_rule_plan()
+        worker = threading.Thread(target=engine_for, args=(plan,), daemon=True)
+        worker.start()
+        worker.join(timeout=30)
+        assert not worker.is_alive(), "engine_for waits for its own lock"
+        assert released.host is not None
+        assert released.host.closed
+        monkeypatch.undo()
+        assert qcrules.evaluate(plan, {"r": "98%"}, engine="durable")["r"].met
+
     def test_unknown_engine(self, plan: qcrules.Plan) -> None:
         """Any other name is a usage error naming the engines."""
         with pytest.raises(qcrules.UsageError, match="unknown engine"):

@@ -554,13 +554,21 @@ class ApproxText:
     lower_only: bool
 
 
+#: Words before an approximate number that add nothing to it, as they add nothing to a bound
+#: (稳定在45万吨左右 is 45万吨左右); 控制在 and 达到, which would give a side, are not among them.
+_ADDING_NOTHING: tuple[str, ...] = tuple(word for word, op in NEUTRAL_WORDS if op is None)
+
+
 def split_approx(text: str) -> ApproxText | None:
-    """``3%左右`` → (``3%``, 左右); ``近100个`` → (``100个``, 近, lower only); ``None`` when the
-    text has no approximation word."""
+    """``3%左右`` → (``3%``, 左右); ``稳定在45万吨左右`` → (``45万吨``, 左右); ``近100个`` →
+    (``100个``, 近, lower only); ``None`` when the text has no approximation word."""
     rest = normalize_text(text)
     for word in APPROX_SUFFIXES:
         if rest.endswith(word):
-            return ApproxText(rest[: -len(word)].rstrip(), word, False)
+            number = rest[: -len(word)].rstrip()
+            while stripped := next((w for w in _ADDING_NOTHING if number.startswith(w)), ""):
+                number = number[len(stripped):].lstrip()
+            return ApproxText(number, word, False)
     for word, lower_only in APPROX_PREFIXES:
         if rest.startswith(word) and rest[len(word):len(word) + 1].strip():
             following = rest[len(word):].lstrip()

@@ -1013,7 +1013,10 @@ def _invalid(compiled: CompiledRule, steps: list[Step], unusable: Unusable) -> V
 
 
 _ENGINES: dict[int, DurableEngine] = {}
-_ENGINES_LOCK = threading.Lock()
+#: Re-entrant: a plan's finalizer (:func:`_forget`) runs wherever the garbage collector does,
+#: which may be inside :func:`engine_for` building another plan's engine, in the same thread
+#: and with this lock held; a plain lock would deadlock there.
+_ENGINES_LOCK = threading.RLock()
 
 
 def engine_for(plan: Plan) -> DurableEngine:
