@@ -31,7 +31,7 @@ INCLUSIVE = {
     "达": True, "达到": True, "提高到": True, "提高至": True, "控制在": True, "缩小至": True,
     "缩小到": True, "下降至": True, "下降到": True, "降至": True, "降低到": True, "等于": True,
     "降低至": True, "减少至": True, "减少到": True, "上升到": True, "上升至": True, "增长到": True,
-    "增长至": True, "不突破": True,
+    "增长至": True, "提升到": True, "提升至": True, "不突破": True,
     ">=": True, "≥": True, "<=": True, "≤": True, "=": True,
     "超过": False, "高于": False, "大于": False, "多于": False, "突破": False, "低于": False,
     "小于": False,
@@ -39,7 +39,8 @@ INCLUSIVE = {
 }
 #: Which side each word bounds: a floor (more is better), a ceiling, or equality.
 SIDE = dict.fromkeys(("以上", "不低于", "不小于", "不少于", "至少", "达", "达到", "提高到", "提高至",
-                     "上升到", "上升至", "增长到", "增长至", ">=", "≥", "超过", "高于", "大于", "多于",
+                     "上升到", "上升至", "增长到", "增长至", "提升到", "提升至",
+                     ">=", "≥", "超过", "高于", "大于", "多于",
                      "突破", ">"), "floor")
 SIDE |= dict.fromkeys(("以下", "以内", "不高于", "不大于", "不多于", "不超过", "至多", "控制在", "缩小至",
                       "缩小到", "下降至", "下降到", "降至", "降低到", "降低至", "减少至", "减少到",

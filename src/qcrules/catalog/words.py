@@ -55,7 +55,7 @@ NEUTRAL_WORDS: tuple[tuple[str, Op | None], ...] = _longest_first((
     ("下降至", Op.LE), ("下降到", Op.LE), ("降至", Op.LE), ("降低到", Op.LE), ("降低至", Op.LE),
     ("减少至", Op.LE), ("减少到", Op.LE),
     ("提高到", Op.GE), ("提高至", Op.GE), ("上升到", Op.GE), ("上升至", Op.GE),
-    ("增长到", Op.GE), ("增长至", Op.GE),
+    ("增长到", Op.GE), ("增长至", Op.GE), ("提升到", Op.GE), ("提升至", Op.GE),
     ("达到", Op.GE), ("完成", Op.GE), ("达", Op.GE), ("前", Op.LE),
     ("要", None), ("在", None), ("均", None),
 ))
@@ -63,7 +63,7 @@ NEUTRAL_WORDS: tuple[tuple[str, Op | None], ...] = _longest_first((
 #: 降至3%以上 says two things and is refused. (达, 控制在 only default: 达到0.5以下 is ≤.)
 DIRECTIONAL_WORDS: frozenset[str] = frozenset((
     "缩小至", "缩小到", "下降至", "下降到", "降至", "降低到", "降低至", "减少至", "减少到",
-    "提高到", "提高至", "上升到", "上升至", "增长到", "增长至", "前",
+    "提高到", "提高至", "上升到", "上升至", "增长到", "增长至", "提升到", "提升至", "前",
 ))
 #: Words that close a range: 80至100之间, 3%—5%范围内.
 RANGE_SUFFIXES: tuple[str, ...] = ("范围内", "之间")
