@@ -727,3 +727,18 @@ class TestWordsOfChangesNoticedInUse:
                 kind="growth", target="年均增长8%", base=2020, precision=0.1,
                 indicator={"zh": "指标", "unit": "亿元"})))
         assert [(d.code, d.field) for d in raised.value.diagnostics] == [("QC103", "precision")]
+
+
+def test_reach_before_a_ratio_is_its_own_bound_with_a_note() -> None:
+    """师生比达到1:13 is at most 13 students per teacher, as 1:13 alone reads (it was read as
+    at least 13); the note lets a reviewer turn it round where more of the second is better."""
+    catalog = qcrules.loads_catalog(catalog_text(rule_yaml(
+        kind="ratio", target="达到1:13", indicator={"zh": "师生比"},
+        ratio={"antecedent": "教师", "consequent": "学生"})))
+    assert [(b.op, b.threshold) for b in catalog["r"].bounds] == [
+        (qcrules.Op.LE, qcrules.Quantity(Fraction(13), None))]
+    assert [n.code for n in catalog.notes] == ["QC177"]
+    explicit = qcrules.loads_catalog(catalog_text(rule_yaml(
+        kind="ratio", target="不低于1:1.25", indicator={"zh": "医护比"})))
+    assert explicit["r"].bounds[0].op is qcrules.Op.GE
+    assert explicit.notes == ()

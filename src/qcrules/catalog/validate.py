@@ -11,6 +11,7 @@ A pure function: the caller reads the files.
 from __future__ import annotations
 
 import difflib
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -176,6 +177,10 @@ def _quantity(text: object, where: Location, out: _Collector, rule_id: str | Non
                 expected=problem.expected, got=problem.got, hint=problem.hint or None)
         return None
     return Quantity(parsed.magnitude, parsed.unit)
+
+
+#: 达 or 达到 alone before a ratio (师生比达1:12.5), with no other comparison word.
+_REACH_RATIO = re.compile(r"^(?:达到|达)\s*[\d.]+\s*:\s*[\d.]+\s*$")
 
 
 def _change_kind(text: str) -> Kind | None:
@@ -601,7 +606,15 @@ class _RuleBuilder:
                      where, rule_id=rid, field="target",
                      expected="以下/以内/控制在 to say so" if read.op.upper else
                      "达/以上/不低于 to say so, or kind: ceiling if less is better", got=text)
-        return Bound(read.op, quantity, text)
+        op = read.op
+        if parsed.ratio and kind is Kind.RATIO and _REACH_RATIO.match(normalize_text(text)):
+            # 师生比达1:12.5: "reach" names the ratio to reach, not a side; a ratio's side is its
+            # kind's (at most x per one), said in a note for the reviewer (医护比 may be the other).
+            op = Op.LE
+            out.note("QC177", f"达 before a ratio read as the ratio's own bound: at most "
+                     f"{_fraction_text(quantity.magnitude)} per one", where, rule_id=rid,
+                     field="target", expected="不超过/以内 or 不低于/以上 to say which side", got=text)
+        return Bound(op, quantity, text)
 
     def _unit_fits(self, form: Form, unit: str | None, text: str) -> bool:
         """A phrase's bound is of a kind of quantity: 为零 and 零的突破 count things, 全覆盖 is a
