@@ -93,6 +93,7 @@ from ..engine.evaluate import (
     finish_verdict,
     growth_years,
     indicator_fact,
+    input_facts,
     lookup_fact,
     measure_change,
     nonpositive_problem,
@@ -770,20 +771,8 @@ class _Reading:
 
     def _read_inputs(self, facts: FactSet, reader: FactReader) -> None:
         compiled = self.plan.compiled
-        rule = compiled.rule
-        assert rule.derivation is not None
-        found: list[tuple[str, Fact]] = []
-        missing: list[str] = []
+        found = input_facts(compiled, facts)
         self.input_ends, self.input_facts, self.inputs = [], [], []
-        for spec in rule.derivation.inputs:
-            input_id = rule.derivation.input_fact_id(rule.id, spec.name)
-            input_fact = lookup_fact(facts, input_id, spec.zh)
-            if input_fact is None:
-                missing.append(input_id)
-            else:
-                found.append((spec.name, input_fact))
-        if missing:
-            raise Missing((rule.id, *missing))
         for k, (name, input_fact) in enumerate(found):
             self.input_facts.append(input_fact)
             unit = compiled.input_units.get(name)

@@ -39,7 +39,8 @@ from .results import (
 )
 
 __all__ = ["POSITIVE_BASE", "FactReader", "Missing", "Unusable", "domain_problem", "evaluate_plan",
-           "evaluate_rule", "finish_verdict", "growth_years", "indicator_fact", "lookup_fact",
+           "evaluate_rule", "finish_verdict", "growth_years", "indicator_fact", "input_facts",
+           "lookup_fact",
            "measure_change",
            "nonpositive_problem", "read_boolean", "unmatched_facts"]
 
@@ -273,6 +274,28 @@ def domain_problem(compiled: CompiledRule, which: str, fact: Fact | None) -> Unu
                     expected=f"a multiple of 1/{compiled.whole_scale} {compiled.unit}")
 
 
+def input_facts(compiled: CompiledRule, facts: FactSet) -> list[tuple[str, Fact]]:
+    """A derived indicator's input facts, by name, each given by its id or its Chinese name.
+
+    Raises:
+        Missing: the rule's own id and every input that is not given.
+    """
+    derivation = compiled.rule.derivation
+    assert derivation is not None
+    found: list[tuple[str, Fact]] = []
+    missing: list[str] = []
+    for spec in derivation.inputs:
+        input_id = derivation.input_fact_id(compiled.rule.id, spec.name)
+        input_fact = lookup_fact(facts, input_id, spec.zh)
+        if input_fact is None:
+            missing.append(input_id)
+        else:
+            found.append((spec.name, input_fact))
+    if missing:
+        raise Missing((compiled.rule.id, *missing))
+    return found
+
+
 def _derived_value(compiled: CompiledRule, facts: FactSet, steps: list[Step]) -> Fraction:
     """The value of an indicator given by none of its names, from its formula's inputs."""
     rule = compiled.rule
@@ -280,17 +303,7 @@ def _derived_value(compiled: CompiledRule, facts: FactSet, steps: list[Step]) ->
         raise Missing((rule.id,))
     values: dict[str, Fraction] = {}
     shown: list[tuple[str, Fraction, str | None]] = []
-    missing: list[str] = []
-    found: list[tuple[str, Fact]] = []
-    for spec in rule.derivation.inputs:
-        input_id = rule.derivation.input_fact_id(rule.id, spec.name)
-        input_fact = lookup_fact(facts, input_id, spec.zh)
-        if input_fact is None:
-            missing.append(input_id)
-        else:
-            found.append((spec.name, input_fact))
-    if missing:
-        raise Missing((rule.id, *missing))
+    found = input_facts(compiled, facts)
     for name, input_fact in found:
         unit = compiled.input_units.get(name)
         value = _read(compiled, steps, input_fact, unit or "1", name)
