@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -168,11 +169,18 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
         options = {"colour": _colour_wanted()} if fmt == "text" else {}
         click.echo(_render.render(report, fmt, lang=lang, only_unmet=only == "unmet", **options),
                    nl=False)
+    _finish(report, errors, catalog, strict=strict)
+
+
+def _finish(report: Report, errors: list[Diagnostic], catalog: Catalog, *,
+            strict: bool) -> NoReturn:
+    """After the report is out: the warnings, then the exit code — 2 when facts (printed now)
+    or rules (printed first, --keep-going) had problems, else the report's."""
     echo_diagnostics([d for d in report.diagnostics if d.code == "QC202"], prefix="warning")
     if errors:
         echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
-    if catalog.problems:  # --keep-going past rules with problems: they were printed first
+    if catalog.problems:
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(report.exit_code(strict=strict))
 
@@ -307,13 +315,7 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
         raise SystemExit(EXIT_BAD_INPUT)
     _write(result, output, fmt, lang)
     click.echo(f"{output} ({fmt}): {summary_line(result, lang)}")
-    echo_diagnostics([d for d in result.diagnostics if d.code == "QC202"], prefix="warning")
-    if errors:
-        echo_diagnostics(errors)
-        raise SystemExit(EXIT_BAD_INPUT)
-    if catalog.problems:  # --keep-going past rules with problems: they were printed first
-        raise SystemExit(EXIT_BAD_INPUT)
-    raise SystemExit(result.exit_code(strict=strict))
+    _finish(result, errors, catalog, strict=strict)
 
 
 @main.command(name="explain")
