@@ -41,6 +41,9 @@ from .catalog.model import (
     Reference,
     Rule,
 )
+from .drafting.build import Draft, draft
+from .drafting.compare import Comparison, compare_catalogs
+from .drafting.targets import Finding
 from .durable.monitor import Monitor, VerdictChange
 from .engine.compile import Plan, compile_catalog
 from .engine.evaluate import evaluate_plan
@@ -209,14 +212,17 @@ __all__ = [
     "CatalogError",
     "Change",
     "Commitment",
+    "Comparison",
     "Derivation",
     "Diagnostic",
+    "Draft",
     "EvaluationError",
     "Explanation",
     "Fact",
     "FactError",
     "FactForm",
     "FactSet",
+    "Finding",
     "Indicator",
     "Input",
     "Kind",
@@ -240,7 +246,9 @@ __all__ = [
     "Verdict",
     "VerdictChange",
     "__version__",
+    "compare_catalogs",
     "compile_catalog",
+    "draft",
     "dump_catalog",
     "evaluate",
     "evaluate_many",

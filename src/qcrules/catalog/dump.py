@@ -157,6 +157,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
             data["ratio"]["order"] = rule.ratio.order
     if rule.note:
         data["note"] = rule.note
+    if rule.review:
+        data["review"] = True
     if rule.path != "linear":
         data["path"] = rule.path
     if rule.group is not None:

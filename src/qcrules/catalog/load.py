@@ -27,13 +27,15 @@ def bundled_catalog_path() -> Path:
     return Path(__file__).resolve().parents[3] / "rules" / BUNDLED_CATALOG
 
 
-def loads_catalog(text: str, *, file: str | None = None, source_text: str | None = None) -> Catalog:
+def loads_catalog(text: str, *, file: str | None = None, source_text: str | None = None,
+                  keep_going: bool = False) -> Catalog:
     """Load a catalogue from YAML or JSON text; with ``source_text``, quotes must occur in it.
+    With ``keep_going``, a rule with problems is left out and ``Catalog.problems`` lists them.
 
     Raises:
         CatalogError: every problem found, located.
     """
-    return _validated(parse_yaml_text(text, file=file), file, source_text)
+    return _validated(parse_yaml_text(text, file=file), file, source_text, keep_going)
 
 
 def _validated(parsed: ParseResult, file: str | None, source_text: str | None,

@@ -339,6 +339,8 @@ class Rule:
     #: The compound target this rule is part of (A和B均达到98%以上: one group, two rules),
     #: met only when all its rules are; ``None`` for a rule on its own.
     group: str | None = attrs.field(default=None, validator=v.optional(v.matches_re(RULE_ID)))
+    #: A reading a reviewer must still confirm (a drafted rule's guess, said in ``note``).
+    review: bool = attrs.field(default=False, validator=v.instance_of(bool))
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
 
     @deadline.validator

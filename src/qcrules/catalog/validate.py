@@ -83,7 +83,7 @@ _TOP_FIELDS = ("qcrules", "catalog", "units", "rules")
 _CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections")
 _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
                 "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
-                "path", "tier", "base", "tolerance", "group")
+                "path", "tier", "base", "tolerance", "group", "review")
 _INDICATOR_FIELDS = ("zh", "en", "unit", "min", "max")
 _REQUIRED_RULE_FIELDS = ("id", "indicator", "commitment", "clause", "quote", "lead")
 
@@ -269,6 +269,10 @@ class _RuleBuilder:
         derivation = self._derivation(indicator)
         ratio = self._ratio(kind)
         note = _text(node, "note", out, rule_id=rid)
+        review = node.get("review", False)
+        if not isinstance(review, bool):
+            out.add("QC101", "field 'review' must be true or false", node.at("review"),
+                    rule_id=rid, field="review", expected="true or false", got=_shown(review))
         path = self._path()
         if (len(out.items) > before or rid is None or kind is None or indicator is None
                 or commitment is None or deadline is None):
@@ -277,7 +281,7 @@ class _RuleBuilder:
                     deadline=deadline, clause=clause, quote=quote, lead=lead, support=support,
                     precision=precision, reference=reference, derivation=derivation, ratio=ratio,
                     note=note, path=path, change=self.change, approx=self.approx,
-                    group=self._group(), location=node.location)
+                    group=self._group(), review=review is True, location=node.location)
 
     def _fields_of_other_kinds(self, kind: Kind | None) -> None:
         """``base`` belongs to a change or growth, ``tolerance`` to an approximate target: on

@@ -46,6 +46,7 @@ from .common import (
     rules_option,
     strict_option,
 )
+from .draft import draft_command
 from .watch import watch
 
 
@@ -60,6 +61,7 @@ def main() -> None:
 
 
 main.add_command(watch)
+main.add_command(draft_command)
 
 
 @main.command()

@@ -1,0 +1,664 @@
+"""Targets found in a plan's sentences, as catalogue rules in the plan's own words.
+
+A sentence is cut into items on 、，；(never inside brackets or quotation marks). A commitment
+word (确保 ensure; 力争, 争取, 努力, 力求 strive) governs the items after it until the next one; a
+deadline (到2027年) governs the items after it in its sentence. An item's target is the longest
+tail of its words that the catalogue's own reader takes as a bound (达8.5万元, 稳定在98%以上,
+比2020年下降13.5%, 年均增长8%, 3%左右, 1:12.5, 零的突破…); what stands before it is the indicator.
+Items with no number of their own are names sharing the next item's target (国家标准、行业标准、
+团体标准10项以上 is one indicator; A、B均达到95% gives each its own rule), or booleans (开展…工作)
+and qualitative targets (…稳定达标) in a commitment's reach. 其中 makes a sub-target of the item
+before it. Every item holding a number that becomes no rule is a finding, with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+import attrs
+
+from ..catalog.units import UnitProblem, parse_quantity
+from ..catalog.words import Form, TargetText, WordError, parse_change_text, read_target, split_approx
+from .numerals import fold_width, holds_number, to_digits
+from .structure import Line
+
+__all__ = ["Finding", "Found", "find_targets"]
+
+
+@attrs.frozen
+class Finding:
+    """A sentence (or an item of one) that holds a number or a target word and became no rule."""
+
+    code: str
+    clause: str
+    line: int
+    text: str
+    reason: str
+
+
+@attrs.frozen
+class Found:
+    """One target, before it is given an id and checked by the catalogue's validator."""
+
+    clause: str
+    line: int
+    quote: str
+    zh: str
+    kind: str
+    target: str | None
+    unit: str | None
+    commitment: str
+    deadline: int | str
+    notes: tuple[str, ...] = ()
+    tier: int | None = None
+    reference: str | None = None      # the Chinese name of a relative target's reference
+    min: str | None = None
+    max: str | None = None
+    group: str | None = None          # a key shared by the rules of one compound target
+
+
+_OPEN, _CLOSE = "(“《「[", ")”》」]"
+_SEPARATORS = "、,;，；"
+_SENTENCE_END = "。!?！？"
+
+_COMMITMENTS = (("确保", "ensure"), ("务必", "ensure"), ("力争", "strive"), ("争取", "strive"),
+                ("努力", "strive"), ("力求", "strive"))
+_DEADLINE = re.compile(r"^(?:到|至|于|在|截至)?\s*(\d{4})\s*年(?:底|末|年底)?前?\s*[,，]?\s*")
+_ANNUAL = re.compile(r"每年|年度")
+_CONNECTIVES = ("同时", "以及", "并且", "并", "且", "和", "及")
+_SCOPE_WORDS = ("本地区", "全地区", "全市", "全县", "全区", "全镇", "本市", "本县", "本区", "我市",
+                "我县", "我区", "全省", "市域", "县域内")
+_OWNING = ("拥有", "保有")
+_ACTIONS = ("开展", "建成", "创建", "实现", "建立", "出台", "启动", "获批", "通过", "争创", "创成",
+            "完成", "推动", "推进", "打造", "形成")
+_QUALITATIVE_ENDS = ("稳定达标", "全面达标", "达标", "持续改善", "明显改善", "显著提升", "稳步提升",
+                     "不断提升", "持续提升", "有效遏制", "总体稳定", "只增不减", "保持稳定",
+                     "更加健全", "更加完善", "稳中有升", "稳中向好")
+#: Actions that are targets of their own when a commitment or deadline governs them.
+_GOVERNED_ACTIONS = ("创建", "建成", "获评", "争创", "成功创建", "创成", "获批", "通过")
+_TARGET_WORDS = re.compile(r"确保|力争|争取|达到|不低于|不高于|不少于|提高到|降至|控制在")
+_RELATIVE = re.compile(r"(不低于|不高于|高于|低于|优于|好于|超过|不超过)"
+                       r"((?:全国|全省|全市|省|市|国家)?[^,，、]{0,12}?平均(?:水平|数|值|增速|增幅|水平线)?)$")
+_ASSIGNED = re.compile(r"完成(?:上级|省|市|国家|省市|省级|市级)?(?:下达|分解|确定)的?(?:目标)?任务$")
+_RANK = re.compile(r"^(?P<subject>.+?)(?P<verb>位居|稳居|居于|位列|跻身|进入|保持|排名|排在|排|居|在)"
+                   r"(?P<scope>.*?)(?P<tier>第一方阵|第一梯队|前列|前茅|前[\d一二三四五六七八九十]+(?:位|名)?)$")
+_PHRASE_STARTS = ("零的突破", "全覆盖", "为零", "实现零", "实现全覆盖", "不发生", "零")
+_TIERS = {"第一方阵": 10, "第一梯队": 10, "前列": 3, "前茅": 3}
+_COUNT_UNITS = frozenset("个家项件所座处名人次台套户条株辆艘架部场支门块间栋批类种")
+_PER_HEAD = ((re.compile(r"^(?:人均)"), "人"), (re.compile(r"^(?:每万人口?|万人)"), "万人"),
+             (re.compile(r"^(?:每千人口?|千人)"), "千人"), (re.compile(r"^(?:每十万人口?|十万人)"),
+                                                         "十万人"),
+             (re.compile(r"^(?:每百人口?|百人)"), "百人"), (re.compile(r"^每千名"), "千人"),
+             (re.compile(r"^每万名"), "万人"), (re.compile(r"^亩均"), "亩"))
+_NAME_ENDS = ("数", "量", "率", "比", "额", "值", "面积", "指数", "规模", "总量", "收入", "产值",
+              "增加值", "比重", "比例", "占比", "人数", "次数", "长度", "里程", "容量", "功率")
+_RATE_ENDS = ("率", "比重", "比例", "占比", "满意度", "覆盖面", "普及度")
+_SIGNED_RATE_ENDS = ("增长率", "增速", "增幅", "涨幅", "增长")
+_FALLING_RATE_ENDS = ("下降率", "降低率", "下降幅度", "降幅")
+
+
+@attrs.frozen
+class _Item:
+    start: int      # in the line
+    end: int
+    text: str       # the plan's characters
+    separator: str  # what follows it: 、 ， ； or ""
+
+
+def find_targets(line: Line, *, plan_end: int | None) -> tuple[list[Found], list[Finding]]:
+    """The targets of one line of the plan, and the findings (see the module docstring)."""
+    found: list[Found] = []
+    findings: list[Finding] = []
+    for start, end in _sentences(line.text):
+        sentence = line.text[start:end]
+        made, missed = _sentence_targets(line, sentence, start, plan_end)
+        found.extend(made)
+        findings.extend(missed)
+        if not made and not missed and (holds_number(sentence) or
+                                        _TARGET_WORDS.search(fold_width(sentence))):
+            findings.append(Finding("QC181", line.clause, line.number, sentence.strip(),
+                                    "no measurable target: a number or target word, but no "
+                                    "bound on an indicator"))
+    return found, findings
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    depth, start = 0, 0
+    for index, char in enumerate(fold_width(text)):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        elif char in _SENTENCE_END and depth == 0:
+            if text[start:index].strip():
+                yield start, index
+            start = index + 1
+    if text[start:].strip():
+        yield start, len(text)
+
+
+def _items(sentence: str) -> list[_Item]:
+    items: list[_Item] = []
+    depth, start = 0, 0
+    folded = fold_width(sentence)
+    for index, char in enumerate(folded):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and (char in _SEPARATORS or _colon(folded, index) or _and(folded, index, start)):
+            items.append(_Item(start, index, sentence[start:index], char))
+            start = index + (0 if char == "且" else 1)
+    items.append(_Item(start, len(sentence), sentence[start:], ""))
+    return [_strip(item) for item in items if item.text.strip()]
+
+
+def _colon(folded: str, index: int) -> bool:
+    """A colon that introduces a list (实现“三个翻番”：A、B…), not a ratio's (1:12.5)."""
+    return folded[index] == ":" and not (folded[index - 1:index].isdigit() and
+                                         folded[index + 1:index + 2].isdigit())
+
+
+def _and(folded: str, index: int, start: int) -> bool:
+    """且 joining two bounds of one indicator (达到95%以上且不低于全省平均水平)."""
+    return folded[index] == "且" and bool(re.search(r"\d", folded[start:index]))
+
+
+def _strip(item: _Item) -> _Item:
+    text = item.text
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return _Item(item.start + lead, item.start + lead + len(text), text, item.separator)
+
+
+@attrs.frozen
+class _Reading:
+    """An item's target: where it starts in the (digit-written) words, its kind and words."""
+
+    at: int
+    kind: str
+    target: str | None
+    unit: str | None
+    tier: int | None = None
+    reference: str | None = None
+    notes: tuple[str, ...] = ()
+    bare: bool = False           # a number with no bound word (新建产业集群1个)
+    name: str | None = None      # the indicator's name when the words give it (ranks, 不发生…)
+
+
+def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | None
+                      ) -> tuple[list[Found], list[Finding]]:
+    found: list[Found] = []
+    findings: list[Finding] = []
+    folded_sentence = fold_width(sentence)
+    commitment = "none"
+    deadline: int | str | None = None
+    annual = bool(_ANNUAL.search(folded_sentence))
+    pending: list[tuple[_Item, str, str]] = []     # names waiting for the next item's target
+    leftovers: list[_Item] = []                    # items holding a number, no target (yet)
+    numeric_in_sentence = False
+    sentence_items = _items(sentence)
+    readings: list[tuple[_Item, str, str, _Reading | None, str, int | str | None, bool]] = []
+    for item in sentence_items:
+        text = fold_width(item.text)
+        quote_at = 0
+        joined = text.startswith("且")
+        while True:
+            match = _DEADLINE.match(text[quote_at:])
+            if match and match.end():
+                deadline = int(match.group(1))
+                quote_at += match.end()
+                continue
+            connective = next((c for c in _CONNECTIVES if text.startswith(c, quote_at)
+                               and len(text) > quote_at + len(c) + 1), None)
+            if connective and not text.startswith(("和谐", "及时"), quote_at):
+                quote_at += len(connective)
+                continue
+            break
+        sub = text.startswith("其中", quote_at)
+        if sub:
+            quote_at += 2
+        body_at = quote_at
+        word = next(((w, c) for w, c in _COMMITMENTS if text.startswith(w, body_at)), None)
+        if word is not None:
+            commitment = word[1]
+            body_at += len(word[0])
+            if text.startswith("实现", body_at) and _reading(text[body_at + 2:]) is not None:
+                body_at += 2
+            late = _DEADLINE.match(text[body_at:])
+            if late and late.end():  # 力争到2027年…: the quote starts after the date
+                deadline = int(late.group(1))
+                body_at += late.end()
+                quote_at = body_at
+        elif (scope := next((w for w in _SCOPE_WORDS if text.startswith(w, body_at)), None)) \
+                and not sub:
+            quote_at = body_at = body_at + len(scope)  # 全县新增…: the scope is not the target's
+        body = text[body_at:]
+        if not body.strip():
+            continue
+        reading = _reading(body, joined=joined)
+        original = item.text[body_at:]
+        if reading is not None:
+            numeric_in_sentence = True
+        quote = item.text[quote_at:] if not sub else item.text[quote_at - 2:]
+        readings.append((item, quote, original, reading, commitment, deadline, sub or joined))
+    in_reach = numeric_in_sentence
+    previous: Found | None = None
+    for item, quote, body, reading, commitment, item_deadline, sub in readings:
+        due: int | str
+        notes: list[str] = []
+        if item_deadline is not None:
+            due = item_deadline
+        elif annual:
+            due = "annual"
+        elif plan_end is not None:
+            due = plan_end
+            notes.append(f"原句无年份，按方案期末{plan_end}年登记。")
+        else:
+            due = "ongoing"
+            notes.append("原句无年份，作为持续性要求登记。")
+        if reading is None:
+            named = _named(body)
+            if item.separator in "、" and item.separator and not _is_action(body) and \
+                    not body.endswith(_QUALITATIVE_ENDS) and named:
+                pending.append((item, quote, body))
+                continue
+            kind = _plain_kind(body, in_reach, commitment, item_deadline)
+            if kind is None:
+                if holds_number(body):
+                    leftovers.append(item)
+                pending.clear()
+                continue
+            found.append(Found(line.clause, line.number, quote, _zh(body), kind, None, None,
+                               commitment, due, tuple(notes)))
+            previous = found[-1]
+            pending.clear()
+            continue
+        if reading.bare and commitment == "none" and item_deadline is None and \
+                reading.unit not in ("%", "‰") and not sub:
+            findings.append(Finding("QC184", line.clause, line.number, item.text,
+                                    "a number with no bound word, commitment or deadline: a "
+                                    "count of work to do rather than a target"))
+            pending.clear()
+            continue
+        zh_words = body[:reading.at]
+        if reading.target and reading.target.startswith("完成") and reading.unit == "%" and \
+                not zh_words.endswith("率"):
+            zh_words += "完成率"
+        shared = zh_words.rstrip().endswith("均") or bool(reading.target and
+                                                          reading.target.startswith("均"))
+        if zh_words.rstrip().endswith("均"):
+            zh_words = zh_words.rstrip()[:-1]
+        names: list[tuple[str, str, str | None]] = []   # (zh words, quote, None)
+        if pending and shared:
+            # each name quotes from itself through the shared words (A、B均达到95%以上)
+            names = [(p_body, line.text[offset + p_item.end - len(p_quote):offset + item.end],
+                      None) for p_item, p_quote, p_body in pending]
+            names.append((zh_words, quote, None))
+        elif pending:
+            joined_words = "".join(p_body + p_item.separator for p_item, _, p_body in pending)
+            first_quote = pending[0][1]
+            whole = line.text[offset + pending[0][0].end - len(first_quote):offset + item.end]
+            names = [(joined_words + zh_words, whole, None)]
+        else:
+            names = [(zh_words, quote, None)]
+        pending.clear()
+        group = None
+        if len(names) > 1:
+            group = f"{line.number}:{item.start}"
+        elif sub and previous is not None:
+            group = previous.group or f"{previous.line}:{previous.quote}"
+            if previous.group is None:
+                found[found.index(previous)] = attrs.evolve(previous, group=group)
+        for words, rule_quote, _ in names:
+            zh, zh_notes = _indicator_name(words, reading, sub, previous, joined=item.text.startswith("且"))
+            if not zh:
+                findings.append(Finding("QC182", line.clause, line.number, rule_quote,
+                                        "a target with no indicator named before it"))
+                continue
+            unit, unit_notes = _unit(zh, reading)
+            target_words = _restated(reading.target, reading.unit, unit)
+            kind = reading.kind
+            if kind == "floor" and unit in _COUNT_UNITS and not unit_notes:
+                kind = "count"
+            low, high = _limits(zh, unit, kind)
+            if high == "100%" and any(Decimal(n) > 100 for n in
+                                      re.findall(r"(\d+(?:\.\d+)?)%", target_words or "")):
+                high = None  # a rate that may pass 100 % (负债率, 完成率 of a plan exceeded)
+            all_notes = (*reading.notes, *zh_notes, *unit_notes, *notes)
+            if shared and len(names) > 1:
+                all_notes = (*all_notes, "“均”：同一目标分别适用于并列的各项指标。")
+            found.append(Found(line.clause, line.number, rule_quote, zh, kind, target_words,
+                               unit, commitment, due, tuple(all_notes), reading.tier,
+                               reading.reference, low, high, group))
+        previous = found[-1] if found else previous
+    for item in leftovers:
+        findings.append(Finding("QC180", line.clause, line.number, item.text,
+                                "a number inside a phrase, with no target after it"))
+    for item, _, body in pending:
+        if holds_number(body):
+            findings.append(Finding("QC180", line.clause, line.number, item.text,
+                                    "a number inside a phrase, with no target after it"))
+    return found, findings
+
+
+def _named(body: str) -> bool:
+    """A noun-like piece of a list (国家标准, 行业标准), not a clause of its own."""
+    return bool(body) and not body.startswith(("在", "对", "把", "将", "以"))
+
+
+def _is_action(body: str) -> bool:
+    return body.startswith(_ACTIONS)
+
+
+def _plain_kind(body: str, in_reach: bool, commitment: str,
+                deadline: int | str | None) -> str | None:
+    """The kind of an item with no numeric target: boolean, qualitative, or none (no rule)."""
+    governed = commitment != "none" or deadline is not None
+    if body.endswith(_QUALITATIVE_ENDS) and governed:
+        return "qualitative"
+    if governed and ((_is_action(body) and in_reach) or body.startswith(_GOVERNED_ACTIONS)):
+        return "boolean"
+    if in_reach and holds_number(body) and not governed:
+        return "qualitative"
+    return None
+
+
+def _reading(body: str, *, joined: bool = False) -> _Reading | None:
+    """The target at the end of an item's words (see the module docstring), or None; with
+    ``joined`` (an item after 且), the words may be a bound alone, on the item before's
+    indicator."""
+    if len(body) < 2:
+        return None
+    if (match := _RELATIVE.search(body)) and (match.start() > 0 or joined):
+        return _Reading(match.start(), "relative", match.group(1), None,
+                        reference=match.group(2))
+    if match := _NONE_HAPPENS.match(body):
+        what = match.group(1)
+        return _Reading(0, "count", body, None, name=f"{what}{_count_noun(what)}")
+    if (match := _ASSIGNED.search(body)) and match.start() > 0:
+        return _Reading(match.start(), "assigned", "完成", None, reference="上级下达的任务")
+    converted = to_digits(body)
+    text = converted.text
+    number_notes = tuple(f"原文“{words}”按数字读作{digits}。" for words, digits in converted.runs)
+    if match := _RANK.match(text):
+        return _rank(match, number_notes)
+    for at in range(0 if joined else 1, len(text)):
+        reading = _tail(text[at:])
+        if reading is None:
+            continue
+        kind, unit, notes, words, bare = reading
+        offset = _original_offset(body, converted.runs, at)
+        return _Reading(offset, kind, words, unit, notes=(*number_notes, *notes), bare=bare)
+    return None
+
+
+#: 不发生重大安全事故, 确保不发生…: none of what follows happens (a count that must be 0).
+_NONE_HAPPENS = re.compile(r"^不发生(.{2,30}?)(?:事件|事故)?$")
+
+
+def _count_noun(what: str) -> str:
+    """The noun that counts ``what`` in an indicator's name: 事故 are counted in 起数."""
+    if what.endswith(("事故", "事件", "案件", "火灾", "污染天气")):
+        return "起数" if not what.endswith("天气") else "天数"
+    return "数"
+
+
+def _original_offset(body: str, runs: tuple[tuple[str, str], ...], at: int) -> int:
+    """Where position ``at`` of the digit-written words falls in the plan's words."""
+    shift = 0
+    converted = to_digits(body).text
+    for words, digits in runs:
+        where = converted.find(digits)
+        if 0 <= where < at:
+            shift += len(words) - len(digits)
+    return at + shift
+
+
+def _rank(match: re.Match[str], notes: tuple[str, ...]) -> _Reading | None:
+    subject = match.group("subject")
+    scope = match.group("scope")
+    tier_word = match.group("tier")
+    if not subject or subject.startswith("在"):
+        return None
+    tier = _TIERS.get(tier_word)
+    extra: tuple[str, ...] = ()
+    if tier is not None:
+        extra = (f"“{tier_word}”按排名前{tier}位读取，请按实际口径确认方阵（梯队）大小。",)
+    scope = re.sub(r"(排名|排在|排|位居|居)$", "", scope.strip())
+    zh = f"{subject}{scope}位次"
+    return _Reading(len(subject), "rank", tier_word, "位", tier=tier, name=zh,
+                    notes=(*notes, *extra))
+
+
+def _tail(text: str) -> tuple[str, str | None, tuple[str, ...], str, bool] | None:
+    """The kind, unit, notes, target words and whether the number stands bare, if ``text``
+    reads whole as a target; else None."""
+    try:
+        change = parse_change_text(text)
+    except WordError:
+        change = None
+    if change is not None:
+        amount = _bare_amount(change.amount)
+        if change.multiple is None and not _quantity(amount):
+            return None
+        unit = _unit_of(amount) if amount else None
+        notes: tuple[str, ...] = ()
+        if unit == "%" and not change.annual and "百分点" not in text:
+            notes = ("“%”的变化可能指百分点，也可能指相对变化，请确认。",)
+        return ("growth" if change.annual else "change"), unit, notes, text, False
+    approx = split_approx(text)
+    if approx is not None:
+        plain = approx.text
+        words = text
+        for reach in ("达到", "达"):
+            if plain.startswith(reach) and _quantity(plain[len(reach):]):
+                plain, words = plain[len(reach):], text[len(reach):]  # 达到45%左右: 45%左右
+        if not _quantity(plain):
+            return None
+        return ("approx", _unit_of(plain), ("“左右/约”按默认容差（相对±5%）读取，请确认。",),
+                words, False)
+    if text.endswith("清零") and text in ("清零", "动态清零", "全部清零", "实现清零", "均清零"):
+        return "count", None, ("“清零”读作为零。",), "为零", False
+    try:
+        reading = read_target(text)
+    except WordError:
+        return None
+    if reading.form in (Form.TIER, Form.TOP):
+        return None
+    if reading.form in (Form.ZERO, Form.BREAKTHROUGH, Form.COVERAGE):
+        if not text.startswith(_PHRASE_STARTS):
+            return None
+        return (_phrase_kind(reading), ("%" if reading.form is Form.COVERAGE else None), (),
+                text, False)
+    units = [_unit_of(b.quantity) for b in reading.bounds if _quantity(b.quantity)]
+    if len(units) != len(reading.bounds) or not units:
+        return None
+    if ":" in reading.bounds[0].quantity:
+        return "ratio", None, (), text, False
+    kind = reading.kind
+    if kind is None:
+        return None
+    return kind.value, units[0], (), text, reading.form is Form.BARE
+
+
+def _phrase_kind(reading: TargetText) -> str:
+    kind = reading.kind
+    return kind.value if kind is not None else "count"
+
+
+def _bare_amount(amount: str) -> str:
+    """A change's amount without its bound words: 1个百分点以上 → 1个百分点."""
+    if not amount:
+        return amount
+    try:
+        reading = read_target(amount)
+    except WordError:
+        return amount
+    return reading.bounds[0].quantity if len(reading.bounds) == 1 else amount
+
+
+def _quantity(text: str) -> bool:
+    if not text or not re.search(r"\d", text):
+        return False
+    try:
+        parse_quantity(text)
+    except UnitProblem:
+        return False
+    return True
+
+
+def _unit_of(text: str) -> str | None:
+    try:
+        parsed = parse_quantity(text)
+    except UnitProblem:
+        return None
+    return None if parsed.ratio else parsed.unit
+
+
+def _zh(words: str) -> str:
+    text = words.strip(" ，,、")
+    for scope in _SCOPE_WORDS:
+        if text.startswith(scope) and len(text) > len(scope) + 1:
+            text = text[len(scope):]
+            break
+    for owning in _OWNING:
+        if text.startswith(owning) and len(text) > len(owning) + 1:
+            text = text[len(owning):]
+    if text.endswith("的"):
+        text = text[:-1]
+    return text
+
+
+def _indicator_name(words: str, reading: _Reading, sub: bool, previous: Found | None, *,
+                    joined: bool = False) -> tuple[str, tuple[str, ...]]:
+    if reading.name:
+        return _zh(reading.name), ()
+    zh = _zh(words)
+    notes: list[str] = []
+    if joined and not zh and previous is not None:
+        return previous.zh, ("“且”：与上一项同一指标的又一要求，两项同时满足才算达成。",)
+    if sub:
+        if previous is None:
+            return "", ()
+        zh = f"{previous.zh}（其中{zh}）"
+        notes.append("“其中”：上一项指标的一部分，请确认指标口径。")
+    elif zh and (reading.unit in _COUNT_UNITS or (reading.kind == "count" and reading.unit is None)
+                 ) and not zh.endswith(_NAME_ENDS) and reading.kind != "approx":
+        zh += "数"
+    return zh, tuple(notes)
+
+
+#: Safety rates per so many things (亿元GDP生产安全事故死亡率, 每十万台特种设备死亡率, 道路交通万车
+#: 死亡率): deaths per the thing the name opens with.
+_PER_THING = re.compile(r"(亿元|万元|十万台|万台|万车|万辆|十万人)(?:GDP|地区生产总值)?")
+_PER_THING_COUNTS = (("死亡率", "人"), ("事故率", "起"), ("发案率", "起"))
+#: The unit a growing or falling level is counted in, guessed from the indicator's name.
+_LEVEL_UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), unit) for pattern, unit in (
+        (r"^人均.*(收入|支出|GDP|生产总值)", "元/人"),
+        (r"(单位GDP|单位地区生产总值|万元GDP).*(能耗|能源消耗)", "吨标准煤/万元"),
+        (r"(单位GDP|单位地区生产总值|万元GDP).*(二氧化碳|碳)排放", "吨/万元"),
+        (r"(单位GDP|单位地区生产总值|万元GDP).*用水", "立方米/万元"),
+        (r"(单位GDP|单位地区生产总值|万元GDP).*(建设用地|用地)", "平方米/万元"),
+        (r"(能耗总量|能源消费总量)$", "万吨标准煤"),
+        (r"(排放总量|排放量|使用量|施用量)$", "吨"),
+        (r"(事故|案件|火灾|事件).*(起数|数)$|起数$", "起"),
+        (r"(死亡人数|人数)$", "人"),
+        (r"(总值|增加值|收入|投资|零售额|营业收入|产值|销售额|总额|余额|利润|税收|规模|营收)$", "亿元"),
+    ))
+_RATE_LEVEL_ENDS = (*_RATE_ENDS, "指数", "涨幅", "增速", "增幅", "强度")
+
+
+def _unit(zh: str, reading: _Reading) -> tuple[str | None, tuple[str, ...]]:
+    unit = reading.unit
+    counted = next((what for end, what in _PER_THING_COUNTS if zh.endswith(end)), None)
+    if counted and (thing := _PER_THING.search(zh)) and unit in (None, "%", "‰"):
+        completed = f"{counted}/{thing.group(1)}"
+        return completed, (f"按指标名称读作每{thing.group(1)}的{counted}数，单位{completed}。",)
+    if reading.kind in ("growth", "change") and not (unit == "%" and "百分点" in (reading.target or "")):
+        return _level_unit(zh, unit)
+    if reading.kind == "rank":
+        return "位", ()
+    if reading.kind == "ratio":
+        return None, ()
+    if unit is None:
+        if reading.kind in ("floor", "ceiling", "range", "approx") and reading.target:
+            return "1", ()
+        if reading.kind == "count":
+            return _count_unit(zh), (f"原文未写计量单位，暂按“{_count_unit(zh)}”计，请确认。",)
+        if reading.kind in ("relative", "assigned") and zh.endswith(_RATE_ENDS) and \
+                not zh.startswith(("每", "亿元", "万元")):
+            return "%", ()
+        if reading.kind in ("relative", "assigned"):
+            return "1", ("原文未写单位，暂按纯数登记，请填写指标的计量单位。",)
+        return None, ()
+    for pattern, per in _PER_HEAD:
+        if pattern.search(zh) and "/" not in unit and unit not in ("%", "‰"):
+            return f"{unit}/{per}", (f"单位按指标名称补全为{unit}/{per}（原文只写“{unit}”）。",)
+    if unit == "%" and zh.endswith("指数"):
+        return "分", ("指数以百分制分值发布，原文“%”读作分（指数点），请确认。",)
+    return unit, ()
+
+
+def _count_unit(zh: str) -> str:
+    if re.search(r"事故|事件|案件|风险|火灾", zh):
+        return "起"
+    if re.search(r"死亡|伤亡|人员|人数", zh):
+        return "人"
+    if zh.endswith("天数"):
+        return "天"
+    if "奖" in zh:
+        return "项"
+    if re.search(r"企业|单位|机构|公司", zh):
+        return "家"
+    return "个"
+
+
+def _level_unit(zh: str, unit: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """A change or growth is judged on levels (年均增长8%: the level grows 8 % a year), so the
+    indicator's unit is the level's: a rate stays in %, an amount takes the unit its name
+    suggests, with a note (the plan does not say)."""
+    if zh.endswith(_RATE_LEVEL_ENDS):
+        return "%", ()
+    if unit is not None and unit not in ("%", "‰"):
+        return unit, ()
+    for pattern, level in _LEVEL_UNITS:
+        if pattern.search(zh):
+            return level, (f"增减按水平值计算，单位按指标名称推定为{level}，请确认。",)
+    return "1", ("增减按水平值计算，原文未写水平值的单位，暂按纯数登记，请填写。",)
+
+
+def _restated(target: str | None, written: str | None, unit: str | None) -> str | None:
+    """The target in the rule's unit where the plan's "%" means something else: an index's
+    points (90% → 90分), or a rate per thing (1% of 人/亿元 → 0.01人/亿元)."""
+    if target is None or written not in ("%", "‰") or unit in (None, "%", "‰"):
+        return target
+    match = re.search(r"(\d+(?:\.\d+)?)\s*([%‰])", target)
+    if match is None:
+        return target
+    if unit == "分":
+        return target[:match.start()] + match.group(1) + "分" + target[match.end():]
+    scale = 100 if match.group(2) == "%" else 1000
+    value = format(Decimal(match.group(1)) / scale, "f")
+    return target[:match.start()] + value + unit + target[match.end():]
+
+
+def _limits(zh: str, unit: str | None, kind: str) -> tuple[str | None, str | None]:
+    if unit == "%" and kind not in ("change", "growth"):
+        if zh.endswith(_SIGNED_RATE_ENDS):
+            return None, None
+        if zh.endswith(_FALLING_RATE_ENDS):
+            return None, "100%"
+        if zh.endswith("完成率"):
+            return "0%", None
+        if zh.endswith(_RATE_ENDS):
+            return "0%", "100%"
+        return None, None
+    if unit and "/" in unit and kind in ("floor", "ceiling"):
+        return f"0{unit}", None
+    if unit == "1" and zh.endswith("比"):
+        return "0", None
+    return None, None
