@@ -690,6 +690,17 @@ class TestPerHeadUnits:
                 target="达8.5万吨", indicator={"zh": "指标", "unit": "万元/人"})))
         assert [d.code for d in raised.value.diagnostics] == ["QC111"]
 
+    def test_an_approximate_per_head_target_is_completed_too(self) -> None:
+        """人均体育场地面积2.8平方米左右: the band is 2.66–2.94 平方米/人, judged on its edges."""
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(
+            kind="approx", target="2.8平方米左右",
+            indicator={"zh": "人均体育场地面积", "unit": "平方米/人"})))
+        assert [n.code for n in catalog.notes] == ["QC175"]
+        plan = qcrules.compile_catalog(catalog)
+        for value, status in (("2.66平方米/人", "met"), ("2.94平方米/人", "met"),
+                              ("2.659平方米/人", "not_met"), ("2.941平方米/人", "not_met")):
+            assert qcrules.evaluate(plan, {"r": value})["r"].status.value == status, value
+
 
 @pytest.mark.parametrize(("fields", "field"), [
     ({"base": 2020}, "base"),

@@ -72,6 +72,9 @@ qian_ren = 1000 * person = 千人
 wan_ren = 10000 * person = 万人
 shiwan_ren = 100000 * person = 十万人
 yi_ren = 100000000 * person = 亿人
+person_time = [person_time] = 人次
+wan_person_time = 10000 * person_time = 万人次
+yi_person_time = 100000000 * person_time = 亿人次
 item = [item] = 件 = 个 = 家 = 项 = 台 = 座 = 所 = 次 = 起 = 批次 = 辆 = 车 = 户 = 张 = 床 = 处 = 条 = 种
 bai_item = 100 * item = 百户
 wan_item = 10000 * item = 万件 = 万个 = 万家 = 万台 = 万辆 = 万车 = 万户
@@ -117,6 +120,7 @@ yue = nian / 12 = 月
 #: compiled with the factor from each of its dimension (aliases such as 公斤 are left out).
 KNOWN_UNITS: tuple[str, ...] = (
     "元", "千元", "万元", "百万元", "亿元", "万亿元", "人", "千人", "万人", "十万人", "亿人",
+    "人次", "万人次", "亿人次",
     "件", "个", "家", "项", "台", "座", "所", "次", "起", "批次", "辆", "车", "户", "张", "床",
     "处", "条", "种", "百户", "万件", "万个", "万家", "万台", "万辆", "万车", "万户", "十万件",
     "十万台",

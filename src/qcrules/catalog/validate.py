@@ -743,9 +743,10 @@ class _RuleBuilder:
         if quantity is None:
             return ()
         unit = indicator.unit if indicator is not None else None
+        assert isinstance(raw, str)
+        quantity = self._per_unit(quantity, unit, where, raw)  # 人均…2.8平方米左右 in 平方米/人
         if not self._compatible(quantity, unit, where, "target"):
             return ()
-        assert isinstance(raw, str)
         return self._band(quantity, approx, raw)
 
     def _band(self, quantity: Quantity, approx: ApproxText, words: str) -> tuple[Bound, ...]:

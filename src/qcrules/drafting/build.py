@@ -138,6 +138,7 @@ def _rules(found: list[Found], structure: Structure) -> list[dict[str, Any]]:
     rules: list[dict[str, Any]] = []
     used: set[str] = set()
     positions: dict[str, int] = defaultdict(int)
+    groups: dict[str, str] = {}   # a compound target's key → its group id (its first rule's)
     for target in found:
         positions[target.clause] += 1
         known = lookup(target.zh)
@@ -165,6 +166,9 @@ def _rules(found: list[Found], structure: Structure) -> list[dict[str, Any]]:
             rule["reference"] = {"id": f"{rule_id}.{suffix}", "zh": target.reference}
         rule.update(commitment=target.commitment, deadline=target.deadline, clause=target.clause,
                     quote=target.quote)
+        if target.group is not None:
+            groups.setdefault(target.group, f"{rule_id}-all")
+            rule["group"] = groups[target.group]
         departments = structure.departments_of(target.clause)
         notes = list(target.notes)
         if departments is not None:

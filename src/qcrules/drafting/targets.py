@@ -13,13 +13,14 @@ before it. Every item holding a number that becomes no rule is a finding, with i
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
 
-from ..catalog.units import UnitProblem, parse_quantity
+from ..catalog.units import UnitProblem, parse_quantity, same_dimension
 from ..catalog.words import Form, TargetText, WordError, parse_change_text, read_target, split_approx
 from .numerals import fold_width, holds_number, to_digits
 from .structure import Line
@@ -87,11 +88,13 @@ _RANK = re.compile(r"^(?P<subject>.+?)(?P<verb>位居|稳居|居于|位列|跻�
 _PHRASE_STARTS = ("零的突破", "全覆盖", "为零", "实现零", "实现全覆盖", "不发生", "零")
 _TIERS = {"第一方阵": 10, "第一梯队": 10, "前列": 3, "前茅": 3}
 _COUNT_UNITS = frozenset("个家项件所座处名人次台套户条株辆艘架部场支门块间栋批类种")
-_PER_HEAD = ((re.compile(r"^(?:人均)"), "人"), (re.compile(r"^(?:每万人口?|万人)"), "万人"),
+_PER_HEAD = ((re.compile(r"^(?:人均)|(?:居民|农民|职工|城镇|农村)人均(?!.*比$)"), "人"), (re.compile(r"^(?:每万人口?|万人)"), "万人"),
              (re.compile(r"^(?:每千人口?|千人)"), "千人"), (re.compile(r"^(?:每十万人口?|十万人)"),
                                                          "十万人"),
              (re.compile(r"^(?:每百人口?|百人)"), "百人"), (re.compile(r"^每千名"), "千人"),
-             (re.compile(r"^每万名"), "万人"), (re.compile(r"^亩均"), "亩"))
+             (re.compile(r"^每万名"), "万人"), (re.compile(r"亩均"), "亩"))
+#: Units that are never per head (人均预期寿命 is in 岁, not 岁/人).
+_NOT_PER_HEAD = frozenset(("岁", "周岁", "年", "月", "天", "日", "小时", "分", "位", "名"))
 _NAME_ENDS = ("数", "量", "率", "比", "额", "值", "面积", "指数", "规模", "总量", "收入", "产值",
               "增加值", "比重", "比例", "占比", "人数", "次数", "长度", "里程", "容量", "功率")
 _RATE_ENDS = ("率", "比重", "比例", "占比", "满意度", "覆盖面", "普及度")
@@ -319,9 +322,12 @@ def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | No
                                         "a target with no indicator named before it"))
                 continue
             unit, unit_notes = _unit(zh, reading)
-            target_words = _restated(reading.target, reading.unit, unit)
+            target_words = (reading.target if reading.kind in ("growth", "change") else
+                            _restated(reading.target, reading.unit, unit))
+            if reading.unit == "名" and unit == "人" and target_words:
+                target_words = re.sub(r"(?<=\d)名", "人", target_words)
             kind = reading.kind
-            if kind == "floor" and unit in _COUNT_UNITS and not unit_notes:
+            if kind == "floor" and _counts_items(unit) and not unit_notes:
                 kind = "count"
             low, high = _limits(zh, unit, kind)
             if high == "100%" and any(Decimal(n) > 100 for n in
@@ -396,13 +402,15 @@ def _reading(body: str, *, joined: bool = False) -> _Reading | None:
 
 
 #: 不发生重大安全事故, 确保不发生…: none of what follows happens (a count that must be 0).
-_NONE_HAPPENS = re.compile(r"^不发生(.{2,30}?)(?:事件|事故)?$")
+_NONE_HAPPENS = re.compile(r"^不发生(.{2,30})$")
 
 
 def _count_noun(what: str) -> str:
     """The noun that counts ``what`` in an indicator's name: 事故 are counted in 起数."""
-    if what.endswith(("事故", "事件", "案件", "火灾", "污染天气")):
-        return "起数" if not what.endswith("天气") else "天数"
+    if what.endswith(("事故", "事件", "案件", "火灾")):
+        return "起数"
+    if what.endswith("天气"):
+        return "发生次数"
     return "数"
 
 
@@ -442,15 +450,24 @@ def _tail(text: str) -> tuple[str, str | None, tuple[str, ...], str, bool] | Non
         change = None
     if change is not None:
         amount = _bare_amount(change.amount)
+        notes: tuple[str, ...] = ()
+        if (about := split_approx(amount)) is not None:  # 年均增长10%左右
+            amount = about.text
+            notes = ("“左右/约”按默认容差（相对±5%）读取，请确认。",)
         if change.multiple is None and not _quantity(amount):
             return None
         unit = _unit_of(amount) if amount else None
-        notes: tuple[str, ...] = ()
         if unit == "%" and not change.annual and "百分点" not in text:
-            notes = ("“%”的变化可能指百分点，也可能指相对变化，请确认。",)
+            notes = (*notes, "“%”的变化可能指百分点，也可能指相对变化，请确认。")
         return ("growth" if change.annual else "change"), unit, notes, text, False
     approx = split_approx(text)
     if approx is not None:
+        with contextlib.suppress(WordError):
+            moved = parse_change_text(approx.text)  # 年均增长10%左右: a growth, about 10 %
+            if moved.multiple is not None or _quantity(_bare_amount(moved.amount)):
+                unit = _unit_of(_bare_amount(moved.amount)) if moved.amount else None
+                return ("growth" if moved.annual else "change"), unit, (
+                    "“左右/约”按默认容差（相对±5%）读取，请确认。",), text, False
         plain = approx.text
         words = text
         for reach in ("达到", "达"):
@@ -558,16 +575,19 @@ _PER_THING_COUNTS = (("死亡率", "人"), ("事故率", "起"), ("发案率", "
 #: The unit a growing or falling level is counted in, guessed from the indicator's name.
 _LEVEL_UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), unit) for pattern, unit in (
-        (r"^人均.*(收入|支出|GDP|生产总值)", "元/人"),
+        (r"人均.*(收入|支出|GDP|生产总值)(?!.*比$)", "元/人"),
+        (r"人均.*能耗", "千克标准煤/人"),
+        (r"亩均.*(收入|税收|产值|增加值)", "万元/亩"),
+        (r"单位.*增加值.*能耗", "吨标准煤/万元"),
         (r"(单位GDP|单位地区生产总值|万元GDP).*(能耗|能源消耗)", "吨标准煤/万元"),
         (r"(单位GDP|单位地区生产总值|万元GDP).*(二氧化碳|碳)排放", "吨/万元"),
-        (r"(单位GDP|单位地区生产总值|万元GDP).*用水", "立方米/万元"),
+        (r"(单位GDP|单位地区生产总值|万元GDP|万元地区生产总值).*用水", "立方米/万元"),
         (r"(单位GDP|单位地区生产总值|万元GDP).*(建设用地|用地)", "平方米/万元"),
         (r"(能耗总量|能源消费总量)$", "万吨标准煤"),
-        (r"(排放总量|排放量|使用量|施用量)$", "吨"),
+        (r"(排放总量|排放量|使用量|施用量|减排量)$", "吨"),
         (r"(事故|案件|火灾|事件).*(起数|数)$|起数$", "起"),
         (r"(死亡人数|人数)$", "人"),
-        (r"(总值|增加值|收入|投资|零售额|营业收入|产值|销售额|总额|余额|利润|税收|规模|营收)$", "亿元"),
+        (r"(总值|增加值|收入|投资|额|利润|税收|规模|营收|资金)$", "亿元"),
     ))
 _RATE_LEVEL_ENDS = (*_RATE_ENDS, "指数", "涨幅", "增速", "增幅", "强度")
 
@@ -589,18 +609,30 @@ def _unit(zh: str, reading: _Reading) -> tuple[str | None, tuple[str, ...]]:
             return "1", ()
         if reading.kind == "count":
             return _count_unit(zh), (f"原文未写计量单位，暂按“{_count_unit(zh)}”计，请确认。",)
-        if reading.kind in ("relative", "assigned") and zh.endswith(_RATE_ENDS) and \
+        if reading.kind in ("relative", "assigned") and zh.endswith(_RATE_LEVEL_ENDS) and \
                 not zh.startswith(("每", "亿元", "万元")):
             return "%", ()
         if reading.kind in ("relative", "assigned"):
             return "1", ("原文未写单位，暂按纯数登记，请填写指标的计量单位。",)
         return None, ()
+    if unit == "名" and reading.kind != "rank":
+        return "人", ("“名”在此计人数（不是名次），按“人”登记。",)
     for pattern, per in _PER_HEAD:
-        if pattern.search(zh) and "/" not in unit and unit not in ("%", "‰"):
+        if pattern.search(zh) and "/" not in unit and unit not in ("%", "‰", *_NOT_PER_HEAD):
             return f"{unit}/{per}", (f"单位按指标名称补全为{unit}/{per}（原文只写“{unit}”）。",)
     if unit == "%" and zh.endswith("指数"):
         return "分", ("指数以百分制分值发布，原文“%”读作分（指数点），请确认。",)
     return unit, ()
+
+
+def _counts_items(unit: str | None) -> bool:
+    """Whether ``unit`` counts things (个, 家, 万件, 批次), not people or amounts."""
+    if unit is None or "/" in unit:
+        return False
+    try:
+        return same_dimension(unit, "个")
+    except UnitProblem:
+        return False
 
 
 def _count_unit(zh: str) -> str:
@@ -608,8 +640,10 @@ def _count_unit(zh: str) -> str:
         return "起"
     if re.search(r"死亡|伤亡|人员|人数", zh):
         return "人"
-    if zh.endswith("天数"):
-        return "天"
+    if re.search(r"家庭|户", zh):
+        return "户"
+    if zh.endswith("次数"):
+        return "次"
     if "奖" in zh:
         return "项"
     if re.search(r"企业|单位|机构|公司", zh):
