@@ -45,20 +45,21 @@ def test_every_expected_rule_is_a_valid_rule_quoting_its_passage() -> None:
 
 def test_targets_found(figures: CorpusFigures) -> None:
     print(figures.summary())
-    assert figures.comparison.precision >= 0.97
-    assert figures.comparison.recall >= 0.88
+    assert figures.comparison.precision >= 0.98
+    assert figures.comparison.recall >= 0.91
 
 
 def test_fields_of_the_targets_found(figures: CorpusFigures) -> None:
-    assert figures.comparison.field_agreement >= 0.96
+    assert figures.comparison.field_agreement >= 0.98
     per_field = figures.comparison.per_field()
     for field in ("commitment", "clause", "deadline"):
         assert per_field[field] >= 0.99, field
-    assert per_field["quote"] >= 0.95
+    assert per_field["quote"] >= 0.96
+    assert per_field["unit"] >= 0.9
 
 
 def test_findings(figures: CorpusFigures) -> None:
-    assert figures.findings_agree >= 0.75 * figures.passages
+    assert figures.findings_agree >= 0.85 * figures.passages
 
 
 def test_every_draft_of_the_corpus_is_a_catalogue_that_loads_back() -> None:

@@ -67,3 +67,8 @@ class TestHoldsNumber:
     ])
     def test_digits_and_counting_numerals(self, text: str, holds: bool) -> None:
         assert holds_number(text) is holds
+
+
+@pytest.mark.parametrize("words", ["提高5个百分点", "修建千米绿道", "百花齐放"])
+def test_a_lone_hundred_or_thousand_is_a_word(words: str) -> None:
+    assert to_digits(words).text == words

@@ -143,7 +143,8 @@ def compare_catalogs(drafted: Catalog | tuple[Rule, ...], reference: Catalog | t
 @attrs.frozen
 class CorpusFigures:
     """A drafter measured on a corpus of passages with hand-made rules: the comparisons of all
-    passages pooled, and how many passages listed as many findings as the corpus expects."""
+    passages pooled, and how many passages left out as many sentences (sentences holding a
+    number or target word that gave no rule) as the corpus expects."""
 
     passages: int
     comparison: Comparison
@@ -154,7 +155,7 @@ class CorpusFigures:
     def summary(self) -> str:
         pooled = self.comparison
         return (f"{self.passages} passages: targets precision {pooled.precision:.1%}, recall "
-                f"{pooled.recall:.1%}; {pooled.summary()}; findings {self.findings_drafted} "
+                f"{pooled.recall:.1%}; {pooled.summary()}; sentences left out {self.findings_drafted} "
                 f"drafted, {self.findings_expected} expected, agreeing in "
                 f"{self.findings_agree} of {self.passages} passages")
 
@@ -192,9 +193,12 @@ def measure_corpus(passages: Iterable[Mapping[str, Any]], *,
         spurious.extend(result.spurious)
         differences.extend(result.differences)
         want = int(passage.get("findings", 0))
+        quotes = [rule.quote for rule in drafted.catalog.rules]
+        left_out = {finding.sentence or finding.text for finding in drafted.findings}
+        left_out = {s for s in left_out if not any(quote in s for quote in quotes)}
         expected_findings += want
-        drafted_findings += len(drafted.findings)
-        agree += want == len(drafted.findings)
+        drafted_findings += len(left_out)
+        agree += want == len(left_out)
         count += 1
     pooled = Comparison(tuple(pairs), tuple(missed), tuple(spurious), tuple(differences), compared)
     return CorpusFigures(count, pooled, expected_findings, drafted_findings, agree)

@@ -80,6 +80,8 @@ def to_digits(text: str) -> Converted:
         run = match.group()
         if run in "百千万" and text.startswith("分之", end):
             continue  # the 百 of 百分之: its number follows
+        if run in ("百", "千", "万", "亿") and not text.endswith(tuple(_SCALE), 0, start):
+            continue  # 百分点, 千米: a word, not a number (百分之百 is one)
         prefix = next((p for p in _SCALE if text.endswith(p, 0, start)), None)
         after = text[end:end + 1]
         if prefix is None and (not _MEASURE.match(after) or text[start - 1:start] == "第"):

@@ -37,6 +37,7 @@ class Finding:
     line: int
     text: str
     reason: str
+    sentence: str = ""    # the whole sentence the text is part of
 
 
 @attrs.frozen
@@ -88,7 +89,8 @@ _RANK = re.compile(r"^(?P<subject>.+?)(?P<verb>位居|稳居|居于|位列|跻�
 _PHRASE_STARTS = ("零的突破", "全覆盖", "为零", "实现零", "实现全覆盖", "不发生", "零")
 _TIERS = {"第一方阵": 10, "第一梯队": 10, "前列": 3, "前茅": 3}
 _COUNT_UNITS = frozenset("个家项件所座处名人次台套户条株辆艘架部场支门块间栋批类种")
-_PER_HEAD = ((re.compile(r"^(?:人均)|(?:居民|农民|职工|城镇|农村)人均(?!.*比$)"), "人"), (re.compile(r"^(?:每万人口?|万人)"), "万人"),
+_PER_HEAD = ((re.compile(r"^(?:人均)|(?:居民|农民|职工|城镇|农村)人均(?!.*比$)"), "人"),
+             (re.compile(r"^(?:每万人口?|万人)"), "万人"),
              (re.compile(r"^(?:每千人口?|千人)"), "千人"), (re.compile(r"^(?:每十万人口?|十万人)"),
                                                          "十万人"),
              (re.compile(r"^(?:每百人口?|百人)"), "百人"), (re.compile(r"^每千名"), "千人"),
@@ -118,12 +120,12 @@ def find_targets(line: Line, *, plan_end: int | None) -> tuple[list[Found], list
         sentence = line.text[start:end]
         made, missed = _sentence_targets(line, sentence, start, plan_end)
         found.extend(made)
-        findings.extend(missed)
+        findings.extend(attrs.evolve(f, sentence=sentence.strip()) for f in missed)
         if not made and not missed and (holds_number(sentence) or
                                         _TARGET_WORDS.search(fold_width(sentence))):
             findings.append(Finding("QC181", line.clause, line.number, sentence.strip(),
                                     "no measurable target: a number or target word, but no "
-                                    "bound on an indicator"))
+                                    "bound on an indicator", sentence.strip()))
     return found, findings
 
 
@@ -155,7 +157,7 @@ def _items(sentence: str) -> list[_Item]:
             items.append(_Item(start, index, sentence[start:index], char))
             start = index + (0 if char == "且" else 1)
     items.append(_Item(start, len(sentence), sentence[start:], ""))
-    return [_strip(item) for item in items if item.text.strip()]
+    return _with_bracketed_parts([_strip(item) for item in items if item.text.strip()])
 
 
 def _colon(folded: str, index: int) -> bool:
@@ -167,6 +169,24 @@ def _colon(folded: str, index: int) -> bool:
 def _and(folded: str, index: int, start: int) -> bool:
     """且 joining two bounds of one indicator (达到95%以上且不低于全省平均水平)."""
     return folded[index] == "且" and bool(re.search(r"\d", folded[start:index]))
+
+
+_BRACKETED_SUB = re.compile(r"[(（](其中[^()（）]+)[)）]$")
+
+
+def _with_bracketed_parts(items: list[_Item]) -> list[_Item]:
+    """认证率达到85%（其中高新技术企业为100%）: the bracket is a sub-target of its own."""
+    out: list[_Item] = []
+    for item in items:
+        match = _BRACKETED_SUB.search(item.text)
+        if match is None:
+            out.append(item)
+            continue
+        head = item.text[:match.start()]
+        out.append(_Item(item.start, item.start + len(head), head, "，"))
+        inner_at = item.start + match.start(1)
+        out.append(_Item(inner_at, inner_at + len(match.group(1)), match.group(1), item.separator))
+    return out
 
 
 def _strip(item: _Item) -> _Item:
@@ -262,6 +282,10 @@ def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | No
         else:
             due = "ongoing"
             notes.append("原句无年份，作为持续性要求登记。")
+        if item.separator == ":" and reading is None:
+            if holds_number(body):  # 实现“两个翻番”：…, the list's introduction
+                leftovers.append(item)
+            continue
         if reading is None:
             named = _named(body)
             if item.separator in "、" and item.separator and not _is_action(body) and \
@@ -287,6 +311,20 @@ def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | No
             pending.clear()
             continue
         zh_words = body[:reading.at]
+        if reading.kind == "approx":
+            zh_words = re.sub(r"(达到|达)$", "", zh_words)  # 达到约12亿元: 约12亿元
+        if reading.kind == "ceiling" and (verb := _REDUCE_TO.search(zh_words)):
+            zh_words = zh_words[:verb.start()]  # 审批时间压缩到60天以内: 60天以内
+            notes.append(f"“{verb.group()}”读作不超过。")
+        if not _zh(zh_words) and item_deadline is not None and previous is not None \
+                and reading.kind not in ("relative", "assigned"):
+            zh_words = previous.zh  # 到2025年达到58%，到2027年达到61%: a milestone
+        if _UNREAD_TAIL.search(fold_width(zh_words)):
+            findings.append(Finding("QC183", line.clause, line.number, item.text,
+                                    "words the drafter cannot split into an indicator and a "
+                                    "target (a number or bound word left in the name)"))
+            pending.clear()
+            continue
         if reading.target and reading.target.startswith("完成") and reading.unit == "%" and \
                 not zh_words.endswith("率"):
             zh_words += "完成率"
@@ -348,6 +386,13 @@ def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | No
             findings.append(Finding("QC180", line.clause, line.number, item.text,
                                     "a number inside a phrase, with no target after it"))
     return found, findings
+
+
+#: A verb of reducing before a ceiling the lexicon does not know (压缩到, 缩短至).
+_REDUCE_TO = re.compile(r"(压缩|缩短|压减|减少|降低|控制)(到|至)$")
+#: An indicator's words that end in a number or a bound word: the target was read too short
+#: (达到3至5万亩以内 is not 5万亩以内 of an indicator named …达到3至).
+_UNREAD_TAIL = re.compile(r"(\d|达到|达|至|到|[-—~～]|不低于|不少于|不超过|低于|高于)$")
 
 
 def _named(body: str) -> bool:
