@@ -159,7 +159,8 @@ class TestNumbersAndUnits:
 
 class TestKinds:
     @pytest.mark.parametrize(("sentence", "kind", "bounds"), [
-        ("到2027年，力争全县城乡居民收入比缩小至1.85以内。", Kind.CEILING, [(Op.LE, Fraction(185, 100), None)]),
+        ("到2027年，力争全县城乡居民收入比缩小至1.85以内。", Kind.CEILING,
+         [(Op.LE, Fraction(185, 100), None)]),
         ("到2027年，力争中小学师生比达到1:13。", Kind.RATIO, [(Op.LE, Fraction(13), None)]),
         ("到2027年，确保居民消费价格涨幅控制在2%—3%。", Kind.RANGE,
          [(Op.GE, Fraction(2), "%"), (Op.LE, Fraction(3), "%")]),
@@ -194,7 +195,8 @@ class TestKinds:
         assert bound(rule) == [(Op.EQ, Fraction(0), None)]
 
     def test_booleans_and_qualitative_targets_under_a_commitment(self) -> None:
-        first, second = rules("到2027年，力争创建全国质量强县示范县，确保县级以上集中式饮用水水源水质稳定达标。")
+        first, second = rules("到2027年，力争创建全国质量强县示范县，"
+                              "确保县级以上集中式饮用水水源水质稳定达标。")
         assert (first.kind, second.kind) == (Kind.BOOLEAN, Kind.QUALITATIVE)
 
 
