@@ -126,8 +126,12 @@ def _rows(report: Report, lang: str, only_unmet: bool) -> list[Verdict]:
 
 
 def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
-                colour: bool = False, explain_all: bool = True) -> str:
-    """A readable table with status symbols, then each verdict's explanation."""
+                colour: bool = False, explain_all: bool = True, width: int | None = None) -> str:
+    """A readable table with status symbols, then each verdict's explanation.
+
+    With ``width`` (a terminal's), indicator names are shortened (with …) so that the table's
+    lines fit in it where they can; without, nothing is cut.
+    """
     import click
 
     headers: tuple[str, ...] = (
@@ -141,7 +145,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         rule = verdict.rule
         name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
         cells: tuple[str, ...] = (
-            SYMBOLS[verdict.status], verdict.rule_id, shorten(name, 28),
+            SYMBOLS[verdict.status], verdict.rule_id, name,
             observed_text(verdict, lang) or status_word(verdict.status, lang),
             target_cell(verdict, lang), margin_cell(verdict),
             commitment_word(rule.commitment, lang))
@@ -150,16 +154,22 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
                      if verdict.trajectory is not None else "")
         rows.append((verdict, cells))
     widths = [max([text_width(h)] + [text_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
+    if width is not None:
+        excess = sum(widths) + 2 * (len(widths) - 1) - width
+        if excess > 0:   # only the indicator column gives way, down to its header's width
+            widths[2] = max(text_width(headers[2]), 8, widths[2] - excess)
+            rows = [(verdict, (*cells[:2], shorten(cells[2], widths[2]), *cells[3:]))
+                    for verdict, cells in rows]
     lines = []
     title = report.catalog.title
     context = " · ".join(x for x in (report.region, report.period) if x)
     lines.append(f"{title}{(' — ' + context) if context else ''}")
     lines.append("  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    styled: dict[int, str] = {}   # line number: colour
     for verdict, cells in rows:
-        line = "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
         if colour:
-            line = click.style(line, fg=COLOURS[verdict.status])
-        lines.append(line)
+            styled[len(lines)] = COLOURS[verdict.status]
+        lines.append("  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
     lines.append("")
     lines.append(summary_line(report, lang))
     lines += group_lines(report, lang)
@@ -168,7 +178,10 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         for verdict, _cells in rows:
             lines.append(f"{SYMBOLS[verdict.status]} {verdict.rule_id} [{verdict.rule.clause}]")
             lines.append(str(explain(verdict, lang)))
-    return printable("\n".join(lines)) + "\n"
+    # Styled after the text's own control characters are escaped, so that the colours' escape
+    # sequences are the only ones printed.
+    return "\n".join(click.style(printable(line), fg=styled[i]) if i in styled else printable(line)
+                     for i, line in enumerate(lines)) + "\n"
 
 
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
