@@ -355,3 +355,15 @@ class TestDurableMissing:
         assert "use --engine native" in err
         code, _, err = invoke("watch", "-r", RULES, "--engine", "durable", stdin="")
         assert (code, "QC408" in err) == (2, True)
+
+
+def test_problems_are_printed_in_file_order(tmp_path: Path) -> None:
+    """Problems found in catalogue order (pass-rate before award) print by line: 4, then 5."""
+    facts = tmp_path / "f.yaml"
+    facts.write_text("qcrules-facts: 1\nperiod: 2026\nfacts:\n  award: 1.5\n  pass-rate: 130%\n",
+                     encoding="utf-8")
+    code, _, err = invoke("check", str(facts), "-r", RULES)
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert code == 2
+    assert [line.split(":")[2] for line in lines] == ["4", "5"]
+    assert ("QC303" in lines[0], "QC302" in lines[1]) == (True, True)

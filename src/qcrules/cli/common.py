@@ -26,8 +26,17 @@ EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERNAL = 3
 
 
+def _by_place(diagnostic: Diagnostic) -> tuple[str, str, int, int]:
+    where = diagnostic.location
+    if where is None:
+        return ("", "", 0, 0)
+    return (where.file or "", where.sheet or "", where.line or 0, where.column or 0)
+
+
 def echo_diagnostics(diagnostics: Sequence[Diagnostic], *, prefix: str = "error") -> None:
-    for diagnostic in diagnostics:
+    """Each diagnostic on one line of standard error, sorted by file and place (those with no
+    place first), whatever order they were found in."""
+    for diagnostic in sorted(diagnostics, key=_by_place):
         click.echo(f"{prefix}: {diagnostic}", err=True)
 
 
