@@ -173,7 +173,7 @@ class TestFailOn:
 
 
 class TestUsageErrors:
-    """click's usage errors are one `error: QC406 usage: …` line, exit 2, like any other."""
+    """click's usage errors are one `error: QC409 usage: …` line, exit 2, like any other."""
 
     @pytest.mark.parametrize(("args", "fragment"), [
         (("check", FACTS, "--frob"), "No such option '--frob'; see '"),
@@ -185,14 +185,14 @@ class TestUsageErrors:
     def test_one_line_with_a_code(self, args: tuple[str, ...], fragment: str) -> None:
         code, out, err = invoke(*args)
         assert (code, out) == (2, "")
-        assert err.startswith("error: QC406 usage: ")
+        assert err.startswith("error: QC409 usage: ")
         assert fragment in err
         assert "Usage:" not in err
         assert len(err.splitlines()) == 1
 
     def test_run_returns_the_code(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert run(["check", "--frob"]) == 2
-        assert capsys.readouterr().err.startswith("error: QC406 usage: No such option")
+        assert capsys.readouterr().err.startswith("error: QC409 usage: No such option")
         assert run(["--help"]) == 0
 
     def test_console_script(self) -> None:
@@ -200,7 +200,7 @@ class TestUsageErrors:
         done = subprocess.run([sys.executable, "-m", "qcrules.cli", "check", "--frob"],
                               capture_output=True, text=True, check=False)
         assert done.returncode == 2
-        assert done.stderr.startswith("error: QC406 usage: No such option '--frob'")
+        assert done.stderr.startswith("error: QC409 usage: No such option '--frob'")
 
 
 class TestValidate:

@@ -542,12 +542,12 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def usage_line(error: click.ClickException) -> str:
-    """A usage error as the one line every other error is: ``error: QC406 usage: …``, with the
+    """A usage error as the one line every other error is: ``error: QC409 usage: …``, with the
     help to read."""
     context = getattr(error, "ctx", None)
     hint = f"; see '{context.command_path} --help'" if context is not None else ""
     message = error.format_message().rstrip(".")
-    return printable(f"error: QC406 usage: {message}{hint}")
+    return printable(f"error: QC409 usage: {message}{hint}")
 
 
 def _guarded(call: Callable[[], object]) -> int:
