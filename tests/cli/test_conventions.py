@@ -367,3 +367,34 @@ def test_problems_are_printed_in_file_order(tmp_path: Path) -> None:
     assert code == 2
     assert [line.split(":")[2] for line in lines] == ["4", "5"]
     assert ("QC303" in lines[0], "QC302" in lines[1]) == (True, True)
+
+
+class TestSignOfLife:
+    """A spinner on standard error while the work goes on: on a terminal only, not --quiet."""
+
+    def test_none_off_a_terminal(self) -> None:
+        code, _, err = invoke("check", FACTS, "-r", RULES)
+        assert (code, err) == (1, "")
+
+    def test_on_a_terminal_and_cleared(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """On a terminal the spinner names the work on standard error; stdout is the report."""
+        from qcrules.cli import activity
+
+        monkeypatch.setattr(activity, "_stderr_is_terminal", lambda: True)
+        code, out, err = invoke("check", FACTS, "-r", RULES, "-f", "json")
+        assert code == 1
+        assert json.loads(out)["schema"] == "qcrules-report/1"
+        assert "reading the catalogue and the facts" in err
+        assert "evaluating" in err
+        code, out, err = invoke("progress", str(ROOT / "examples" / "tongcheng-series.csv"),
+                                "-f", "json")
+        assert (code, "evaluating every period" in err) == (0, True)
+
+    def test_quiet(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from qcrules.cli import activity
+
+        monkeypatch.setattr(activity, "_stderr_is_terminal", lambda: True)
+        for args in (("check", FACTS, "-r", RULES, "-q"),
+                     ("report", FACTS, "-r", RULES, "-o", "-", "-f", "json", "--quiet")):
+            _, _, err = invoke(*args)
+            assert "reading" not in err

@@ -32,6 +32,7 @@ from ..report import render as _render
 from ..report.cells import summary_line
 from ..report.explain import explain, quantity_text
 from ..report.render import write_atomically
+from .activity import working
 from .common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -54,6 +55,7 @@ from .common import (
     output_option,
     period_option,
     period_or_exit,
+    quiet_option,
     rules_option,
     strict_option,
 )
@@ -210,10 +212,11 @@ def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose
 @period_option
 @color_option
 @bom_option
+@quiet_option
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
           fail_on: tuple[str, ...], strict: bool, keep_going: bool, encoding: str | None,
           input_format: str | None, engine: str, output: str | None, baseline: str | None,
-          period: str | None, color: str, bom: bool | None) -> None:
+          period: str | None, color: str, bom: bool | None, quiet: bool) -> None:
     """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files; '-' for standard input) against
     the catalogue.
 
@@ -222,7 +225,8 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     """
     catalog, report, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
                                          encoding=encoding, input_format=input_format,
-                                         engine=engine, baseline=baseline, period=period)
+                                         engine=engine, baseline=baseline, period=period,
+                                         quiet=quiet)
     to_stdout = output is None or output == DASH
     options: dict[str, Any] = {}
     if fmt == "text" and to_stdout:
@@ -233,23 +237,26 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
 
 def _evaluated(facts: tuple[str, ...], *, rules: str | None, keep_going: bool,
                encoding: str | None, input_format: str | None, engine: str,
-               baseline: str | None, period: str | None) -> tuple[Catalog, Report, list[Diagnostic]]:
+               baseline: str | None, period: str | None,
+               quiet: bool) -> tuple[Catalog, Report, list[Diagnostic]]:
     """The catalogue, the report (with trajectories from ``baseline``) and the input errors
     found in it; bad input exits 2 here unless ``keep_going``."""
-    catalog = catalog_or_exit(rules, keep_going=keep_going)
-    plan = compile_catalog(catalog)
-    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going,
-                                               input_format=input_format), period,
-                              bases=plan.bases)
-    base_set = None
-    if baseline is not None:
-        base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going,
-                                                   input_format=input_format), None,
-                                  "baseline facts")
-        fact_set = with_base_values(fact_set, [base_set], plan.bases)
-    report = evaluate(plan, fact_set, engine=engine)
-    if base_set is not None:
-        report = _track(plan, report, fact_set, base_set, keep_going, engine)
+    with working("reading the catalogue and the facts", quiet=quiet):
+        catalog = catalog_or_exit(rules, keep_going=keep_going)
+        plan = compile_catalog(catalog)
+        fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going,
+                                                   input_format=input_format), period,
+                                  bases=plan.bases)
+        base_set = None
+        if baseline is not None:
+            base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going,
+                                                       input_format=input_format), None,
+                                      "baseline facts")
+            fact_set = with_base_values(fact_set, [base_set], plan.bases)
+    with working("evaluating", quiet=quiet):
+        report = evaluate(plan, fact_set, engine=engine)
+        if base_set is not None:
+            report = _track(plan, report, fact_set, base_set, keep_going, engine)
     errors = input_errors(report)
     if errors and not keep_going:
         echo_diagnostics(errors)
@@ -329,9 +336,11 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, kee
 @encoding_option
 @input_format_option
 @output_option("Write the series to a file instead of standard output ('-': standard output).")
+@quiet_option
 def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_period: str | None,
                      rules: str | None, fmt: str, lang: str, keep_going: bool,
-                     encoding: str | None, input_format: str | None, output: str | None) -> None:
+                     encoding: str | None, input_format: str | None, output: str | None,
+                     quiet: bool) -> None:
     """Show each target's series over the periods of FACTS (one file per period, or a file
     holding several, any order), its trajectory from the baseline and where the current pace
     leads by the deadline.
@@ -344,17 +353,19 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
 
     if baseline is not None and baseline_period is not None:
         raise click.UsageError("give --baseline FILE or --baseline-period PERIOD, not both")
-    catalog = catalog_or_exit(rules)
-    sets = [fact_set_or_exit((path,), encoding, keep_going, input_format=input_format)
-            for path in facts]
-    if baseline is not None:
-        base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
-                                  "baseline facts")
-        sets.append(base_set)
-        baseline_period = base_set.period
+    with working("reading the catalogue and the facts", quiet=quiet):
+        catalog = catalog_or_exit(rules)
+        sets = [fact_set_or_exit((path,), encoding, keep_going, input_format=input_format)
+                for path in facts]
+        if baseline is not None:
+            base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
+                                      "baseline facts")
+            sets.append(base_set)
+            baseline_period = base_set.period
     try:
-        start = period_argument(baseline_period, "baseline") if baseline_period else None
-        result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
+        with working("evaluating every period", quiet=quiet):
+            start = period_argument(baseline_period, "baseline") if baseline_period else None
+            result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
     except QcrulesError as error:
         fail(error)
     errors = [error for report in result.reports for error in input_errors(report)]
@@ -402,10 +413,11 @@ REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
 @baseline_option
 @period_option
 @bom_option
+@quiet_option
 def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | None, lang: str,
            only: str, fail_on: tuple[str, ...], strict: bool, keep_going: bool,
            encoding: str | None, input_format: str | None, engine: str, baseline: str | None,
-           period: str | None, bom: bool | None) -> None:
+           period: str | None, bom: bool | None, quiet: bool) -> None:
     """Write a report to hand on: HTML, Markdown, CSV, JSON or JUnit XML.
 
     The format is taken from the extension of the -o file unless --format is given. Exit codes
@@ -420,7 +432,8 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
             got="standard output" if output == DASH else Path(output).suffix or "no extension")))
     catalog, result, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
                                          encoding=encoding, input_format=input_format,
-                                         engine=engine, baseline=baseline, period=period)
+                                         engine=engine, baseline=baseline, period=period,
+                                         quiet=quiet)
     _emit(result, output, fmt, lang, only_unmet=only == "unmet", bom=bom)
     # The summary goes where the report does not.
     click.echo(f"{output} ({fmt}): {summary_line(result, lang)}", err=output == DASH)

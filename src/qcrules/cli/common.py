@@ -143,6 +143,10 @@ bom_option = click.option(
     help="Start CSV with a UTF-8 byte-order mark, for spreadsheet programs [default: with one "
          "in a file (-o, or standard output redirected into a file), none in a pipe].")
 
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True,
+    help="No spinner on standard error while the work goes on (it is shown only on a terminal).")
+
 input_format_option = click.option(
     "--input-format", type=click.Choice(list(INPUT_FORMATS)), default=None,
     help="Format of facts read from standard input (FACTS '-'); default: sniffed.")
