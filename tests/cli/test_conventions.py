@@ -398,3 +398,16 @@ class TestSignOfLife:
                      ("report", FACTS, "-r", RULES, "-o", "-", "-f", "json", "--quiet")):
             _, _, err = invoke(*args)
             assert "reading" not in err
+
+
+def test_progress_baseline_is_a_file(tmp_path: Path) -> None:
+    """progress --baseline takes a file, as check does; a period there says what to write."""
+    series = str(ROOT / "examples" / "tongcheng-series.csv")
+    code, _, err = invoke("progress", series, "--baseline", "2025")
+    assert code == 2
+    assert err.strip() == ("error: 2025: QC150 field baseline: file not found (expected a fact "
+                           "file of the baseline period); for a period, use --baseline-period 2025")
+    code, out, _ = invoke("progress", str(ROOT / "examples" / "tongcheng-2026.yaml"),
+                          "--baseline", str(ROOT / "examples" / "tongcheng-2024.yaml"), "-f", "json")
+    assert code == 0
+    assert json.loads(out)["baseline_period"] == "2024"

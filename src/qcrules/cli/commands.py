@@ -358,6 +358,7 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
         sets = [fact_set_or_exit((path,), encoding, keep_going, input_format=input_format)
                 for path in facts]
         if baseline is not None:
+            _not_a_period(baseline)
             base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
                                       "baseline facts")
             sets.append(base_set)
@@ -378,6 +379,21 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
         echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(EXIT_OK)
+
+
+def _not_a_period(baseline: str) -> None:
+    """``progress --baseline 2025``, no such file and a period: say to use --baseline-period."""
+    from ..facts.periods import period_argument
+
+    if Path(baseline).exists():
+        return
+    try:
+        period_argument(baseline, "baseline")
+    except QcrulesError:
+        return
+    fail(UsageError(Diagnostic("QC150", "file not found", Location(baseline), field="baseline",
+                               expected="a fact file of the baseline period",
+                               hint=f"for a period, use --baseline-period {baseline}")))
 
 
 def input_errors(report: Report) -> list[Diagnostic]:
@@ -521,6 +537,7 @@ def rules_show(rule_id: str, rules: str | None, lang: str) -> None:
         click.echo(f"error: QC402 unknown rule id {rule_id!r}", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     rule = catalog[rule_id]
+    separator = "、" if lang == "zh" else ", "
     lines = [
         f"id:         {rule.id}",
         "indicator:  " + (f"{rule.indicator.zh} / {rule.indicator.en}" if lang == "zh" or
@@ -533,10 +550,10 @@ def rules_show(rule_id: str, rules: str | None, lang: str) -> None:
             for b in rule.bounds),
         f"commitment: {rule.commitment.value}",
         f"deadline:   {rule.deadline}",
-        f"clause:     {rule.clause} {catalog.section_title(rule.section)}",
+        f"clause:     {rule.clause} {catalog.section_title(rule.section, lang)}",
         f"quote:      {rule.quote}",
-        f"lead:       {'、'.join(rule.lead)}",
-        f"support:    {'、'.join(rule.support) or '-'}",
+        f"lead:       {separator.join(rule.lead_in(lang))}",
+        f"support:    {separator.join(rule.support_in(lang)) or '-'}",
         f"judgement:  {rule.judgement}" + (f" (precision {rule.precision})" if rule.precision else ""),
     ]
     if rule.reference:

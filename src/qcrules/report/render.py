@@ -232,7 +232,7 @@ def _md_summaries(report: Report, lang: str) -> list[str]:
     statuses = tuple(Status)
     out += [f"## {words['by_section']}", ""]
     out += _md_table([words["section"], *_status_headers(lang), words["total"]],
-                     [[f"{prefix} {catalog.section_title(prefix)}".strip(),
+                     [[f"{prefix} {catalog.section_title(prefix, lang)}".strip(),
                        *(str(counts[s]) for s in statuses), str(sum(counts.values()))]
                       for prefix, counts in report.by_section.items()])
     by_commitment: dict[Commitment, dict[Status, int]] = {}
@@ -247,7 +247,8 @@ def _md_summaries(report: Report, lang: str) -> list[str]:
     others = (Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
     out += [f"## {words['by_lead']}", ""]
     out += _md_table([words["lead"], words["met_of_owned"], *_status_headers(lang, others)],
-                     [[lead, f"{counts[Status.MET]}/{sum(counts.values())}",
+                     [[catalog.department_name(lead, lang),
+                       f"{counts[Status.MET]}/{sum(counts.values())}",
                        *(str(counts[s]) for s in others)]
                       for lead, counts in report.by_lead.items()])
     return out
@@ -264,7 +265,7 @@ def _md_missing(report: Report, lang: str) -> list[str]:
             what = f"{words['invalid_data']}: {verdict.problem.message if verdict.problem else ''}"
         else:
             continue
-        for lead in verdict.rule.lead or ("—",):
+        for lead in verdict.rule.lead_in(lang) or ("—",):
             groups.setdefault(lead, []).append(f"`{verdict.rule_id}` {_md(what)}")
     if not groups:
         return []
@@ -295,7 +296,7 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
     for verdict in _rows(report, lang, only_unmet):
         sections.setdefault(verdict.rule.section, []).append(verdict)
     for prefix, verdicts in sections.items():
-        title = catalog.section_title(prefix)
+        title = catalog.section_title(prefix, lang)
         out += [f"### {_md(prefix)} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
                 "|" + "---|" * len(headers)]
         for verdict in verdicts:
@@ -305,7 +306,8 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                      verdict.rule_id, name,
                      observed_text(verdict, lang) or "—",
                      target_cell(verdict, lang), margin_cell(verdict),
-                     commitment_word(rule.commitment, lang), "、".join(rule.lead))
+                     commitment_word(rule.commitment, lang),
+                     ("、" if lang == "zh" else ", ").join(rule.lead_in(lang)))
             # The rule id is code (its characters are restricted); every other cell is text,
             # escaped whatever it starts with.
             out.append("| " + " | ".join(f"`{c}`" if i == 1 else _md(c)
@@ -341,8 +343,9 @@ def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) ->
             _cell(rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)),
             _csv_value(verdict.value), verdict.unit or "", op.value if op else "",
             _csv_value(threshold), _csv_value(verdict.margin), _csv_value(verdict.relative_margin),
-            rule.commitment.value, rule.deadline, _cell(rule.clause), _cell("、".join(rule.lead)),
-            _cell("、".join(rule.support)), _cell(rule.quote), _cell(explain(verdict, lang).summary)))
+            rule.commitment.value, rule.deadline, _cell(rule.clause),
+            _cell("、".join(rule.lead_in(lang))), _cell("、".join(rule.support_in(lang))),
+            _cell(rule.quote), _cell(explain(verdict, lang).summary)))
     return buffer.getvalue()
 
 
