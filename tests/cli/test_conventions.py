@@ -411,3 +411,13 @@ def test_progress_baseline_is_a_file(tmp_path: Path) -> None:
                           "--baseline", str(ROOT / "examples" / "tongcheng-2024.yaml"), "-f", "json")
     assert code == 0
     assert json.loads(out)["baseline_period"] == "2024"
+
+
+@pytest.mark.parametrize("args", [(), ("rules",)])
+def test_a_group_alone_shows_its_help(args: tuple[str, ...]) -> None:
+    """`qcrules` or `qcrules rules` with no command: the help (exit 2), not an error line."""
+    code, out, err = invoke(*args)
+    assert (code, out) == (2, "")
+    assert err.startswith("Usage: ")
+    assert "QC409" not in err
+    assert "Commands:" in err

@@ -571,6 +571,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     return int(main.main(args=list(argv) if argv is not None else None, standalone_mode=False))
 
 
+#: click (8.2 on) raises this for a group given no command; its message is the help.
+_NO_ARGS_IS_HELP: type[click.ClickException] = getattr(
+    click.exceptions, "NoArgsIsHelpError", type("_NeverRaised", (click.ClickException,), {}))
+
+
 def usage_line(error: click.ClickException) -> str:
     """A usage error as the one line every other error is: ``error: QC409 usage: …``, with the
     help to read."""
@@ -590,6 +595,9 @@ def _guarded(call: Callable[[], object]) -> int:
         return int(exit_.exit_code)
     except click.exceptions.Abort:
         _say("aborted")
+        return EXIT_BAD_INPUT
+    except _NO_ARGS_IS_HELP as error:   # `qcrules` or `qcrules rules` alone: the help itself
+        _say(error.format_message())
         return EXIT_BAD_INPUT
     except click.ClickException as error:
         _say(usage_line(error))
