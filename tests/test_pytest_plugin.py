@@ -103,6 +103,51 @@ class TestCollection:
         assert "Traceback" not in result.stdout.str()
 
 
+class TestOwnFilesOnly:
+    """The plugin minds its own files: a project's other *.tests.yaml are not its business."""
+
+    @pytest.mark.parametrize("text", [
+        "suite: smoke\nsteps: [login]\n",
+        "# cases for another tool\nname: x\nqcrules-tests: 1\n",
+        "- qcrules-tests: 1\n",
+        "",
+    ], ids=["other-tool", "key-not-first", "a-list", "empty"])
+    def test_other_files_are_skipped_silently(self, user_project: pytest.Pytester,
+                                              text: str) -> None:
+        """Another tool's *.tests.yaml is not collected, and no error is shown (no QC502)."""
+        (user_project.path / "plans" / "api.tests.yaml").write_text(text, encoding="utf-8")
+        result = user_project.runpytest("-p", "no:cacheprovider", "plans")
+        result.assert_outcomes(passed=2, failed=1)
+        assert "QC50" not in result.stdout.str()
+        assert "api.tests.yaml" not in result.stdout.str()
+
+    @pytest.mark.parametrize("head", [
+        "qcrules-tests: 1\n", "# a comment\n\n---\nqcrules-tests: 1\n",
+        '"qcrules-tests": 1\n', "%YAML 1.2\n---\nqcrules-tests: 1\n", "{qcrules-tests: 1}\n",
+    ])
+    def test_first_key(self, tmp_path: Path, head: str) -> None:
+        from qcrules.pytest_plugin import is_rule_tests_file
+
+        path = tmp_path / "x.tests.yaml"
+        path.write_text(head, encoding="utf-8")
+        assert is_rule_tests_file(path)
+        assert not is_rule_tests_file(path.with_name("x.yaml"))
+
+    @pytest.mark.parametrize(("name", "text"), [
+        ("pytest.ini", "[pytest]\nqcrules_rule_tests = false\n"),
+        ("pyproject.toml", "[tool.pytest.ini_options]\nqcrules_rule_tests = false\n"),
+    ])
+    def test_turned_off_in_the_projects_config(self, user_project: pytest.Pytester, name: str,
+                                               text: str) -> None:
+        """`qcrules_rule_tests = false` in the configuration collects nothing of qcrules'."""
+        (user_project.path / name).write_text(text, encoding="utf-8")
+        result = user_project.runpytest("-p", "no:cacheprovider", "--strict-config", "plans")
+        assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+        (user_project.path / name).write_text(text.replace("false", "true"), encoding="utf-8")
+        user_project.runpytest("-p", "no:cacheprovider", "plans").assert_outcomes(
+            passed=2, failed=1)
+
+
 class TestOwnSuite:
     """The plugin neither breaks nor double-collects qcrules's own test suite."""
 

@@ -103,9 +103,9 @@ def _run(engine: str) -> Callable[[Plan, FactSet], Report]:
     if engine == "native":
         return evaluate_plan
     if engine == "durable":
-        from .durable.engine import engine_for  # durable_rules is loaded only when asked for
+        from .durable import durable_engine_for  # durable_rules is loaded only when asked for
 
-        return lambda plan, facts: engine_for(plan).evaluate(facts)
+        return lambda plan, facts: durable_engine_for(plan).evaluate(facts)
     raise UsageError(Diagnostic("QC401", f"unknown engine {engine!r}", field="engine",
                                 expected=" or ".join(ENGINES), got=engine))
 

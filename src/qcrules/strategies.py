@@ -27,9 +27,16 @@ from typing import Any
 
 import attrs
 import yaml
-from hypothesis import reject
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+
+try:
+    from hypothesis import reject
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError as _missing:   # hypothesis is the extra qcrules[testing]
+    raise ImportError(
+        "qcrules.strategies needs Hypothesis, which is not installed: "
+        "pip install 'qcrules[testing]' (or pip install hypothesis)", name="hypothesis",
+    ) from _missing
 
 from .base.errors import CatalogError
 from .base.numbers import terminates

@@ -106,7 +106,7 @@ class TestOneFileSeries:
 
     def test_progress_command_other_baseline(self, tmp_path: Path, kind: str) -> None:
         """--baseline picks a period of the file: from 7.9 in 2025, 8.2 is expected for 2026."""
-        code, out, err = invoke("progress", series_file(tmp_path, kind), "--baseline", "2025",
+        code, out, err = invoke("progress", series_file(tmp_path, kind), "--baseline-period", "2025",
                                 "--format", "json")
         assert code == 0, err
         gdp = next(t for t in json.loads(out)["targets"] if t["rule_id"] == "gdp-per-capita")

@@ -151,7 +151,7 @@ class TestPeriodsOfFiles:
     def test_baseline_choice(self, tmp_path: Path) -> None:
         """--baseline picks a period given; another period, or the latest, is QC209."""
         y2025 = write(tmp_path, "y2025.yaml", "period: 2025\nfacts:\n  gdp-per-capita: 7.9\n")
-        code, out, _ = invoke("progress", Y2026, y2025, Y2024, "--baseline", "2025",
+        code, out, _ = invoke("progress", Y2026, y2025, Y2024, "--baseline-period", "2025",
                               "--format", "json")
         assert code == 0
         data = json.loads(out)
@@ -160,10 +160,10 @@ class TestPeriodsOfFiles:
         assert gdp["trajectory"]["baseline"] == "7.9"
         assert gdp["trajectory"]["expected"] == "8.2"    # 7.9 + 0.6 × 12/24
         for period in ("2023", "2026"):
-            code, _, err = invoke("progress", Y2026, Y2024, "--baseline", period)
+            code, _, err = invoke("progress", Y2026, Y2024, "--baseline-period", period)
             assert code == 2
             assert "QC209" in err
-        code, _, err = invoke("progress", Y2026, Y2024, "--baseline", "soon")
+        code, _, err = invoke("progress", Y2026, Y2024, "--baseline-period", "soon")
         assert code == 2
         assert "QC207" in err
 

@@ -184,7 +184,10 @@ def _header(catalog: Catalog) -> dict[str, Any]:
         data["phases"] = [{"name": p.name, "start": p.start, "end": p.end}
                           for p in catalog.phases]
     if catalog.sections:
-        data["sections"] = {s.prefix: s.title for s in catalog.sections}
+        data["sections"] = {s.prefix: {"zh": s.title, "en": s.en} if s.en else s.title
+                            for s in catalog.sections}
+    if catalog.departments:
+        data["departments"] = {d.zh: d.en for d in catalog.departments}
     return data
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "Catalog",
     "Change",
     "Commitment",
+    "Department",
     "Derivation",
     "Indicator",
     "Input",
@@ -342,6 +343,20 @@ class Rule:
     #: A reading a reviewer must still confirm (a drafted rule's guess, said in ``note``).
     review: bool = attrs.field(default=False, validator=v.instance_of(bool))
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
+    #: The English names of ``lead`` and ``support``, one each (``""`` where the catalogue's
+    #: ``departments`` glossary has none); filled from the glossary when the catalogue loads.
+    lead_en: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str, eq=False,
+                                           repr=False)
+    support_en: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str, eq=False,
+                                              repr=False)
+
+    def lead_in(self, lang: str) -> tuple[str, ...]:
+        """The lead departments in ``lang`` (``en``: the glossary's names, else the Chinese)."""
+        return _in_language(self.lead, self.lead_en, lang)
+
+    def support_in(self, lang: str) -> tuple[str, ...]:
+        """The supporting departments in ``lang``, as :meth:`lead_in`."""
+        return _in_language(self.support, self.support_en, lang)
 
     @deadline.validator
     def _check_deadline(self, _attribute: attrs.Attribute[object], value: int | str) -> None:
@@ -401,10 +416,26 @@ class Phase:
 
 @attrs.frozen
 class Section:
-    """A part of the plan: clause prefix (``二(一)``) and title."""
+    """A part of the plan: clause prefix (``二(一)``), title, and the title in English."""
 
     prefix: str
     title: str
+    en: str = ""
+
+
+@attrs.frozen
+class Department:
+    """An entry of a catalogue's department glossary: the Chinese name the rules use (``lead``,
+    ``support``) and its English name."""
+
+    zh: str
+    en: str
+
+
+def _in_language(names: tuple[str, ...], english: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    if lang != "en" or not english:
+        return names
+    return tuple(en or zh for zh, en in zip(names, english, strict=False))
 
 
 @attrs.frozen
@@ -444,6 +475,8 @@ class Catalog:
     source: SourceDocument | None = None
     phases: tuple[Phase, ...] = attrs.field(default=(), converter=_tuple)
     sections: tuple[Section, ...] = attrs.field(default=(), converter=_tuple)
+    #: The department glossary: each department's English name (``catalog.departments``).
+    departments: tuple[Department, ...] = attrs.field(default=(), converter=_tuple)
     #: The units the catalogue declares, in its order (``docs/reference/units.md``).
     units: tuple[UnitDeclaration, ...] = attrs.field(
         default=(), converter=_tuple, validator=v.deep_iterable(v.instance_of(UnitDeclaration)))
@@ -479,8 +512,19 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def section_title(self, prefix: str) -> str:
-        """The title of a section, or ``""``."""
-        return next((s.title for s in self.sections if s.prefix == prefix), "")
+    def section_title(self, prefix: str, lang: str = "zh") -> str:
+        """The title of a section (with ``lang="en"``, its English title where the catalogue
+        gives one), or ``""``."""
+        section = next((s for s in self.sections if s.prefix == prefix), None)
+        if section is None:
+            return ""
+        return section.en if lang == "en" and section.en else section.title
+
+    def department_name(self, name: str, lang: str = "zh") -> str:
+        """A department's name in ``lang``: with ``en``, the glossary's English name, else
+        ``name`` as the rules write it."""
+        if lang == "en":
+            return next((d.en for d in self.departments if d.zh == name), name)
+        return name
 
 

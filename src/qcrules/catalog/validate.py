@@ -30,6 +30,7 @@ from .model import (
     Bound,
     Catalog,
     Change,
+    Department,
     Derivation,
     Indicator,
     Input,
@@ -80,7 +81,8 @@ __all__ = ["validate_catalog"]
 FORMAT_VERSION = 1
 
 _TOP_FIELDS = ("qcrules", "catalog", "units", "rules")
-_CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections")
+_CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections",
+                   "departments")
 _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
                 "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
                 "path", "tier", "base", "tolerance", "group", "review")
@@ -1102,8 +1104,61 @@ def _catalog_header(node: LocatedMap, out: _Collector) -> dict[str, Any]:
         header["phases"] = tuple(built)
     sections = raw.get("sections")
     if isinstance(sections, LocatedMap):
-        header["sections"] = tuple(Section(str(k), str(v)) for k, v in sections.items())
+        built_sections = []
+        for prefix, title in sections.items():
+            if isinstance(title, LocatedMap) and isinstance(title.get("zh"), str):
+                _check_fields(title, ("zh", "en"), out, prefix=f"catalog.sections.{prefix}.")
+                english = title.get("en")
+                if english is not None and not isinstance(english, str):
+                    out.add("QC101", "a section's English title is text",
+                            title.at("en"), field=f"catalog.sections.{prefix}.en",
+                            expected="text", got=type(english).__name__)
+                built_sections.append(Section(str(prefix), title["zh"],
+                                              english if isinstance(english, str) else ""))
+            elif isinstance(title, LocatedMap):
+                out.add("QC102", "a section given as a mapping needs its title in zh",
+                        sections.at(prefix), field=f"catalog.sections.{prefix}",
+                        expected="{zh: 标题, en: Title}", got="no zh")
+            else:
+                built_sections.append(Section(str(prefix), str(title)))
+        header["sections"] = tuple(built_sections)
+    departments = raw.get("departments")
+    if isinstance(departments, LocatedMap):
+        glossary = []
+        for name, english in departments.items():
+            if isinstance(english, str) and english.strip():
+                glossary.append(Department(str(name), english.strip()))
+            else:
+                out.add("QC101", "a department's English name is text",
+                        departments.at(name), field=f"catalog.departments.{name}",
+                        expected="Chinese name: English name, e.g. 市统计局: Municipal "
+                                 "Bureau of Statistics", got=type(english).__name__)
+        header["departments"] = tuple(glossary)
+    elif departments is not None:
+        out.add("QC101", "the department glossary is a mapping", raw.at("departments"),
+                field="catalog.departments", expected="Chinese name: English name",
+                got=type(departments).__name__)
     return header
+
+
+def _with_english_departments(rules: list[Rule], glossary: tuple[Department, ...],
+                              out: _Collector) -> list[Rule]:
+    """Each rule with the English names of its departments, from the glossary; a department
+    the glossary leaves out is a note (QC178), once, where a rule first names it."""
+    if not glossary:
+        return rules
+    english = {d.zh: d.en for d in glossary}
+    for rule in rules:
+        for name in (*rule.lead, *rule.support):
+            if name not in english:
+                out.note("QC178", f"department {name!r} has no English name in the glossary",
+                         rule.location, rule_id=rule.id, field="lead",
+                         expected="an entry in catalog.departments", got=name,
+                         hint="--lang en shows its Chinese name")
+                english[name] = ""
+    return [attrs.evolve(rule, lead_en=tuple(english.get(n, "") for n in rule.lead),
+                         support_en=tuple(english.get(n, "") for n in rule.support))
+            for rule in rules]
 
 
 def validate_catalog(data: Any, *, file: str | None = None,
@@ -1159,6 +1214,7 @@ def validate_catalog(data: Any, *, file: str | None = None,
         _check_reference_ids(rules, out)
         _check_indicator_names(rules, out)
         _check_groups(rules, out)
+    rules = _with_english_departments(rules, header.get("departments", ()), out)
     if out.items and keep_going and rules and all(d.rule_id for d in out.items):
         bad = {d.rule_id for d in out.items}
         sound = [rule for rule in rules if rule.id not in bad]

@@ -13,11 +13,12 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
+from click.shell_completion import CompletionItem
 
 from .. import evaluate
 from ..base.errors import Diagnostic, Location, QcrulesError, UsageError, printable
@@ -30,31 +31,55 @@ from ..facts.periods import with_base_values
 from ..report import render as _render
 from ..report.cells import summary_line
 from ..report.explain import explain, quantity_text
+from ..report.render import write_atomically
+from .activity import working
 from .common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
+    baseline_option,
+    bom_option,
     catalog_or_exit,
+    color_option,
     echo_diagnostics,
     encoding_option,
     engine_option,
+    exit_code_for,
     fact_set_or_exit,
     fail,
+    fail_on_option,
+    input_format_option,
+    keep_going_option,
     lang_option,
+    only_option,
+    output_option,
     period_option,
     period_or_exit,
+    quiet_option,
     rules_option,
     strict_option,
 )
 from .draft import draft_command
+from .streams import DASH, colour_wanted, csv_bom_wanted, terminal_width
 from .watch import watch
 
 
-def _colour_wanted() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+class _Group(click.Group):
+    """The command group, whose every error — a usage error click finds included — is one
+    ``error: … QCnnn`` line and a documented exit code, never a traceback."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        code = _guarded(lambda: super(_Group, self).main(
+            args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+            **extra))
+        if standalone_mode:
+            raise SystemExit(code)
+        return code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qcrules")
 def main() -> None:
     """Check reported statistics against the quantified targets of a plan."""
@@ -64,21 +89,73 @@ main.add_command(watch)
 main.add_command(draft_command)
 
 
+#: The suffixes a catalogue may have (the reader is YAML for all but TOML).
+CATALOGUE_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _is_facts_file(path: Path) -> bool:
+    """Whether ``path`` holds facts rather than a catalogue: a table, or a document whose
+    mapping has ``facts`` and no ``rules``."""
+    from ..catalog.parse import parse_yaml_text, read_text
+    from ..catalog.toml import parse_toml_text
+
+    suffix = path.suffix.lower()
+    if suffix in _TABLE_SUFFIXES:
+        return True
+    text, _problems = read_text(path)
+    if text is None:
+        return False
+    parsed = parse_toml_text(text, file=str(path)) if suffix == ".toml" else \
+        parse_yaml_text(text, file=str(path))
+    return isinstance(parsed.data, dict) and "facts" in parsed.data and "rules" not in parsed.data
+
+
+def _catalogue_files(paths: tuple[str, ...]) -> list[str]:
+    """Each catalogue to validate: a file as named, and a folder
+    is searched, recursively, for YAML, JSON and TOML files other than rule tests
+    (``*.tests.yaml``) and fact files; a folder holding none is QC158."""
+    from ..ruletests import SUFFIX
+
+    found: list[str] = []
+    for given in paths:
+        folder = Path(given)
+        if not folder.is_dir():
+            found.append(given)
+            continue
+        inside = [str(p) for p in sorted(folder.rglob("*"))
+                  if p.is_file() and p.suffix.lower() in CATALOGUE_SUFFIXES
+                  and not p.name.endswith(SUFFIX) and not _is_facts_file(p)]
+        if not inside:
+            fail(UsageError(Diagnostic("QC158", "no catalogue files in the directory",
+                                        Location(given), expected="a folder holding *.yaml, "
+                                        "*.yml, *.json or *.toml catalogues", got="none")))
+        found.extend(inside)
+    return found
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate(paths: tuple[str, ...]) -> None:
-    """Validate catalogue files; print every problem, located. Exit 2 on any error.
+    """Validate catalogue files (a folder is searched for them); print every problem, located.
+    Exit 2 on any error.
 
     A sound catalogue's notes (QC17x: what a reviewer should know, such as a kind read
     from the target's words) follow its "ok" line, one per line, and leave the exit code 0.
     """
     failed = False
-    for path in paths:
+    for path in _catalogue_files(paths):
         try:
             catalog = load_catalog(path)
         except QcrulesError as error:
-            echo_diagnostics(error.diagnostics)
             failed = True
+            if Path(path).is_file() and _is_facts_file(Path(path)):
+                echo_diagnostics([Diagnostic(
+                    "QC157", "this is a facts file, not a catalogue", Location(path),
+                    expected="a catalogue (rules:)", got="facts",
+                    hint=f"did you mean 'qcrules check {path}'?")])
+                continue
+            echo_diagnostics(error.diagnostics)
             continue
         click.echo(f"{path}: ok, {len(catalog)} rules")
         for note in catalog.notes:
@@ -120,62 +197,103 @@ def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose
 
 
 @main.command()
-@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @rules_option
 @click.option("--format", "-f", "fmt", type=click.Choice(list(_render.FORMATS)),
               default="text", show_default=True, help="Output format.")
 @lang_option
-@click.option("--only", type=click.Choice(["all", "unmet"]), default="all", show_default=True,
-              help="Show every target, or only those not met.")
+@only_option
+@fail_on_option("violation")
 @strict_option
-@click.option("--keep-going", is_flag=True,
-              help="Evaluate every rule whose facts are sound even when some facts are bad "
-                   "(the exit code is still 2).")
+@keep_going_option
 @encoding_option
+@input_format_option
 @engine_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to a file instead of standard output.")
-@click.option("--baseline", "-b", metavar="BASEFILE", type=click.Path(dir_okay=False),
-              default=None, help="Facts of a baseline period: add each target's trajectory "
-                                 "(on track, behind, ...) toward its deadline.")
+@output_option("Write the report to a file instead of standard output ('-': standard output).")
+@baseline_option
 @period_option
+@color_option
+@bom_option
+@quiet_option
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
-          strict: bool, keep_going: bool, encoding: str | None, engine: str,
-          output: str | None, baseline: str | None, period: str | None) -> None:
-    """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files) against the catalogue.
+          fail_on: tuple[str, ...], strict: bool, keep_going: bool, encoding: str | None,
+          input_format: str | None, engine: str, output: str | None, baseline: str | None,
+          period: str | None, color: str, bom: bool | None, quiet: bool) -> None:
+    """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files; '-' for standard input) against
+    the catalogue.
 
-    Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
-    2 on bad input.
+    Exit 0 when no target is in a --fail-on state (by default: no 确保 target missed), 1 when
+    one is, 2 on bad input or usage.
     """
-    catalog = catalog_or_exit(rules, keep_going=keep_going)
-    plan = compile_catalog(catalog)
-    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period,
-                              bases=plan.bases)
-    base_set = None
-    if baseline is not None:
-        base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
-                                  "baseline facts")
-        fact_set = with_base_values(fact_set, [base_set], plan.bases)
-    report = evaluate(plan, fact_set, engine=engine)
-    if base_set is not None:
-        report = _track(plan, report, fact_set, base_set, keep_going, engine)
+    catalog, report, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
+                                         encoding=encoding, input_format=input_format,
+                                         engine=engine, baseline=baseline, period=period,
+                                         quiet=quiet)
+    to_stdout = output is None or output == DASH
+    options: dict[str, Any] = {}
+    if fmt == "text" and to_stdout:
+        options = {"colour": colour_wanted(color), "width": terminal_width()}
+    _emit(report, output, fmt, lang, only_unmet=only == "unmet", bom=bom, **options)
+    _finish(report, errors, catalog, fail_on=fail_on, strict=strict)
+
+
+def _evaluated(facts: tuple[str, ...], *, rules: str | None, keep_going: bool,
+               encoding: str | None, input_format: str | None, engine: str,
+               baseline: str | None, period: str | None,
+               quiet: bool) -> tuple[Catalog, Report, list[Diagnostic]]:
+    """The catalogue, the report (with trajectories from ``baseline``) and the input errors
+    found in it; bad input exits 2 here unless ``keep_going``."""
+    with working("reading the catalogue and the facts", quiet=quiet):
+        catalog = catalog_or_exit(rules, keep_going=keep_going)
+        plan = compile_catalog(catalog)
+        fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going,
+                                                   input_format=input_format), period,
+                                  bases=plan.bases)
+        base_set = None
+        if baseline is not None:
+            base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going,
+                                                       input_format=input_format), None,
+                                      "baseline facts")
+            fact_set = with_base_values(fact_set, [base_set], plan.bases)
+    with working("evaluating", quiet=quiet):
+        report = evaluate(plan, fact_set, engine=engine)
+        if base_set is not None:
+            report = _track(plan, report, fact_set, base_set, keep_going, engine)
     errors = input_errors(report)
     if errors and not keep_going:
         echo_diagnostics(errors)
         click.echo("bad fact input; no report written (use --keep-going to evaluate the rest)",
                    err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    if output:
-        _write(report, output, fmt, lang, only_unmet=only == "unmet")
-    else:
-        options = {"colour": _colour_wanted()} if fmt == "text" else {}
-        click.echo(_render.render(report, fmt, lang=lang, only_unmet=only == "unmet", **options),
-                   nl=False)
-    _finish(report, errors, catalog, strict=strict)
+    return catalog, report, errors
+
+
+def _emit(report: Report, output: str | None, fmt: str, lang: str, *, only_unmet: bool,
+          bom: bool | None, **options: Any) -> None:
+    """The report on standard output (``output`` ``None`` or ``-``) or written atomically to
+    a file (QC405 when it cannot be); CSV with a byte-order mark as :func:`csv_bom_wanted`
+    decides."""
+    text = _render.render(report, fmt, lang=lang, only_unmet=only_unmet, **options)
+    _output(text, output, bom=fmt == "csv" and csv_bom_wanted(bom, output))
+
+
+def _output(text: str, output: str | None, *, bom: bool = False) -> None:
+    """``text`` on standard output (``output`` ``None`` or ``-``) or written atomically to a
+    file (QC405 when it cannot be), with a UTF-8 byte-order mark when ``bom``."""
+    if output is None or output == DASH:
+        # Any colour is the renderer's, asked for by --color: kept even off a terminal.
+        click.echo(("\ufeff" if bom else "") + text, nl=False, color=True)
+        return
+    try:
+        write_atomically(Path(output), text.encode("utf-8-sig" if bom else "utf-8"))
+    except OSError as error:
+        fail(UsageError(Diagnostic("QC405", "cannot write the report file", Location(output),
+                                    field="output", expected="a writable file path",
+                                    got=error.strerror or type(error).__name__)))
 
 
 def _finish(report: Report, errors: list[Diagnostic], catalog: Catalog, *,
-            strict: bool) -> NoReturn:
+            fail_on: tuple[str, ...], strict: bool) -> NoReturn:
     """After the report is out: the warnings, then the exit code — 2 when facts (printed now)
     or rules (printed first, --keep-going) had problems, else the report's."""
     echo_diagnostics([d for d in report.diagnostics if d.code == "QC202"], prefix="warning")
@@ -184,7 +302,7 @@ def _finish(report: Report, errors: list[Diagnostic], catalog: Catalog, *,
         raise SystemExit(EXIT_BAD_INPUT)
     if catalog.problems:
         raise SystemExit(EXIT_BAD_INPUT)
-    raise SystemExit(report.exit_code(strict=strict))
+    raise SystemExit(exit_code_for(report, fail_on, strict=strict))
 
 
 def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, keep_going: bool,
@@ -205,21 +323,26 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, kee
 
 
 @main.command(name="progress")
-@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--baseline", "-b", metavar="PERIOD", default=None,
-              help="The baseline period, one of those given (default: the earliest).")
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@baseline_option
+@click.option("--baseline-period", metavar="PERIOD", default=None,
+              help="The baseline period, one of those given (default: the earliest, or the "
+                   "period of --baseline).")
 @rules_option
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "html"]),
               default="text", show_default=True,
               help="Output format (html: the latest period's report with a trend line per "
                    "target).")
 @lang_option
-@click.option("--keep-going", is_flag=True,
-              help="Go on when some facts are bad, their targets unknown (the exit code is "
-                   "still 2).")
+@keep_going_option
 @encoding_option
-def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | None, fmt: str,
-                     lang: str, keep_going: bool, encoding: str | None) -> None:
+@input_format_option
+@output_option("Write the series to a file instead of standard output ('-': standard output).")
+@quiet_option
+def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_period: str | None,
+                     rules: str | None, fmt: str, lang: str, keep_going: bool,
+                     encoding: str | None, input_format: str | None, output: str | None,
+                     quiet: bool) -> None:
     """Show each target's series over the periods of FACTS (one file per period, or a file
     holding several, any order), its trajectory from the baseline and where the current pace
     leads by the deadline.
@@ -230,11 +353,22 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | 
     from ..progress.series import progress
     from ..report.progress import render_progress
 
-    catalog = catalog_or_exit(rules)
-    sets = [fact_set_or_exit((path,), encoding, keep_going) for path in facts]
+    if baseline is not None and baseline_period is not None:
+        raise click.UsageError("give --baseline FILE or --baseline-period PERIOD, not both")
+    with working("reading the catalogue and the facts", quiet=quiet):
+        catalog = catalog_or_exit(rules)
+        sets = [fact_set_or_exit((path,), encoding, keep_going, input_format=input_format)
+                for path in facts]
+        if baseline is not None:
+            _not_a_period(baseline)
+            base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
+                                      "baseline facts")
+            sets.append(base_set)
+            baseline_period = base_set.period
     try:
-        start = period_argument(baseline, "baseline") if baseline is not None else None
-        result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
+        with working("evaluating every period", quiet=quiet):
+            start = period_argument(baseline_period, "baseline") if baseline_period else None
+            result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
     except QcrulesError as error:
         fail(error)
     errors = [error for report in result.reports for error in input_errors(report)]
@@ -242,11 +376,26 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | 
         echo_diagnostics(errors)
         click.echo("bad fact input; nothing shown (use --keep-going to go on)", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    click.echo(render_progress(result, fmt, lang=lang), nl=False)
+    _output(render_progress(result, fmt, lang=lang), output)
     if errors:
         echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(EXIT_OK)
+
+
+def _not_a_period(baseline: str) -> None:
+    """``progress --baseline 2025``, no such file and a period: say to use --baseline-period."""
+    from ..facts.periods import period_argument
+
+    if Path(baseline).exists():
+        return
+    try:
+        period_argument(baseline, "baseline")
+    except QcrulesError:
+        return
+    fail(UsageError(Diagnostic("QC150", "file not found", Location(baseline), field="baseline",
+                               expected="a fact file of the baseline period",
+                               hint=f"for a period, use --baseline-period {baseline}")))
 
 
 def input_errors(report: Report) -> list[Diagnostic]:
@@ -260,77 +409,80 @@ def input_errors(report: Report) -> list[Diagnostic]:
     return errors
 
 
-def _write(report: Report, output: str, fmt: str, lang: str, *, only_unmet: bool = False) -> None:
-    """Write a report file (CSV with a byte-order mark); a file that cannot be written is QC405."""
-    try:
-        _render.write_report(report, output, fmt, lang=lang, only_unmet=only_unmet)
-    except OSError as error:
-        fail(UsageError(Diagnostic("QC405", "cannot write the report file", Location(output),
-                                    field="output", expected="a writable file path",
-                                    got=error.strerror or type(error).__name__)))
-
-
 REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
 
 
 @main.command()
-@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="The report file; its extension gives the format (.html/.htm, .md, .csv, "
-                   ".json, .xml for JUnit).")
+                   ".json, .xml for JUnit); '-': standard output (then --format is needed).")
 @click.option("--format", "-f", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help="Report format (default: from the output file's extension).")
 @rules_option
 @lang_option
+@only_option
+@fail_on_option("violation")
 @strict_option
-@click.option("--keep-going", is_flag=True,
-              help="Write the report even when some facts are bad, their targets shown as "
-                   "invalid (the exit code is still 2).")
+@keep_going_option
 @encoding_option
+@input_format_option
 @engine_option
+@baseline_option
 @period_option
+@bom_option
+@quiet_option
 def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | None, lang: str,
-           strict: bool, keep_going: bool, encoding: str | None, engine: str,
-           period: str | None) -> None:
+           only: str, fail_on: tuple[str, ...], strict: bool, keep_going: bool,
+           encoding: str | None, input_format: str | None, engine: str, baseline: str | None,
+           period: str | None, bom: bool | None, quiet: bool) -> None:
     """Write a report to hand on: HTML, Markdown, CSV, JSON or JUnit XML.
 
     The format is taken from the extension of the -o file unless --format is given. Exit codes
-    as for `check`: 0 no 确保 target missed, 1 one is (with --strict, any missed target), 2 bad
-    input or usage (no file is written).
+    as for `check`: 0 no target in a --fail-on state (by default: no 确保 target missed), 1 one
+    is, 2 bad input or usage (no file is written).
     """
-    fmt = fmt or _render.format_for(output)
+    fmt = fmt or (_render.format_for(output) if output != DASH else None)
     if fmt is None or fmt not in REPORT_FORMATS:
         fail(UsageError(Diagnostic(
             "QC404", "cannot tell the report format from the file name", Location(output),
             field="output", expected=".html, .htm, .md, .csv, .json or .xml, or --format",
-            got=Path(output).suffix or "no extension")))
-    catalog = catalog_or_exit(rules, keep_going=keep_going)
-    plan = compile_catalog(catalog)
-    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going), period,
-                              bases=plan.bases)
-    result = evaluate(plan, fact_set, engine=engine)
-    errors = input_errors(result)
-    if errors and not keep_going:
-        echo_diagnostics(errors)
-        click.echo("bad fact input; no report written (use --keep-going to evaluate the rest)",
-                   err=True)
-        raise SystemExit(EXIT_BAD_INPUT)
-    _write(result, output, fmt, lang)
-    click.echo(f"{output} ({fmt}): {summary_line(result, lang)}")
-    _finish(result, errors, catalog, strict=strict)
+            got="standard output" if output == DASH else Path(output).suffix or "no extension")))
+    catalog, result, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
+                                         encoding=encoding, input_format=input_format,
+                                         engine=engine, baseline=baseline, period=period,
+                                         quiet=quiet)
+    _emit(result, output, fmt, lang, only_unmet=only == "unmet", bom=bom)
+    # The summary goes where the report does not.
+    click.echo(f"{output} ({fmt}): {summary_line(result, lang)}", err=output == DASH)
+    _finish(result, errors, catalog, fail_on=fail_on, strict=strict)
+
+
+def complete_rule_ids(context: click.Context, _param: click.Parameter,
+                      incomplete: str) -> list[CompletionItem]:
+    """The rule ids of the catalogue (``--rules``, if already given, else the bundled one)
+    that start with ``incomplete``, each with its indicator; nothing when it cannot be read."""
+    try:
+        catalog = load_catalog(context.params.get("rules"))
+    except (QcrulesError, OSError):
+        return []
+    return [CompletionItem(rule.id, help=rule.indicator.zh) for rule in catalog
+            if rule.id.startswith(incomplete)]
 
 
 @main.command(name="explain")
-@click.argument("rule_id")
-@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("rule_id", shell_complete=complete_rule_ids)
+@click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @rules_option
 @lang_option
 @encoding_option
+@input_format_option
 @engine_option
 @period_option
 def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lang: str,
-                    encoding: str | None, engine: str, period: str | None) -> None:
-    """Explain the verdict for one rule, step by step."""
+                    encoding: str | None, input_format: str | None, engine: str,
+                    period: str | None) -> None:
+    """Explain the verdict for one rule, step by step (FACTS '-': standard input)."""
     catalog = catalog_or_exit(rules)
     if rule_id not in catalog:
         import difflib
@@ -340,7 +492,8 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
         click.echo(f"error: QC402 unknown rule id {rule_id!r}{hint}", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     plan = compile_catalog(_only(catalog, rule_id))
-    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going=True), period,
+    fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going=True,
+                                               input_format=input_format), period,
                               bases=plan.bases)
     verdict = evaluate(plan, fact_set, engine=engine).verdicts[0]
     rule = verdict.rule
@@ -376,18 +529,21 @@ def rules_list(rules: str | None, lang: str) -> None:
 
 
 @rules.command(name="show")
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=complete_rule_ids)
 @rules_option
-def rules_show(rule_id: str, rules: str | None) -> None:
-    """Everything about one rule."""
+@lang_option
+def rules_show(rule_id: str, rules: str | None, lang: str) -> None:
+    """Everything about one rule (--lang en: the English names first)."""
     catalog = catalog_or_exit(rules)
     if rule_id not in catalog:
         click.echo(f"error: QC402 unknown rule id {rule_id!r}", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     rule = catalog[rule_id]
+    separator = "、" if lang == "zh" else ", "
     lines = [
         f"id:         {rule.id}",
-        f"indicator:  {rule.indicator.zh} / {rule.indicator.en}",
+        "indicator:  " + (f"{rule.indicator.zh} / {rule.indicator.en}" if lang == "zh" or
+                          not rule.indicator.en else f"{rule.indicator.en} / {rule.indicator.zh}"),
         f"unit:       {rule.indicator.unit or '-'}",
         f"kind:       {rule.kind.value}{' (strict)' if rule.strict else ''}",
         "target:     " + "; ".join(
@@ -396,10 +552,10 @@ def rules_show(rule_id: str, rules: str | None) -> None:
             for b in rule.bounds),
         f"commitment: {rule.commitment.value}",
         f"deadline:   {rule.deadline}",
-        f"clause:     {rule.clause} {catalog.section_title(rule.section)}",
+        f"clause:     {rule.clause} {catalog.section_title(rule.section, lang)}",
         f"quote:      {rule.quote}",
-        f"lead:       {'、'.join(rule.lead)}",
-        f"support:    {'、'.join(rule.support) or '-'}",
+        f"lead:       {separator.join(rule.lead_in(lang))}",
+        f"support:    {separator.join(rule.support_in(lang)) or '-'}",
         f"judgement:  {rule.judgement}" + (f" (precision {rule.precision})" if rule.precision else ""),
     ]
     if rule.reference:
@@ -414,15 +570,39 @@ def rules_show(rule_id: str, rules: str | None) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (for embedding and tests)."""
+    return int(main.main(args=list(argv) if argv is not None else None, standalone_mode=False))
+
+
+#: click (8.2 on) raises this for a group given no command; its message is the help.
+_NO_ARGS_IS_HELP: type[click.ClickException] = getattr(
+    click.exceptions, "NoArgsIsHelpError", type("_NeverRaised", (click.ClickException,), {}))
+
+
+def usage_line(error: click.ClickException) -> str:
+    """A usage error as the one line every other error is: ``error: QC409 usage: …``, with the
+    help to read."""
+    context = getattr(error, "ctx", None)
+    hint = f"; see '{context.command_path} --help'" if context is not None else ""
+    message = error.format_message().rstrip(".")
+    return printable(f"error: QC409 usage: {message}{hint}")
+
+
+def _guarded(call: Callable[[], object]) -> int:
+    """Run the command, every outcome an exit code: a problem is one line on standard error."""
     try:
-        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        result = call()
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    except click.exceptions.Exit as exit_:
+        return int(exit_.exit_code)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        _say("aborted")
+        return EXIT_BAD_INPUT
+    except _NO_ARGS_IS_HELP as error:   # `qcrules` or `qcrules rules` alone: the help itself
+        _say(error.format_message())
         return EXIT_BAD_INPUT
     except click.ClickException as error:
-        error.show()
+        _say(usage_line(error))
         return EXIT_BAD_INPUT
     except QcrulesError as error:
         echo_diagnostics(error.diagnostics)
@@ -440,7 +620,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         _say(f"internal error: {type(error).__name__}: {error} — this is a bug in qcrules, "
              "not in the input; please report it with the command that caused it")
         return EXIT_INTERNAL
-    return EXIT_OK
+    return int(result) if isinstance(result, int) else EXIT_OK
 
 
 def _say(line: str) -> None:
@@ -459,7 +639,7 @@ def _quiet_stdout() -> None:
 
 def entry_point() -> None:
     """The console script."""
-    raise SystemExit(run())
+    main.main()
 
 
 __all__ = ["Plan", "main", "run"]

@@ -3,29 +3,40 @@ problem printed as one located line and exit 2."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 import click
 
 from ..base.errors import Diagnostic, FactError, QcrulesError
 from ..catalog.load import load_catalog
 from ..catalog.model import Catalog
-from ..facts.load import load_facts
+from ..engine.results import Report, Severity, Status
 from ..facts.model import FactSet
 from ..facts.periods import Bases
 from ..report.explain import LANGUAGES
+from .streams import INPUT_FORMATS, load_facts_or_stdin
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_VIOLATION", "catalog_or_exit",
-           "echo_diagnostics", "fact_set_or_exit", "fail", "period_or_exit"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_VIOLATION", "FAIL_ON",
+           "catalog_or_exit", "echo_diagnostics", "exit_code_for", "fact_set_or_exit", "fail",
+           "period_or_exit"]
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 #: An error qcrules did not foresee: a bug, never bad input (which is 2) nor a miss (1).
 EXIT_INTERNAL = 3
 
 
+def _by_place(diagnostic: Diagnostic) -> tuple[str, str, int, int]:
+    where = diagnostic.location
+    if where is None:
+        return ("", "", 0, 0)
+    return (where.file or "", where.sheet or "", where.line or 0, where.column or 0)
+
+
 def echo_diagnostics(diagnostics: Sequence[Diagnostic], *, prefix: str = "error") -> None:
-    for diagnostic in diagnostics:
+    """Each diagnostic on one line of standard error, sorted by file and place (those with no
+    place first), whatever order they were found in."""
+    for diagnostic in sorted(diagnostics, key=_by_place):
         click.echo(f"{prefix}: {diagnostic}", err=True)
 
 
@@ -68,12 +79,83 @@ period_option = click.option("--period", metavar="PERIOD", default=None,
 
 
 strict_option = click.option("--strict", is_flag=True,
-                              help="Exit 1 on any missed target, not only 确保 ones.")
+                              help="Exit 1 on any missed target, not only 确保 ones (the same as "
+                                   "--fail-on violation --fail-on shortfall --fail-on miss).")
+
+#: What ``--fail-on`` may name: a severity of a missed target (``violation`` a 确保 target,
+#: ``shortfall`` a 力争 target, ``miss`` a general requirement), a status (``unknown``: data
+#: missing; ``invalid``: data unusable), or ``none`` (never exit 1).
+FAIL_ON = ("violation", "shortfall", "miss", "unknown", "invalid", "none")
+_MISSES = ("violation", "shortfall", "miss")
 
 
-def fact_set_or_exit(facts: tuple[str, ...], encoding: str | None, keep_going: bool) -> FactSet:
+def fail_on_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--fail-on", "fail_on", multiple=True, type=click.Choice(FAIL_ON),
+        help="Exit 1 when a target is in this state (repeatable): violation (a 确保 target "
+             "missed), shortfall (a 力争 target), miss (a general requirement), unknown (data "
+             f"missing), invalid (data unusable); none: never [default: {default}].")
+
+
+def exit_code_for(report: Report, fail_on: tuple[str, ...], *, strict: bool = False,
+                  default: tuple[str, ...] = ("violation",)) -> int:
+    """1 when a verdict is in a state ``fail_on`` (or, when it is empty, ``default``) names,
+    ``strict`` adding every missed target; else 0."""
+    levels = set(fail_on or default) - {"none"}
+    if strict:
+        levels.update(_MISSES)
+    for verdict in report.verdicts:
+        if verdict.status is Status.NOT_MET and verdict.severity is not Severity.NONE \
+                and verdict.severity.value in levels:
+            return EXIT_VIOLATION
+        if verdict.status.value in levels:   # unknown, invalid
+            return EXIT_VIOLATION
+    return EXIT_OK
+
+
+only_option = click.option("--only", type=click.Choice(["all", "unmet"]), default="all",
+                           show_default=True, help="Show every target, or only those not met.")
+
+keep_going_option = click.option(
+    "--keep-going", is_flag=True,
+    help="Evaluate every rule whose facts are sound even when some facts are bad (the exit "
+         "code is still 2).")
+
+baseline_option = click.option(
+    "--baseline", "-b", metavar="BASEFILE", type=click.Path(dir_okay=False), default=None,
+    help="Facts of a baseline period: add each target's trajectory (on track, behind, ...) "
+         "toward its deadline.")
+
+
+def output_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+                        default=None, help=text)
+
+
+color_option = click.option(
+    "--color", "--colour", "color", type=click.Choice(["auto", "always", "never"]),
+    default="auto", show_default=True,
+    help="Colour the text table: auto colours a terminal unless NO_COLOR is set (FORCE_COLOR "
+         "colours a pipe too).")
+
+bom_option = click.option(
+    "--bom/--no-bom", default=None,
+    help="Start CSV with a UTF-8 byte-order mark, for spreadsheet programs [default: with one "
+         "in a file (-o, or standard output redirected into a file), none in a pipe].")
+
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True,
+    help="No spinner on standard error while the work goes on (it is shown only on a terminal).")
+
+input_format_option = click.option(
+    "--input-format", type=click.Choice(list(INPUT_FORMATS)), default=None,
+    help="Format of facts read from standard input (FACTS '-'); default: sniffed.")
+
+
+def fact_set_or_exit(facts: tuple[str, ...], encoding: str | None, keep_going: bool, *,
+                     input_format: str | None = None) -> FactSet:
     try:
-        fact_set = load_facts(*facts, encoding=encoding)
+        fact_set = load_facts_or_stdin(facts, encoding=encoding, input_format=input_format)
     except FactError as error:
         fail(error)
     errors = list(fact_set.diagnostics)

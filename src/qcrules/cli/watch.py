@@ -22,11 +22,20 @@ from ..base.errors import Diagnostic, FactError, Location, QcrulesError, printab
 from ..durable.monitor import Monitor, VerdictChange
 from ..engine.compile import compile_catalog
 from ..engine.evaluate import unmatched_facts
-from ..engine.results import Report, Status
+from ..engine.results import Status
 from ..facts.model import Fact, FactSet
 from ..facts.read import facts_from_data
-from ..report.explain import LANGUAGES, explain, status_word
+from ..report.explain import explain, status_word
 from ..report.render import verdict_to_dict
+from .common import (
+    encoding_option,
+    engine_option,
+    exit_code_for,
+    fail_on_option,
+    lang_option,
+    rules_option,
+    strict_option,
+)
 
 __all__ = ["STDIN", "format_change", "read_line", "watch"]
 
@@ -275,38 +284,27 @@ def run_stream(monitors: Monitor | Monitors, lines: Iterable[str] | TextIO, *, l
                                      period=report.period if report else None))
 
 
-def _exit_code(report: Report, fail_on: str) -> int:
-    if fail_on == "none":
-        return 0
-    return report.exit_code(strict=fail_on == "miss")
-
-
 @click.command()
 @click.argument("facts", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--rules", "-r", "rules", metavar="PATH",
-              help="Catalogue file (default: the bundled 桐城 plan).")
-@click.option("--engine", type=click.Choice(["native", "durable"]), default="native",
-              show_default=True, help="Evaluation engine (both give identical changes).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True,
-              help="Language of explanations.")
+@rules_option
+@engine_option
+@lang_option
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="One line of text or one JSON object per change.")
 @click.option("--initial", is_flag=True,
               help="First print every rule's verdict for the starting facts.")
-@click.option("--fail-on", type=click.Choice(["none", "violation", "miss"]), default="none",
-              show_default=True,
-              help="At the end of input, exit 1 if a 确保 target (violation) or any target "
-                   "(miss) is not met.")
-@click.option("--encoding", default=None, metavar="NAME",
-              help="Encoding of starting fact files (default: UTF-8, else GB18030).")
+@fail_on_option("none")
+@strict_option
+@encoding_option
 def watch(facts: tuple[str, ...], rules: str | None, engine: str, lang: str, fmt: str,
-          initial: bool, fail_on: str, encoding: str | None) -> None:
+          initial: bool, fail_on: tuple[str, ...], strict: bool, encoding: str | None) -> None:
     """Print verdict changes as fact updates arrive as JSON lines on standard input.
 
     FACTS are optional starting fact files. Each input line is {"id": ..., "value": ...,
     "source": ...}, {"facts": {...}} or {"retract": "id"}. A bad line is reported on
-    standard error as <stdin>:LINE: QCnnn ... and skipped. Exit 0 at the end of input (see
-    --fail-on); 2 for a bad catalogue or starting fact file.
+    standard error as <stdin>:LINE: QCnnn ... and skipped. At the end of input, exit 1 when
+    a target is in a --fail-on state (--strict: any missed target), else 0; 2 for a bad
+    catalogue or starting fact file.
     """
     from .common import catalog_or_exit, fact_set_or_exit  # the shared loaders (cli imports this module)
 
@@ -332,4 +330,5 @@ def watch(facts: tuple[str, ...], rules: str | None, engine: str, lang: str, fmt
             run_stream(monitors, sys.stdin, lang=lang, fmt=fmt)
         finally:
             monitors.close()
-        raise SystemExit(max(_exit_code(m.report(), fail_on) for m in monitors))
+        raise SystemExit(max(exit_code_for(m.report(), fail_on, strict=strict, default=("none",))
+                             for m in monitors))

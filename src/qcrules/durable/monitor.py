@@ -112,9 +112,9 @@ class Monitor:
         self._facts: dict[str, Fact] = {}
         self._live = None
         if engine == "durable":
-            from .engine import engine_for  # durable_rules is loaded only when asked for
+            from . import durable_engine_for  # durable_rules is loaded only when asked for
 
-            self._live = engine_for(catalog).session()
+            self._live = durable_engine_for(catalog).session()
         self._verdicts: list[Verdict] = [
             Verdict(compiled.rule, compiled.rule.id, Status.UNKNOWN)
             for compiled in catalog.rules]

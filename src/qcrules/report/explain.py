@@ -137,7 +137,7 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
     name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
     unit = verdict.unit
     commitment = commitment_word(rule.commitment, lang)
-    leads = _names(rule.lead) if lang == "zh" else ", ".join(rule.lead)
+    leads = _names(rule.lead) if lang == "zh" else ", ".join(rule.lead_in(lang))
     tail = (f"；{commitment}，牵头单位：{leads}" if lang == "zh"
             else f"; {commitment}; lead: {leads}")
     summary = name + ("：" if lang == "zh" else ": ")

@@ -79,7 +79,7 @@ def render_junit(report: Report, *, lang: str = "zh", only_unmet: bool = False) 
         sections.setdefault(verdict.rule.section, []).append(verdict)
     root = ET.Element("testsuites", {"name": _text(catalog.title), **_counts(verdicts)})
     for prefix, members in sections.items():
-        title = f"{prefix} {catalog.section_title(prefix)}".strip()
+        title = f"{prefix} {catalog.section_title(prefix, lang)}".strip()
         suite = _element(root, "testsuite", name=title, **_counts(members))
         properties = _element(suite, "properties")
         for key, value in (("catalog", catalog.id), ("region", report.region),

@@ -126,8 +126,12 @@ def _rows(report: Report, lang: str, only_unmet: bool) -> list[Verdict]:
 
 
 def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
-                colour: bool = False, explain_all: bool = True) -> str:
-    """A readable table with status symbols, then each verdict's explanation."""
+                colour: bool = False, explain_all: bool = True, width: int | None = None) -> str:
+    """A readable table with status symbols, then each verdict's explanation.
+
+    With ``width`` (a terminal's), indicator names are shortened (with …) so that the table's
+    lines fit in it where they can; without, nothing is cut.
+    """
     import click
 
     headers: tuple[str, ...] = (
@@ -141,7 +145,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         rule = verdict.rule
         name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
         cells: tuple[str, ...] = (
-            SYMBOLS[verdict.status], verdict.rule_id, shorten(name, 28),
+            SYMBOLS[verdict.status], verdict.rule_id, name,
             observed_text(verdict, lang) or status_word(verdict.status, lang),
             target_cell(verdict, lang), margin_cell(verdict),
             commitment_word(rule.commitment, lang))
@@ -150,16 +154,22 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
                      if verdict.trajectory is not None else "")
         rows.append((verdict, cells))
     widths = [max([text_width(h)] + [text_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
+    if width is not None:
+        excess = sum(widths) + 2 * (len(widths) - 1) - width
+        if excess > 0:   # only the indicator column gives way, down to its header's width
+            widths[2] = max(text_width(headers[2]), 8, widths[2] - excess)
+            rows = [(verdict, (*cells[:2], shorten(cells[2], widths[2]), *cells[3:]))
+                    for verdict, cells in rows]
     lines = []
     title = report.catalog.title
     context = " · ".join(x for x in (report.region, report.period) if x)
     lines.append(f"{title}{(' — ' + context) if context else ''}")
     lines.append("  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    styled: dict[int, str] = {}   # line number: colour
     for verdict, cells in rows:
-        line = "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
         if colour:
-            line = click.style(line, fg=COLOURS[verdict.status])
-        lines.append(line)
+            styled[len(lines)] = COLOURS[verdict.status]
+        lines.append("  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
     lines.append("")
     lines.append(summary_line(report, lang))
     lines += group_lines(report, lang)
@@ -168,7 +178,10 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         for verdict, _cells in rows:
             lines.append(f"{SYMBOLS[verdict.status]} {verdict.rule_id} [{verdict.rule.clause}]")
             lines.append(str(explain(verdict, lang)))
-    return printable("\n".join(lines)) + "\n"
+    # Styled after the text's own control characters are escaped, so that the colours' escape
+    # sequences are the only ones printed.
+    return "\n".join(click.style(printable(line), fg=styled[i]) if i in styled else printable(line)
+                     for i, line in enumerate(lines)) + "\n"
 
 
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
@@ -219,7 +232,7 @@ def _md_summaries(report: Report, lang: str) -> list[str]:
     statuses = tuple(Status)
     out += [f"## {words['by_section']}", ""]
     out += _md_table([words["section"], *_status_headers(lang), words["total"]],
-                     [[f"{prefix} {catalog.section_title(prefix)}".strip(),
+                     [[f"{prefix} {catalog.section_title(prefix, lang)}".strip(),
                        *(str(counts[s]) for s in statuses), str(sum(counts.values()))]
                       for prefix, counts in report.by_section.items()])
     by_commitment: dict[Commitment, dict[Status, int]] = {}
@@ -234,7 +247,8 @@ def _md_summaries(report: Report, lang: str) -> list[str]:
     others = (Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
     out += [f"## {words['by_lead']}", ""]
     out += _md_table([words["lead"], words["met_of_owned"], *_status_headers(lang, others)],
-                     [[lead, f"{counts[Status.MET]}/{sum(counts.values())}",
+                     [[catalog.department_name(lead, lang),
+                       f"{counts[Status.MET]}/{sum(counts.values())}",
                        *(str(counts[s]) for s in others)]
                       for lead, counts in report.by_lead.items()])
     return out
@@ -251,7 +265,7 @@ def _md_missing(report: Report, lang: str) -> list[str]:
             what = f"{words['invalid_data']}: {verdict.problem.message if verdict.problem else ''}"
         else:
             continue
-        for lead in verdict.rule.lead or ("—",):
+        for lead in verdict.rule.lead_in(lang) or ("—",):
             groups.setdefault(lead, []).append(f"`{verdict.rule_id}` {_md(what)}")
     if not groups:
         return []
@@ -282,7 +296,7 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
     for verdict in _rows(report, lang, only_unmet):
         sections.setdefault(verdict.rule.section, []).append(verdict)
     for prefix, verdicts in sections.items():
-        title = catalog.section_title(prefix)
+        title = catalog.section_title(prefix, lang)
         out += [f"### {_md(prefix)} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
                 "|" + "---|" * len(headers)]
         for verdict in verdicts:
@@ -292,7 +306,8 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                      verdict.rule_id, name,
                      observed_text(verdict, lang) or "—",
                      target_cell(verdict, lang), margin_cell(verdict),
-                     commitment_word(rule.commitment, lang), "、".join(rule.lead))
+                     commitment_word(rule.commitment, lang),
+                     ("、" if lang == "zh" else ", ").join(rule.lead_in(lang)))
             # The rule id is code (its characters are restricted); every other cell is text,
             # escaped whatever it starts with.
             out.append("| " + " | ".join(f"`{c}`" if i == 1 else _md(c)
@@ -328,8 +343,9 @@ def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) ->
             _cell(rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)),
             _csv_value(verdict.value), verdict.unit or "", op.value if op else "",
             _csv_value(threshold), _csv_value(verdict.margin), _csv_value(verdict.relative_margin),
-            rule.commitment.value, rule.deadline, _cell(rule.clause), _cell("、".join(rule.lead)),
-            _cell("、".join(rule.support)), _cell(rule.quote), _cell(explain(verdict, lang).summary)))
+            rule.commitment.value, rule.deadline, _cell(rule.clause),
+            _cell("、".join(rule.lead_in(lang))), _cell("、".join(rule.support_in(lang))),
+            _cell(rule.quote), _cell(explain(verdict, lang).summary)))
     return buffer.getvalue()
 
 
