@@ -661,6 +661,30 @@ class TestDeadlinesAndMilestones:
         assert [(d.code, d.rule_id) for d in raised.value.diagnostics] == [("QC104", "b")]
 
 
+class TestReview:
+    """``review: true`` marks a reading still to confirm (a drafted rule's guess)."""
+
+    def test_a_rule_marked_for_review_loads_with_a_note(self) -> None:
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(review=True, note="猜测")))
+        assert catalog["r"].review is True
+        assert [(n.code, n.rule_id, n.field) for n in catalog.notes] == [("QC179", "r", "review")]
+
+    def test_unmarked_rules_have_no_note(self) -> None:
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(review=False)))
+        assert catalog["r"].review is False
+        assert catalog.notes == ()
+
+    def test_review_is_true_or_false(self) -> None:
+        with pytest.raises(qcrules.CatalogError) as raised:
+            qcrules.loads_catalog(catalog_text(rule_yaml(review="yes")))
+        assert [(d.code, d.field) for d in raised.value.diagnostics] == [("QC101", "review")]
+
+    def test_review_round_trips_through_dump(self) -> None:
+        catalog = qcrules.loads_catalog(catalog_text(rule_yaml(review=True)))
+        assert qcrules.loads_catalog(qcrules.dump_catalog(catalog)) == catalog
+        assert "review: true" in qcrules.dump_catalog(catalog)
+
+
 class TestPerHeadUnits:
     """Plans write per-head targets without the denominator: 人均GDP达8.5万元."""
 

@@ -41,17 +41,18 @@ class TestAgainstTheHandMadeCatalogue:
         assert len(comparison.pairs) == 44
 
     def test_fields_agree(self, comparison: qcrules.Comparison) -> None:
-        """At least 394 of the 396 fields compared are equal (99.5 %); the two that differ
-        are readings a rule author chose (项 for an award, floor rather than count)."""
-        assert comparison.fields_equal >= 394, comparison.differences
+        """At least 395 of the 396 fields compared are equal (99.7 %); the one that differs is
+        a reading the rule author chose (a count of standards as a floor)."""
+        assert comparison.fields_equal >= 395, comparison.differences
         assert comparison.field_agreement >= 0.95
-        fields = {field for _, field, _, _ in comparison.differences}
-        assert fields <= {"unit", "kind"}
+        assert [(rule_id, field) for rule_id, field, _, _ in comparison.differences] == [
+            ("new-standards", "kind")]
 
     def test_quotes_clauses_commitments_deadlines_and_departments_all_agree(
             self, comparison: qcrules.Comparison) -> None:
         per_field = comparison.per_field()
-        for field in ("quote", "clause", "commitment", "deadline", "lead", "support", "bound"):
+        for field in ("quote", "clause", "commitment", "deadline", "lead", "support", "bound",
+                      "unit"):
             assert per_field[field] == 1.0, field
 
     def test_the_heading_timeline_and_sections(self, drafted: qcrules.Draft) -> None:
@@ -61,7 +62,9 @@ class TestAgainstTheHandMadeCatalogue:
                                                                   hand.issuer)
         assert (catalog.period_start, catalog.period_end) == (2025, 2027)
         assert catalog.phases == hand.phases
-        assert catalog.sections == hand.sections
+        # the same parts and titles; English titles are the reviewer's to add
+        assert [(s.prefix, s.title) for s in catalog.sections] == [
+            (s.prefix, s.title) for s in hand.sections]
 
     def test_what_was_left_out_is_listed(self, drafted: qcrules.Draft) -> None:
         """The sentences with numbers that are no target: the 100 counties of 一、主要目标, the

@@ -87,3 +87,9 @@ def test_sections_are_the_headings_of_the_first_two_levels() -> None:
     assert sections["二(一)"] == "夯实数字基础"
     assert sections["二"] == "主要任务"
     assert "二(一)1" not in sections
+
+
+def test_a_title_and_its_period_on_one_line() -> None:
+    structure = read_structure("桐岭县质量提升行动方案（2026—2028年）\n一、主要目标\n")
+    assert structure.title == "桐岭县质量提升行动方案（2026—2028年）"
+    assert (structure.region, structure.period) == ("桐岭县", (2026, 2028))

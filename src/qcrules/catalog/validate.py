@@ -275,6 +275,10 @@ class _RuleBuilder:
         if not isinstance(review, bool):
             out.add("QC101", "field 'review' must be true or false", node.at("review"),
                     rule_id=rid, field="review", expected="true or false", got=_shown(review))
+        elif review:
+            out.note("QC179", "marked for review: a reading still to confirm (see its note)",
+                     node.at("review"), rule_id=rid, field="review",
+                     expected="review: true removed once the reading is confirmed")
         path = self._path()
         if (len(out.items) > before or rid is None or kind is None or indicator is None
                 or commitment is None or deadline is None):

@@ -216,7 +216,8 @@ def _heading_facts(head: list[tuple[int, str]], text: str
     folded = [fold_width(line).strip() for _, line in head]
     title = ""
     for position, line in enumerate(folded):
-        if _TITLE_WORDS.search(line) and not line.startswith(("经研究", "现将", "各")):
+        bare = _PERIOD.sub("", line).strip()  # 某县…行动方案（2026—2028年） on one line
+        if _TITLE_WORDS.search(bare) and not line.startswith(("经研究", "现将", "各")):
             title = head[position][1].strip()
             if position + 1 < len(folded) and _PERIOD.fullmatch(folded[position + 1]):
                 title += head[position + 1][1].strip()
