@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -249,3 +250,50 @@ class TestFromPython:
         with pytest.raises(error) as raised:
             qcrules.progress(qcrules.load_catalog(), sets, baseline=baseline)  # type: ignore[arg-type]
         assert raised.value.code == code  # type: ignore[attr-defined]
+
+
+class TestMethodOption:
+    """--method on check --baseline and progress; the done-when check of the methods."""
+
+    SDG: ClassVar[set[str]] = {
+        "target_achieved", "substantial_progress", "moderate_progress", "limited_progress",
+        "deterioration", "not_assessable", "not_applicable", "behind"}
+
+    def test_every_dated_target_has_a_category(self) -> None:
+        """progress … --method sdg --format json: a category on every dated target, and the
+        method, its thresholds and its growth rates recorded with each judged one."""
+        code, out, err = invoke("progress", Y2024, Y2026, "--method", "sdg", "--format", "json")
+        assert code == 0, err
+        data = json.loads(out)
+        dated = [t for t in data["targets"] if isinstance(t["deadline"], int)]
+        assert len(dated) >= 30
+        for target in dated:
+            path = target["trajectory"]
+            assert path["method"] == "sdg", target["rule_id"]
+            assert path["category"] in self.SDG, target["rule_id"]
+        judged = {t["rule_id"]: t["trajectory"] for t in dated}
+        gdp = judged["gdp-per-capita"]
+        assert gdp["category"] == "substantial_progress"
+        assert gdp["parameters"] == {"substantial": "0.95", "moderate": "0.6", "limited": "0",
+                                     "zero_replacement": "0.001"}
+        assert gdp["cagr_observed"].startswith("0.0387")     # (8.2/7.6)^(1/2) − 1
+        assert judged["rd-intensity"]["category"] == "moderate_progress"
+        assert judged["teacher-student-ratio"]["category"] == "limited_progress"
+        assert sum(data["categories"].values()) == len(data["targets"])
+
+    def test_check_baseline_method(self) -> None:
+        code, out, _ = invoke("check", Y2026, "--baseline", Y2024, "--method", "un",
+                              "--format", "json")
+        assert code in (0, 1)
+        verdicts = {v["rule_id"]: v for v in json.loads(out)["verdicts"]}
+        assert verdicts["rd-intensity"]["trajectory"]["category"] == "fair_progress"
+        assert "趋势外推法" in verdicts["rd-intensity"]["explanation"]["steps"][-1]
+
+    def test_default_is_path(self) -> None:
+        _, out, _ = invoke("progress", Y2024, Y2026, "--format", "json")
+        assert {t["trajectory"]["method"] for t in json.loads(out)["targets"]} == {"path"}
+
+    def test_unknown_method_is_a_usage_error(self) -> None:
+        code, _, err = invoke("progress", Y2024, Y2026, "--method", "eurostat")
+        assert code == 2
+        assert "eurostat" in err

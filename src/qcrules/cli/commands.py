@@ -22,7 +22,7 @@ import click
 from .. import evaluate
 from ..base.errors import Diagnostic, Location, QcrulesError, UsageError, printable
 from ..catalog.load import load_catalog
-from ..catalog.model import Catalog
+from ..catalog.model import PROGRESS_METHODS, Catalog
 from ..engine.compile import Plan, compile_catalog
 from ..engine.results import Report
 from ..facts.model import FactSet
@@ -136,10 +136,15 @@ def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose
 @click.option("--baseline", "-b", metavar="BASEFILE", type=click.Path(dir_okay=False),
               default=None, help="Facts of a baseline period: add each target's trajectory "
                                  "(on track, behind, ...) toward its deadline.")
+@click.option("--method", type=click.Choice(PROGRESS_METHODS), default=None,
+              help="How progress toward deadlines is judged: path, sdg (Statistics Canada / "
+                   "open-sdg) or un (UN SDG Progress Chart); default: each rule's "
+                   "progress.method, else the catalogue's, else path.")
 @period_option
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
           strict: bool, keep_going: bool, encoding: str | None, engine: str,
-          output: str | None, baseline: str | None, period: str | None) -> None:
+          output: str | None, baseline: str | None, method: str | None,
+          period: str | None) -> None:
     """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files) against the catalogue.
 
     Exit 0 when no 确保 target is missed, 1 when one is (with --strict, any missed target),
@@ -156,7 +161,7 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
         fact_set = with_base_values(fact_set, [base_set], plan.bases)
     report = evaluate(plan, fact_set, engine=engine)
     if base_set is not None:
-        report = _track(plan, report, fact_set, base_set, keep_going, engine)
+        report = _track(plan, report, fact_set, base_set, keep_going, engine, method)
     errors = input_errors(report)
     if errors and not keep_going:
         echo_diagnostics(errors)
@@ -186,7 +191,7 @@ def _finish(report: Report, errors: list[Diagnostic], catalog: Catalog, *,
 
 
 def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, keep_going: bool,
-           engine: str) -> Report:
+           engine: str, method: str | None = None) -> Report:
     """``report`` with trajectories from the baseline file's facts (bad input exits 2)."""
     from ..progress.series import track
 
@@ -197,7 +202,7 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, kee
         click.echo("bad baseline input; no report written (use --keep-going to go on)", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     try:
-        return track(report, fact_set, base_report, base_set)
+        return track(report, fact_set, base_report, base_set, method=method)
     except QcrulesError as error:
         fail(error)
 
@@ -216,8 +221,13 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, kee
               help="Go on when some facts are bad, their targets unknown (the exit code is "
                    "still 2).")
 @encoding_option
+@click.option("--method", type=click.Choice(PROGRESS_METHODS), default=None,
+              help="How progress toward deadlines is judged: path, sdg (Statistics Canada / "
+                   "open-sdg) or un (UN SDG Progress Chart); default: each rule's "
+                   "progress.method, else the catalogue's, else path.")
 def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | None, fmt: str,
-                     lang: str, keep_going: bool, encoding: str | None) -> None:
+                     lang: str, keep_going: bool, encoding: str | None,
+                     method: str | None) -> None:
     """Show each target's series over the periods of FACTS (one file per period, or a file
     holding several, any order), its trajectory from the baseline and where the current pace
     leads by the deadline.
@@ -232,7 +242,8 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, rules: str | 
     sets = [fact_set_or_exit((path,), encoding, keep_going) for path in facts]
     try:
         start = period_argument(baseline, "baseline") if baseline is not None else None
-        result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
+        result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start,
+                          method=method)
     except QcrulesError as error:
         fail(error)
     errors = [error for report in result.reports for error in input_errors(report)]

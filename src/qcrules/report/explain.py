@@ -24,12 +24,14 @@ from ..engine.results import (
     Status,
     Step,
     Trajectory,
+    TrajectoryCategory,
     TrajectoryStatus,
     UnitAssumed,
     Verdict,
 )
 
-__all__ = ["LANGUAGES", "Explanation", "change_phrase", "explain", "quantity_text"]
+__all__ = ["LANGUAGES", "Explanation", "category_word", "change_phrase", "explain", "method_word",
+           "quantity_text"]
 
 LANGUAGES = ("zh", "en")
 
@@ -329,9 +331,41 @@ _PATH_WORDS = {"zh": {"linear": "线性路径", "front-loaded": "前快后慢路
                "en": {"linear": "linear path", "front-loaded": "front-loaded path"}}
 
 
+_CATEGORY_WORDS = {
+    "zh": {"target_achieved": "已达标", "on_track": "进度正常", "behind": "落后于进度",
+           "substantial_progress": "进展显著", "moderate_progress": "进展中等",
+           "limited_progress": "进展有限", "deterioration": "倒退",
+           "fair_progress": "有所进展，需加速", "stagnation_or_regression": "停滞或倒退",
+           "not_assessable": "无法评估", "not_applicable": "不适用"},
+    "en": {"target_achieved": "target achieved", "on_track": "on track", "behind": "behind",
+           "substantial_progress": "substantial progress",
+           "moderate_progress": "moderate progress", "limited_progress": "limited progress",
+           "deterioration": "deterioration",
+           "fair_progress": "fair progress, acceleration needed",
+           "stagnation_or_regression": "stagnation or regression",
+           "not_assessable": "not assessable", "not_applicable": "not applicable"},
+}
+_METHOD_WORDS = {
+    "zh": {"path": "路径法", "sdg": "复合增长率比值法（加拿大统计局/open-sdg）",
+           "un": "趋势外推法（联合国可持续发展目标进展图）"},
+    "en": {"path": "path method", "sdg": "growth-ratio method (Statistics Canada / open-sdg)",
+           "un": "trend projection (UN SDG Progress Chart)"},
+}
+
+
 def trajectory_word(status: TrajectoryStatus, lang: str = "zh") -> str:
     """``进度正常``/``on track`` and so on."""
     return _TRAJECTORY_WORDS[_lang(lang)][status.value]
+
+
+def category_word(category: TrajectoryCategory, lang: str = "zh") -> str:
+    """``进展显著``/``substantial progress`` and so on."""
+    return _CATEGORY_WORDS[_lang(lang)][category.value]
+
+
+def method_word(method: str, lang: str = "zh") -> str:
+    """The name of a progress method: ``趋势外推法（…）``/``trend projection (…)``."""
+    return _METHOD_WORDS[_lang(lang)][method]
 
 
 def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
@@ -341,9 +375,16 @@ def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
     if path is None:
         return ""
     word = trajectory_word(path.status, lang)
-    head = f"{word}：" if zh else f"trajectory {word}: "
+    if path.method != "path" and path.category is not None:
+        category = category_word(path.category, lang)
+        head = f"{word}（{category}）：" if zh else f"trajectory {word} ({category}): "
+    else:
+        head = f"{word}：" if zh else f"trajectory {word}: "
+    tail = _broken_text(path, zh)
+    if path.method != "path" and path.cagr_observed is not None:
+        return head + _growth_text(verdict, path, zh) + tail
     if path.expected is not None and path.op is not None and path.target is not None:
-        return head + _path_text(verdict, path, zh)
+        return head + _path_text(verdict, path, zh) + tail
     reason = path.reason.value
     if path.status is TrajectoryStatus.MET_EARLY:
         text = (f"{path.deadline} 年的目标已提前达到" if zh
@@ -362,10 +403,70 @@ def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
                 else f"no usable value in the baseline {path.baseline_period}")
     elif reason == "value":
         text = "本期数据缺失或无效" if zh else "no usable value for this period"
+    elif path.category is TrajectoryCategory.NOT_ASSESSABLE:
+        text = ("基期值、当前值与目标值符号不一致，无法按复合增长率评估" if zh
+                else "the baseline, the value and the target differ in sign: no compound growth")
+    elif path.method != "path":
+        text = (f"{verdict.rule.kind.value} 类目标不适用{method_word(path.method, 'zh')}" if zh
+                else f"the {method_word(path.method, 'en')} does not judge a "
+                     f"{verdict.rule.kind.value} target")
     else:
         text = (f"{verdict.rule.kind.value} 类目标不按路径判断" if zh
                 else f"a {verdict.rule.kind.value} target has no numeric path")
-    return head + text
+    return head + text + tail
+
+
+def _broken_text(path: Trajectory, zh: bool) -> str:
+    if path.broken_period is None:
+        return ""
+    return (f"；须每期保持达标，{path.broken_period} 未达标" if zh
+            else f"; to be held in every period, and {path.broken_period} missed it")
+
+
+def _rate(value: Fraction) -> str:
+    return f"{format_number(value * 100, places=2)}%"
+
+
+def _growth_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:
+    """The ``sdg`` or ``un`` judgement in words: the two growth rates, and R or the share."""
+    rule = verdict.rule
+    lang = "zh" if zh else "en"
+    unit = verdict.unit
+
+    def q(value: Fraction | None) -> str:
+        return quantity_text(value, unit, rule=rule, lang=lang)
+
+    assert path.op is not None
+    assert path.cagr_observed is not None
+    assert path.cagr_required is not None
+    target = f"{op_word(path.op, lang)} {q(path.target)}"
+    observed, required = _rate(path.cagr_observed), _rate(path.cagr_required)
+    value = path.progress_value
+    if zh:
+        text = (f"按{method_word(path.method, 'zh')}，自基期 {path.baseline_period} 的 "
+                f"{q(path.baseline)} 到 {path.period} 的 {q(path.value)}，年均复合增长 "
+                f"{observed}；到 {path.deadline} 年末{target}需年均 {required}")
+        if path.method == "sdg" and value is not None:
+            text += f"；R = {format_number(value, places=2)}"
+        elif value is not None:
+            text += (f"；按此趋势 {path.deadline} 年末将为 {q(path.projected)}，完成基期到目标"
+                     f"距离的 {format_number(value * 100, places=1)}%")
+        if path.substituted:
+            names = "、".join("基期值" if n == "baseline" else "目标值" for n in path.substituted)
+            text += f"（{names}为 0，按该方法以 0.001 代替）"
+        return text
+    text = (f"{method_word(path.method, 'en')}: from {q(path.baseline)} in "
+            f"{path.baseline_period} to {q(path.value)} in {path.period}, compound growth "
+            f"{observed} a year; {target} by the end of {path.deadline} needs {required} a year")
+    if path.method == "sdg" and value is not None:
+        text += f"; R = {format_number(value, places=2)}"
+    elif value is not None:
+        text += (f"; at this trend, {q(path.projected)} by the end of {path.deadline}, "
+                 f"{format_number(value * 100, places=1)}% of the way from the baseline to "
+                 "the target")
+    if path.substituted:
+        text += f" ({' and '.join(path.substituted)} zero, replaced by 0.001 as the method does)"
+    return text
 
 
 def _path_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:

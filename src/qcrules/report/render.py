@@ -91,6 +91,14 @@ def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
         "elapsed_months": path.elapsed_months, "total_months": path.total_months,
         "expected": exact_text(path.expected), "gap": exact_text(path.gap),
         "projected": exact_text(path.projected), "projected_meets": path.projected_meets,
+        "method": path.method,
+        "parameters": {name: exact_text(value) for name, value in path.parameters},
+        "category": path.category.value if path.category is not None else None,
+        "progress_value": exact_text(path.progress_value),
+        "cagr_observed": exact_text(path.cagr_observed),
+        "cagr_required": exact_text(path.cagr_required),
+        "direction": path.direction, "substituted": list(path.substituted),
+        "broken_period": path.broken_period,
     }
 
 
