@@ -375,7 +375,8 @@ def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
     if path is None:
         return ""
     word = trajectory_word(path.status, lang)
-    if path.method != "path" and path.category is not None:
+    if (path.method != "path" and path.category is not None
+            and category_word(path.category, lang) != word):
         category = category_word(path.category, lang)
         head = f"{word}（{category}）：" if zh else f"trajectory {word} ({category}): "
     else:
