@@ -10,8 +10,9 @@ from fractions import Fraction
 
 import attrs
 
-from ..base.numbers import format_number
+from ..base.numbers import format_number, round_gbt8170
 from ..catalog.model import Commitment, Kind, Op, Rule
+from ..engine.compile import judges_whole_numbers
 from ..engine.results import (
     ChangeMeasured,
     Compared,
@@ -30,8 +31,15 @@ from ..engine.results import (
     Verdict,
 )
 
-__all__ = ["LANGUAGES", "Explanation", "category_word", "change_phrase", "explain", "method_word",
-           "quantity_text"]
+__all__ = ["DISPLAY_DIGITS", "DISPLAY_PLACES", "LANGUAGES", "Explanation", "category_word",
+           "change_phrase", "display_number", "explain", "method_word", "quantity_text"]
+
+#: Display rounding (tables of every format; never JSON or an explanation's steps): a value
+#: with at most ``DISPLAY_PLACES`` decimals is shown as it is, as statistics publish it
+#: (97.8 %, 0.125); a longer one — a derived rate, a value on a path, a projection — is rounded
+#: to ``DISPLAY_DIGITS`` significant digits (14.518519 → 14.52), keeping every whole digit.
+DISPLAY_PLACES = 3
+DISPLAY_DIGITS = 4
 
 LANGUAGES = ("zh", "en")
 
@@ -89,14 +97,45 @@ def _lang(lang: str) -> str:
     return lang
 
 
+def display_number(value: Fraction, *, whole: bool = False) -> str:
+    """``value`` rounded for display: to a whole number when ``whole`` (a count, a rank: 11位
+    and not 11.333333位); exact with at most :data:`DISPLAY_PLACES` decimals; otherwise to
+    :data:`DISPLAY_DIGITS` significant digits, every whole digit kept. Rounding is GB/T 8170
+    (half to even), and applies to the display only.
+    """
+    if whole:
+        return format_number(round_gbt8170(value, Fraction(1)))
+    if (value * 10**DISPLAY_PLACES).denominator == 1 or value == 0:
+        return format_number(value)
+    magnitude = abs(value)
+    digits = 0
+    while magnitude >= 1:   # the whole digits
+        magnitude /= 10
+        digits += 1
+    places = max(0, DISPLAY_DIGITS - digits)
+    if digits == 0:   # below one: count the zeros after the point too
+        scaled = abs(value)
+        while scaled < Fraction(1, 10):
+            scaled *= 10
+            places += 1
+    return format_number(round_gbt8170(value, Fraction(1, 10**places)))
+
+
 def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule | None = None,
-                  lang: str = "zh") -> str:
-    """A value with its unit as a reader expects it: ``8.2万元/人``, ``96.4%``, ``1:13.1``."""
+                  lang: str = "zh", display: bool = False) -> str:
+    """A value with its unit as a reader expects it: ``8.2万元/人``, ``96.4%``, ``1:13.1``.
+
+    With ``display``, the number is rounded for a table (:func:`display_number`); a count or
+    rank of ``rule`` to a whole number.
+    """
     if value is None:
         return "—"
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    number = format_number(value)
+    if display:
+        number = display_number(value, whole=rule is not None and judges_whole_numbers(rule))
+    else:
+        number = format_number(value)
     if rule is not None and rule.ratio is not None:
         return f"{number}:1" if rule.ratio.order == "x:1" else f"1:{number}"
     if unit == "倍":
@@ -113,12 +152,14 @@ def observed_text(verdict: Verdict, lang: str = "zh") -> str | None:
     read (a derived value in the rule's unit, else the fact as written); ``None`` when nothing
     was read."""
     if verdict.value is not None:
-        return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang)
+        return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang,
+                             display=True)
     if verdict.status is not Status.UNKNOWN:
         return None
     derived = next((step for step in verdict.steps if isinstance(step, Derived)), None)
     if derived is not None:
-        return quantity_text(derived.result, verdict.unit, rule=verdict.rule, lang=lang)
+        return quantity_text(derived.result, verdict.unit, rule=verdict.rule, lang=lang,
+                             display=True)
     read = next((step for step in verdict.steps
                  if isinstance(step, FactUsed) and step.role == "value"), None)
     return read.raw if read is not None else None
@@ -205,13 +246,17 @@ def _approx_note(rule: Rule, lang: str) -> str:
     return f" (“{approx.word}” read with a tolerance of {width}{edge}, an interpretation)"
 
 
-def gap_text(gap: Fraction, unit: str | None, rule: Rule, lang: str) -> str:
-    """A difference: between percentages it is in percentage points (百分点)."""
+def gap_text(gap: Fraction, unit: str | None, rule: Rule, lang: str, *,
+             display: bool = False) -> str:
+    """A difference: between percentages it is in percentage points (百分点). With
+    ``display``, rounded for a table like a value (:func:`display_number`)."""
+    number = display_number(gap) if display else format_number(gap)
     if rule.ratio is not None:
-        return format_number(gap)
+        return number
     if unit == "%":
-        return (f"{format_number(gap)}个百分点" if lang == "zh"
-                else f"{format_number(gap)} percentage points")
+        return f"{number}个百分点" if lang == "zh" else f"{number} percentage points"
+    if display:
+        return quantity_text(gap, unit, lang=lang, display=True)
     return quantity_text(gap, unit, lang=lang)
 
 

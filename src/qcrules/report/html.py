@@ -207,7 +207,7 @@ def _gap(verdict: Verdict, lang: str) -> str:
     if margin is None:
         return ""
     sign = "+" if margin > 0 else ("−" if margin < 0 else "")
-    text = sign + gap_text(abs(margin), verdict.unit, verdict.rule, lang)
+    text = sign + gap_text(abs(margin), verdict.unit, verdict.rule, lang, display=True)
     if verdict.relative_margin is not None and margin != 0:
         text += f" ({sign}{format_number(abs(verdict.relative_margin) * 100, places=1)}%)"
     return text
@@ -257,7 +257,8 @@ def _trend(verdict: Verdict, series: Sequence[tuple[str, Fraction | None]],
     step = usable_x / (len(series) - 1)
     points = tuple((round(_BAR_PAD + step * index, 2), y(value))
                    for index, (_period, value) in enumerate(series) if value is not None)
-    label = "; ".join(f"{period}: {quantity_text(value, verdict.unit, rule=verdict.rule, lang=lang)}"
+    label = "; ".join(f"{period}: "
+                      f"{quantity_text(value, verdict.unit, rule=verdict.rule, lang=lang, display=True)}"
                       for period, value in known)
     return Trend(_BAR_WIDTH, _TREND_HEIGHT, points, y(limit) if limit is not None else None,
                  label)

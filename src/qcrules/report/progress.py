@@ -28,7 +28,7 @@ PROGRESS_SCHEMA_ID = "qcrules-progress/1"
 def _value(verdict: Verdict, lang: str) -> str:
     if verdict.value is None:
         return status_word(verdict.status, lang)
-    return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang)
+    return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang, display=True)
 
 
 def _number(verdict: Verdict) -> Fraction | None:
@@ -90,9 +90,13 @@ def render_progress(result: Progress, fmt: str = "text", *, lang: str = "zh") ->
 
     zh = lang == "zh"
     latest = result.periods[-1]
+    # The methods' own categories get a column; the path's would repeat its status.
+    categorised = any(v.trajectory is not None and v.trajectory.method != "path"
+                      for v in result.latest.verdicts)
     headers = ("", "编号" if zh else "id", *(p.text for p in result.periods),
                "目标" if zh else "target", f"{latest.text}应达" if zh else f"expected {latest}",
-               "进度" if zh else "trajectory", "评估类别" if zh else "category",
+               "进度" if zh else "trajectory",
+               *(("评估类别" if zh else "category",) if categorised else ()),
                "按当前速度" if zh else "at this pace")
     rows = []
     for verdict in result.latest.verdicts:
@@ -102,11 +106,14 @@ def render_progress(result: Progress, fmt: str = "text", *, lang: str = "zh") ->
         rows.append((_MARKS[path.status], verdict.rule_id,
                      *(_value(v, lang) for _, v in result.series(verdict.rule_id)),
                      target_cell(verdict, lang) + deadline,
-                     quantity_text(path.expected, verdict.unit, rule=verdict.rule, lang=lang)
+                     quantity_text(path.expected, verdict.unit, rule=verdict.rule, lang=lang,
+                                   display=True)
                      if path.expected is not None else "—",
                      trajectory_word(path.status, lang),
-                     category_word(path.category, lang) if path.category is not None else "—",
-                     quantity_text(path.projected, verdict.unit, rule=verdict.rule, lang=lang)
+                     *((category_word(path.category, lang) if path.category is not None
+                        else "—",) if categorised else ()),
+                     quantity_text(path.projected, verdict.unit, rule=verdict.rule, lang=lang,
+                                   display=True)
                      if path.projected is not None else "—"))
     widths = [max([text_width(h)] + [text_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
     title = result.catalog.title
