@@ -199,8 +199,9 @@ def test_progress_english(fmt: str) -> None:
 
 
 def test_progress_html_trend_lines() -> None:
-    """--format html: the latest period's report, with a trend line for every target that has
-    a known value in both periods, labelled with the series; no trend for the others."""
+    """--format html: the latest period's report; every target with a known value in both
+    periods gets a line chart when it is dated and has a path (years, values in its unit, the
+    target at its deadline, the category) and a trend line otherwise; none for the others."""
     code, out, _ = invoke("progress", Y2026, Y2024, "--format", "html")
     assert code == 0
     plan = qcrules.compile_catalog(qcrules.load_catalog())
@@ -208,8 +209,14 @@ def test_progress_html_trend_lines() -> None:
     after = qcrules.evaluate(plan, qcrules.load_facts(Y2026))
     both = [v.rule_id for v in after
             if isinstance(v.value, Fraction) and isinstance(before[v.rule_id].value, Fraction)]
-    assert out.count('<svg class="trend') == len(both)
-    assert 'aria-label="2024: 7.6万元/人; 2026: 8.2万元/人"' in out
+    charted = [rule_id for rule_id in both if isinstance(plan.catalog[rule_id].deadline, int)
+               and plan.catalog[rule_id].kind in PATH_KINDS]
+    assert len(charted) >= 20
+    assert out.count('<figure class="chart trajectory-chart"') == len(charted)
+    assert out.count('<svg class="trend') == len(both) - len(charted)
+    assert ('aria-label="2024: 7.6万元/人；2026: 8.2万元/人；目标 8.5万元/人（2027年）；'
+            '评估：进度正常"') in out
+    assert '<text class="unit-label" x="42" y="12" text-anchor="end">万元/人</text>' in out
     assert "2026 应达 8.2万元/人" in out
 
 

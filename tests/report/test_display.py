@@ -85,8 +85,8 @@ class TestTables:
         assert "14.518519件/万人" in markdown        # the explanation, exact
         invoke("report", Y2026, "-o", str(tmp_path / "r.html"))
         page = (tmp_path / "r.html").read_text(encoding="utf-8")
-        assert '<td class="num observed">14.52件/万人</td>' in page
-        assert '<td class="num gap">+0.5185件/万人 (+3.7%)</td>' in page
+        assert '<td class="num observed" data-label="实际值">14.52件/万人</td>' in page
+        assert '<td class="num gap" data-label="余量/差距">+0.5185件/万人 (+3.7%)</td>' in page
 
     def test_exact_values_stay_in_json_and_steps(self) -> None:
         data = json.loads(invoke("check", Y2026, "--format", "json"))
