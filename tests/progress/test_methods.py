@@ -321,3 +321,43 @@ def test_categories_are_monotone_in_the_current_value(method: str, rule_id: str,
     assert a in order
     assert b in order
     assert order.index(a) <= order.index(b)
+
+
+class TestChangeAndGrowth:
+    """A change (比2020年下降13.5%) and a growth (年均增长8%以上) are judged in their own terms:
+    the change so far against the change required, in the direction of their bound."""
+
+    PLAN = qcrules.compile_catalog(qcrules.loads_catalog(catalog_text(
+        rule_yaml(id="energy", indicator={"zh": "单位GDP能耗", "unit": "吨标准煤/万元"},
+                  kind="change", target="比2020年下降13.5%", deadline=2027,
+                  quote="单位GDP能耗比2020年下降13.5%"),
+        rule_yaml(id="income", indicator={"zh": "居民收入", "unit": "元"}, kind="growth",
+                  target="年均增长8%以上", base=2020, deadline=2027, quote="居民收入年均增长8%以上"))))
+
+    def latest(self, energy_2026: str, method: str) -> qcrules.Report:
+        series = [{"period": 2020, "facts": {"energy": "1吨标准煤/万元", "income": "10000元"}},
+                  {"period": 2024, "facts": {"energy": "0.95吨标准煤/万元", "income": "13000元"}},
+                  {"period": 2026, "facts": {"energy": energy_2026, "income": "15000元"}}]
+        return qcrules.progress(self.PLAN, series, baseline=2024, method=method).latest
+
+    def test_a_falling_indicator_is_a_rising_decrease(self) -> None:
+        """5 % down by 2024, 10 % by 2026, 13.5 % due by 2027: R = ((10/5)^(1/2) − 1) /
+        ((13.5/5)^(1/3) − 1) ≈ 1.06, substantial; back up to 3 % down is deterioration."""
+        path = self.latest("0.9吨标准煤/万元", "sdg")["energy"].trajectory
+        assert path is not None
+        assert path.direction == 1
+        assert float(path.progress_value or 0) == pytest.approx(
+            (2 ** 0.5 - 1) / ((13.5 / 5) ** (1 / 3) - 1), rel=1e-9)
+        assert path.category is C.SUBSTANTIAL
+        worse = self.latest("0.97吨标准煤/万元", "sdg")["energy"].trajectory
+        assert worse is not None
+        assert worse.category is C.DETERIORATION
+
+    @pytest.mark.parametrize("method", ["sdg", "un"])
+    def test_growth_short_of_its_rate(self, method: str) -> None:
+        """6.78 % a year since 2020 by 2024, 6.99 % by 2026, 8 % required: not on track."""
+        path = self.latest("0.9吨标准煤/万元", method)["income"].trajectory
+        assert path is not None
+        assert path.direction == 1
+        assert path.status is TrajectoryStatus.BEHIND
+        assert path.category in (C.LIMITED, C.FAIR)
