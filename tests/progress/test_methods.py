@@ -361,3 +361,24 @@ class TestChangeAndGrowth:
         assert path.direction == 1
         assert path.status is TrajectoryStatus.BEHIND
         assert path.category in (C.LIMITED, C.FAIR)
+
+
+@pytest.mark.parametrize("method", ["sdg", "un"])
+def test_a_growth_beyond_any_scale_is_judged_not_crashed(method: str) -> None:
+    """From a zero base (0.001) to 10^50 in one month, projected 75 years: the category is
+    read, the numbers beyond 10^60 are left out (null), and every format still renders."""
+    plan = qcrules.compile_catalog(qcrules.loads_catalog(catalog_text(rule_yaml(
+        id="c", indicator={"zh": "数", "unit": "个"}, kind="count",
+        target=f">= {10**60}个", deadline=2100))))
+    before = qcrules.evaluate(plan, {"c": 0})
+    after = qcrules.evaluate(plan, {"c": 10**50})
+    report = with_trajectories(after, before, parse_period("2026-01"), parse_period("2025-12"),
+                               method=method)
+    path = report["c"].trajectory
+    assert path is not None
+    assert path.category in (C.SUBSTANTIAL, C.ON_TRACK)
+    assert path.projected is None
+    assert path.cagr_observed is None
+    for fmt in ("json", "text", "markdown", "html", "csv"):
+        assert qcrules.render(report, fmt)
+    assert "0.001" in qcrules.explain(report["c"], "en").steps[-1]

@@ -192,8 +192,16 @@ def _decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def _fraction(value: Decimal) -> Fraction:
-    """A decimal result to :data:`_DIGITS` significant digits, as an exact fraction."""
+#: Results beyond ±10^60 (a growth from a zero base, replaced by 0.001, over a few months) are
+#: not recorded as numbers; the category read from them still is.
+_LARGEST = 60
+
+
+def _fraction(value: Decimal) -> Fraction | None:
+    """A decimal result to :data:`_DIGITS` significant digits, as an exact fraction; ``None``
+    beyond ±10^:data:`_LARGEST`."""
+    if value != 0 and value.adjusted() > _LARGEST:
+        return None
     with localcontext() as context:
         context.prec = _DIGITS
         return Fraction(+value)
@@ -258,40 +266,47 @@ def _growth(method: str, base: Trajectory, verdict: Verdict, baseline: Verdict |
     if (value != 0 and (value > 0) != (b > 0)) or (goal > 0) != (b > 0) or total <= 0:
         return attrs.evolve(base, category=assessable)   # signs differ: no compound growth
     years, years_total = Fraction(elapsed, 12), Fraction(total, 12)
-    with localcontext() as context:
-        context.prec = 40
-        observed = _cagr(b, value, years)
-        required = _cagr(b, goal, years_total)
-        ahead = Decimal(max(0, total - elapsed)) / 12   # years from now to the deadline
-        projected = _decimal(value) * (1 + observed) ** ahead
-        expected = _decimal(b) * (1 + required) ** (Decimal(elapsed) / 12)
-        sign = 1 if b > 0 else -1
-        if method == "sdg":
-            measure = (None if required == 0
-                       else sign * direction * observed / abs(required))
-        else:
-            span = target - start
-            measure = None if span == 0 else (projected - _decimal(start)) / _decimal(span)
+    try:
+        with localcontext() as context:
+            context.prec = 40
+            observed = _cagr(b, value, years)
+            required = _cagr(b, goal, years_total)
+            ahead = Decimal(max(0, total - elapsed)) / 12   # years from now to the deadline
+            projected = _decimal(value) * (1 + observed) ** ahead
+            expected = _decimal(b) * (1 + required) ** (Decimal(elapsed) / 12)
+            sign = 1 if b > 0 else -1
+            if method == "sdg":
+                measure = (None if required == 0
+                           else sign * direction * observed / abs(required))
+            else:
+                span = target - start
+                measure = None if span == 0 else (projected - _decimal(start)) / _decimal(span)
+    except ArithmeticError:   # a growth too large for any decimal: nothing to judge by
+        return attrs.evolve(base, category=assessable)
     expected_value = _fraction(expected)
     base = attrs.evolve(base, cagr_observed=_fraction(observed),
                         cagr_required=_fraction(required), projected=_fraction(projected),
-                        expected=expected_value, gap=_signed(op, value, expected_value))
+                        expected=expected_value,
+                        gap=None if expected_value is None else _signed(op, value, expected_value))
     if measure is None:
         return attrs.evolve(base, category=assessable)
+    with localcontext() as context:
+        context.prec = _DIGITS   # the category is read from the value recorded
+        measure = +measure
+        if method == "un" and op.holds(start, target):
+            measure = min(measure, Decimal(0))   # met at the baseline, missed now: regression
+        category = _category(method, measure)
     share = _fraction(measure)
-    if method == "un" and op.holds(start, target):
-        share = min(share, Fraction(0))   # met at the baseline, missed now: regression
-    category = _category(method, share)
     on_track = category in (TrajectoryCategory.SUBSTANTIAL, TrajectoryCategory.ON_TRACK)
     status = (base.status if reached
               else TrajectoryStatus.ON_TRACK if on_track else TrajectoryStatus.BEHIND)
     return attrs.evolve(base, status=status, category=category, progress_value=share)
 
 
-def _category(method: str, measure: Fraction) -> TrajectoryCategory:
+def _category(method: str, measure: Decimal) -> TrajectoryCategory:
     """The category of a progress value: R (``sdg``) or the share covered (``un``)."""
     if method == "sdg":
-        limits = dict(SDG_PARAMETERS)
+        limits = {name: _decimal(value) for name, value in SDG_PARAMETERS}
         if measure >= limits["substantial"]:
             return TrajectoryCategory.SUBSTANTIAL
         if measure >= limits["moderate"]:
@@ -299,7 +314,7 @@ def _category(method: str, measure: Fraction) -> TrajectoryCategory:
         if measure >= limits["limited"]:
             return TrajectoryCategory.LIMITED
         return TrajectoryCategory.DETERIORATION
-    limits = dict(UN_PARAMETERS)
+    limits = {name: _decimal(value) for name, value in UN_PARAMETERS}
     if measure >= limits["on_track"]:
         return TrajectoryCategory.ON_TRACK
     if measure >= limits["fair"]:

@@ -272,11 +272,18 @@ def trajectory_chart(verdict: Verdict, series: Sequence[tuple[str, Fraction | No
     due = _months(deadline_end(rule.deadline))
     now = _months(periods[-1][0].end)
     start = _months(parse_period(path.baseline_period).end) if path.baseline_period else now
-    curve = (_method_curve(path, start, now, due)
-             if path.baseline is not None and path.baseline_period is not None else [])
+    try:
+        curve = (_method_curve(path, start, now, due)
+                 if path.baseline is not None and path.baseline_period is not None else [])
+    except OverflowError:   # a growth from a zero base over months: off any scale
+        curve = []
+    known = [_float(v) for _, v in periods] + [_float(path.target)]
+    reach = max(known) - min(known) or abs(max(known)) or 1.0
+    floor, ceiling = min(known) - 2 * reach, max(known) + 2 * reach
+    curve = [(month, min(max(value, floor), ceiling)) for month, value in curve]
     earliest = min(_months(periods[0][0].end), start)
     x_low, x_high = earliest - 6, due + 3
-    values = [_float(v) for _, v in periods] + [_float(path.target)] + [y for _, y in curve]
+    values = known + [y for _, y in curve]
     low, high = min(values), max(values)
     if high == low:
         high, low = high + 1, low - 1

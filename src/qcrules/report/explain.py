@@ -427,7 +427,9 @@ def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
     else:
         head = f"{word}：" if zh else f"trajectory {word}: "
     tail = _broken_text(path, zh)
-    if path.method != "path" and path.cagr_observed is not None:
+    if path.method != "path" and path.baseline is not None and path.op is not None and (
+            path.cagr_observed is not None or path.category not in (
+                TrajectoryCategory.NOT_ASSESSABLE, TrajectoryCategory.NOT_APPLICABLE)):
         return head + _growth_text(verdict, path, zh) + tail
     if path.expected is not None and path.op is not None and path.target is not None:
         return head + _path_text(verdict, path, zh) + tail
@@ -469,8 +471,9 @@ def _broken_text(path: Trajectory, zh: bool) -> str:
             else f"; to be held in every period, and {path.broken_period} missed it")
 
 
-def _rate(value: Fraction) -> str:
-    return f"{format_number(value * 100, places=2)}%"
+def _rate(value: Fraction | None) -> str:
+    """A growth rate in per cent; ``None`` is one beyond any scale (10^60, recorded as null)."""
+    return "—" if value is None else f"{format_number(value * 100, places=2)}%"
 
 
 def _growth_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:
@@ -483,8 +486,6 @@ def _growth_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:
         return quantity_text(value, unit, rule=rule, lang=lang)
 
     assert path.op is not None
-    assert path.cagr_observed is not None
-    assert path.cagr_required is not None
     target = f"{op_word(path.op, lang)} {q(path.target)}"
     observed, required = _rate(path.cagr_observed), _rate(path.cagr_required)
     value = path.progress_value
