@@ -10,6 +10,7 @@ failed loads) to standard error as ``…:CONSOLE(…)`` lines, which the tests c
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,10 +34,11 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0")
 
 
-def load(page: Path, profile: Path) -> tuple[Node, str, list[str]]:
-    """Open ``page`` in headless Chromium: the DOM after load, as parsed and as text, and the
-    console messages."""
-    done = subprocess.run([CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={profile}",
+def load(page: Path, profile: Path, width: int | None = None) -> tuple[Node, str, list[str]]:
+    """Open ``page`` in headless Chromium (in a window ``width`` pixels wide, when given): the
+    DOM after load, as parsed and as text, and the console messages."""
+    window = [f"--window-size={width},900"] if width is not None else []
+    done = subprocess.run([CHROMIUM or "chromium", *FLAGS, *window, f"--user-data-dir={profile}",
                            "--dump-dom", page.as_uri()],
                           capture_output=True, text=True, timeout=180, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -231,7 +233,7 @@ def test_any_screen(pages: dict[str, Path], name: str, width: int) -> None:
     is drawn with its year axis, value axis, unit and category, and the page itself (with its
     Content-Security-Policy) logs nothing. Screenshots are left beside the pages."""
     page = pages[name]
-    _, text, console = load(page, page.parent / f"profile-{name}-{width}")
+    _, text, console = load(page, page.parent / f"profile-{name}-{width}", width)
     assert console == []
     expected = text.count('<figure class="chart trajectory-chart"')
     assert expected >= 20
@@ -253,3 +255,18 @@ def test_any_screen(pages: dict[str, Path], name: str, width: int) -> None:
     assert set(bars) == {"status", "categories"}
     assert all(bar["segments"] > 0 and bar["width"] <= probe["viewport"] for bar in bars.values())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("name", ["report", "progress"])
+def test_prints_on_a4(pages: dict[str, Path], name: str) -> None:
+    """Printed to PDF, the page is A4 (595 × 842 pt) and runs over several pages."""
+    page = pages[name]
+    pdf = page.with_suffix(".pdf")
+    subprocess.run([CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={page.parent / 'pdf'}",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                   capture_output=True, timeout=180, check=True)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", data)
+    assert len(boxes) >= 2
+    assert all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
