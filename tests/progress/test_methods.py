@@ -382,3 +382,30 @@ def test_a_growth_beyond_any_scale_is_judged_not_crashed(method: str) -> None:
     for fmt in ("json", "text", "markdown", "html", "csv"):
         assert qcrules.render(report, fmt)
     assert "0.001" in qcrules.explain(report["c"], "en").steps[-1]
+
+
+def test_a_strict_floor_starting_on_its_threshold() -> None:
+    """超过9 from exactly 9: the path expects 9 all the way (no share of it to report), and the
+    value is judged against it; no division by a zero way."""
+    plan = qcrules.compile_catalog(qcrules.loads_catalog(catalog_text(rule_yaml(
+        id="s", indicator={"zh": "指数", "unit": "分"}, target="超过9分", deadline=2030))))
+    before = qcrules.evaluate(plan, {"s": "9分"})
+    after = qcrules.evaluate(plan, {"s": "8分"})
+    path = with_trajectories(after, before, Y2026, Y2024)["s"].trajectory
+    assert path is not None
+    assert (path.expected, path.progress_value) == (9, None)
+    assert path.category is C.BEHIND
+
+
+def test_held_target_missed_before_its_deadline_is_not_achieved_at_it() -> None:
+    """At the deadline the verdict decides, but a 稳定在 target broken in an earlier period is
+    not *achieved* even when the last period meets it."""
+    series = [{"period": 2028, "facts": {"held": "98.6%"}},
+              {"period": 2029, "facts": {"held": "97%"}},
+              {"period": 2030, "facts": {"held": "98.4%"}}]
+    for method in ("path", "sdg", "un"):
+        path = qcrules.progress(PLAN, series, method=method).latest["held"].trajectory
+        assert path is not None
+        assert path.status is TrajectoryStatus.DUE
+        assert path.broken_period == "2029"
+        assert path.category is not C.TARGET_ACHIEVED, method

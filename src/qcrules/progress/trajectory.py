@@ -139,7 +139,7 @@ def trajectory(verdict: Verdict, baseline: Verdict | None, period: Period,
     met = verdict.status is Status.MET
     achieved = met and broken_period is None
     base = attrs.evolve(base, op=op, target=target, value=value, direction=1 if op.lower else -1,
-                        category=_due_category(verdict))
+                        category=_due_category(verdict, broken_period))
     if rule.deadline == "annual":
         return attrs.evolve(base, status=TrajectoryStatus.DUE, reason=Reason.ANNUAL)
     if rule.deadline == "ongoing":
@@ -172,16 +172,20 @@ def trajectory(verdict: Verdict, baseline: Verdict | None, period: Period,
         status, category = TrajectoryStatus.ON_TRACK, TrajectoryCategory.ON_TRACK
     else:
         status, category = TrajectoryStatus.BEHIND, TrajectoryCategory.BEHIND
-    share = None if op.holds(start, target) else (value - start) / (expected - start)
+    share = (None if op.holds(start, target) or expected == start
+             else (value - start) / (expected - start))
     return attrs.evolve(base, status=status, reason=Reason.NONE, baseline=start,
                         elapsed_months=elapsed, total_months=total, expected=expected,
                         gap=_signed(op, value, expected), projected=projected,
                         category=category, progress_value=share)
 
 
-def _due_category(verdict: Verdict) -> TrajectoryCategory:
-    """The category of a target the verdict itself decides (due, or annual)."""
+def _due_category(verdict: Verdict, broken_period: str | None = None) -> TrajectoryCategory:
+    """The category of a target the verdict itself decides (due, or annual): achieved only
+    when met, and for a target to be held in every period, held in each."""
     if verdict.status is Status.MET:
+        if broken_period is not None:
+            return TrajectoryCategory.BEHIND
         return TrajectoryCategory.TARGET_ACHIEVED
     if verdict.status is Status.NOT_MET:
         return TrajectoryCategory.BEHIND
@@ -230,7 +234,7 @@ def _growth(method: str, base: Trajectory, verdict: Verdict, baseline: Verdict |
     if not isinstance(rule.deadline, int):
         reason = Reason.ANNUAL if rule.deadline == "annual" else Reason.ONGOING
         return attrs.evolve(base, status=TrajectoryStatus.DUE, reason=reason,
-                            category=_due_category(verdict))
+                            category=_due_category(verdict, base.broken_period))
     due = deadline_end(rule.deadline)
     reached = months_between(period.end, due) <= 0
     if value is None:
