@@ -304,3 +304,13 @@ class TestMethodOption:
         code, _, err = invoke("progress", Y2024, Y2026, "--method", "eurostat")
         assert code == 2
         assert "eurostat" in err
+
+
+def test_check_table_names_the_category() -> None:
+    """check --baseline --method sdg: the trajectory column adds the method's category."""
+    code, out, _ = invoke("check", Y2026, "--baseline", Y2024, "--method", "sdg")
+    assert code in (0, 1)
+    rd = next(line for line in out.splitlines() if " rd-intensity " in line)
+    assert "落后于进度（进展中等）" in rd
+    _, plain, _ = invoke("check", Y2026, "--baseline", Y2024)
+    assert "（" not in next(line for line in plain.splitlines() if " rd-intensity " in line)

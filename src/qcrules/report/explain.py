@@ -32,7 +32,8 @@ from ..engine.results import (
 )
 
 __all__ = ["DISPLAY_DIGITS", "DISPLAY_PLACES", "LANGUAGES", "Explanation", "category_word",
-           "change_phrase", "display_number", "explain", "method_word", "quantity_text"]
+           "change_phrase", "display_number", "explain", "method_word", "quantity_text",
+           "trajectory_cell"]
 
 #: Display rounding (tables of every format; never JSON or an explanation's steps): a value
 #: with at most ``DISPLAY_PLACES`` decimals is shown as it is, as statistics publish it
@@ -401,6 +402,22 @@ _METHOD_WORDS = {
 def trajectory_word(status: TrajectoryStatus, lang: str = "zh") -> str:
     """``进度正常``/``on track`` and so on."""
     return _TRAJECTORY_WORDS[_lang(lang)][status.value]
+
+
+def trajectory_cell(path: Trajectory, lang: str = "zh") -> str:
+    """A trajectory for a table cell: its status, and the method's category when a growth
+    method names one of its own (``落后于进度（进展中等）``)."""
+    word = trajectory_word(path.status, lang)
+    if path.method == "path" or path.category not in _OWN_CATEGORIES:
+        return word
+    category = category_word(path.category, lang)
+    return f"{word}（{category}）" if _lang(lang) == "zh" else f"{word} ({category})"
+
+
+#: The categories only the growth methods give (the others repeat the status).
+_OWN_CATEGORIES = frozenset({
+    TrajectoryCategory.SUBSTANTIAL, TrajectoryCategory.MODERATE, TrajectoryCategory.LIMITED,
+    TrajectoryCategory.DETERIORATION, TrajectoryCategory.FAIR, TrajectoryCategory.STAGNATION})
 
 
 def category_word(category: TrajectoryCategory, lang: str = "zh") -> str:

@@ -38,7 +38,7 @@ from .explain import (
     explain,
     observed_text,
     status_word,
-    trajectory_word,
+    trajectory_cell,
 )
 
 __all__ = ["FORMATS", "JSON_SCHEMA_ID", "format_for", "render", "report_to_dict", "write_report"]
@@ -154,7 +154,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
             target_cell(verdict, lang), margin_cell(verdict),
             commitment_word(rule.commitment, lang))
         if tracked:
-            cells = (*cells, trajectory_word(verdict.trajectory.status, lang)
+            cells = (*cells, trajectory_cell(verdict.trajectory, lang)
                      if verdict.trajectory is not None else "")
         rows.append((verdict, cells))
     widths = [max([text_width(h)] + [text_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
