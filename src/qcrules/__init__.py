@@ -47,7 +47,15 @@ from .drafting.targets import Finding
 from .durable.monitor import Monitor, VerdictChange
 from .engine.compile import Plan, compile_catalog
 from .engine.evaluate import evaluate_plan
-from .engine.results import Report, Severity, Status, Trajectory, TrajectoryStatus, Verdict
+from .engine.results import (
+    Report,
+    Severity,
+    Status,
+    Trajectory,
+    TrajectoryCategory,
+    TrajectoryStatus,
+    Verdict,
+)
 from .engine.table import TableResult
 from .engine.table import evaluate_table as _evaluate_table
 from .facts.load import load_facts
@@ -122,7 +130,7 @@ def _facts_of(facts: FactSet | Mapping[str, Any] | Iterable[Fact], period: str |
 def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,
              engine: str = "native",
              baseline: FactSet | Mapping[str, Any] | Iterable[Fact] | None = None,
-             period: str | int | None = None) -> Report:
+             period: str | int | None = None, method: str | None = None) -> Report:
     """Evaluate one fact set against a catalogue (compiled on the fly) or a compiled plan.
 
     ``facts`` is a :class:`FactSet` (from :func:`load_facts`), a plain mapping of fact id or
@@ -132,7 +140,9 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
     facts of an earlier period), every verdict also carries a :class:`Trajectory` toward its
     deadline; both fact sets then need a ``period``. A change or growth with a base year
     (比2020年…, ``base: 2020``) takes its base value from the indicator's fact of that year in
-    the series or the baseline, unless ``<rule-id>.baseline`` is given.
+    the series or the baseline, unless ``<rule-id>.baseline`` is given. ``method`` (``path``,
+    ``sdg``, ``un``) judges every trajectory, instead of each rule's or the catalogue's
+    ``progress.method``.
 
     The way through is one: the facts are read and their period chosen (``qcrules.facts``),
     the engine evaluates them (``qcrules.engine`` or ``qcrules.durable``), and only then, with
@@ -140,7 +150,7 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
 
     Raises:
         UsageError: an unknown engine or a wrong argument type; a ``period`` that is not one
-            (QC207).
+            (QC207); an unknown ``method`` (QC142).
         FactError: facts of several periods and no ``period`` (QC210); no facts of ``period``
             (QC211); with a baseline, a missing or unreadable period (QC207, QC208).
         EvaluationError: a baseline period that does not come first (QC209).
@@ -154,7 +164,7 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
     report = run(plan, fact_set)
     if base_set is None:
         return report
-    return track(report, fact_set, run(plan, base_set), base_set)
+    return track(report, fact_set, run(plan, base_set), base_set, method=method)
 
 
 def evaluate_many(catalog: Catalog | Plan,
@@ -167,7 +177,7 @@ def evaluate_many(catalog: Catalog | Plan,
 
 def progress(catalog: Catalog | Plan,
              fact_sets: FactSet | Mapping[str, Any] | Iterable[FactSet | Mapping[str, Any]], *,
-             baseline: str | int | None = None) -> Progress:
+             baseline: str | int | None = None, method: str | None = None) -> Progress:
     """Evaluate the fact sets of several periods (one per period, in any order) as a series.
 
     Each fact set needs a period (``{"period": 2024, "facts": {...}}``, or a fact file's
@@ -175,19 +185,21 @@ def progress(catalog: Catalog | Plan,
     ``facts:`` as a list of facts each with its ``period``), given alone or among others. The
     result holds every period's report, oldest first; the latest carries a
     :class:`Trajectory` on every verdict, judged from ``baseline`` (a period such as ``2024``;
-    default: the earliest). ``Progress.series(rule_id)`` gives one target's verdicts over time.
+    default: the earliest) by ``method`` (``path``, ``sdg``, ``un``; default: each rule's
+    ``progress.method``, else the catalogue's). ``Progress.series(rule_id)`` gives one target's
+    verdicts over time.
 
     Raises:
         FactError: a missing or unreadable period, a conflict within a period, fewer than two
             periods (QC204, QC207, QC208), or a baseline that is not one of the periods before
             the latest (QC209).
-        UsageError: a ``baseline`` that is not a period (QC207).
+        UsageError: a ``baseline`` that is not a period (QC207); an unknown ``method`` (QC142).
     """
     start = period_argument(baseline, "baseline") if baseline is not None else None
     if isinstance(fact_sets, (FactSet, Mapping)):
         fact_sets = [fact_sets]
     grouped = facts_by_period([as_fact_set(facts) for facts in fact_sets])
-    return _progress(_plan(catalog), grouped, baseline=start)
+    return _progress(_plan(catalog), grouped, baseline=start, method=method)
 
 
 def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
@@ -241,6 +253,7 @@ __all__ = [
     "Status",
     "TableResult",
     "Trajectory",
+    "TrajectoryCategory",
     "TrajectoryStatus",
     "UsageError",
     "Verdict",

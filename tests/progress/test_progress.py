@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -198,8 +199,9 @@ def test_progress_english(fmt: str) -> None:
 
 
 def test_progress_html_trend_lines() -> None:
-    """--format html: the latest period's report, with a trend line for every target that has
-    a known value in both periods, labelled with the series; no trend for the others."""
+    """--format html: the latest period's report; every target with a known value in both
+    periods gets a line chart when it is dated and has a path (years, values in its unit, the
+    target at its deadline, the category) and a trend line otherwise; none for the others."""
     code, out, _ = invoke("progress", Y2026, Y2024, "--format", "html")
     assert code == 0
     plan = qcrules.compile_catalog(qcrules.load_catalog())
@@ -207,8 +209,14 @@ def test_progress_html_trend_lines() -> None:
     after = qcrules.evaluate(plan, qcrules.load_facts(Y2026))
     both = [v.rule_id for v in after
             if isinstance(v.value, Fraction) and isinstance(before[v.rule_id].value, Fraction)]
-    assert out.count('<svg class="trend') == len(both)
-    assert 'aria-label="2024: 7.6万元/人; 2026: 8.2万元/人"' in out
+    charted = [rule_id for rule_id in both if isinstance(plan.catalog[rule_id].deadline, int)
+               and plan.catalog[rule_id].kind in PATH_KINDS]
+    assert len(charted) >= 20
+    assert out.count('<figure class="chart trajectory-chart"') == len(charted)
+    assert out.count('<svg class="trend') == len(both) - len(charted)
+    assert ('aria-label="2024: 7.6万元/人；2026: 8.2万元/人；目标 8.5万元/人（2027年）；'
+            '评估：进度正常"') in out
+    assert '<text class="unit-label" x="42" y="12" text-anchor="end">万元/人</text>' in out
     assert "2026 应达 8.2万元/人" in out
 
 
@@ -249,3 +257,60 @@ class TestFromPython:
         with pytest.raises(error) as raised:
             qcrules.progress(qcrules.load_catalog(), sets, baseline=baseline)  # type: ignore[arg-type]
         assert raised.value.code == code  # type: ignore[attr-defined]
+
+
+class TestMethodOption:
+    """--method on check --baseline and progress; the done-when check of the methods."""
+
+    SDG: ClassVar[set[str]] = {
+        "target_achieved", "substantial_progress", "moderate_progress", "limited_progress",
+        "deterioration", "not_assessable", "not_applicable", "behind"}
+
+    def test_every_dated_target_has_a_category(self) -> None:
+        """progress … --method sdg --format json: a category on every dated target, and the
+        method, its thresholds and its growth rates recorded with each judged one."""
+        code, out, err = invoke("progress", Y2024, Y2026, "--method", "sdg", "--format", "json")
+        assert code == 0, err
+        data = json.loads(out)
+        dated = [t for t in data["targets"] if isinstance(t["deadline"], int)]
+        assert len(dated) >= 30
+        for target in dated:
+            path = target["trajectory"]
+            assert path["method"] == "sdg", target["rule_id"]
+            assert path["category"] in self.SDG, target["rule_id"]
+        judged = {t["rule_id"]: t["trajectory"] for t in dated}
+        gdp = judged["gdp-per-capita"]
+        assert gdp["category"] == "substantial_progress"
+        assert gdp["parameters"] == {"substantial": "0.95", "moderate": "0.6", "limited": "0",
+                                     "zero_replacement": "0.001"}
+        assert gdp["cagr_observed"].startswith("0.0387")     # (8.2/7.6)^(1/2) − 1
+        assert judged["rd-intensity"]["category"] == "moderate_progress"
+        assert judged["teacher-student-ratio"]["category"] == "limited_progress"
+        assert sum(data["categories"].values()) == len(data["targets"])
+
+    def test_check_baseline_method(self) -> None:
+        code, out, _ = invoke("check", Y2026, "--baseline", Y2024, "--method", "un",
+                              "--format", "json")
+        assert code in (0, 1)
+        verdicts = {v["rule_id"]: v for v in json.loads(out)["verdicts"]}
+        assert verdicts["rd-intensity"]["trajectory"]["category"] == "fair_progress"
+        assert "趋势外推法" in verdicts["rd-intensity"]["explanation"]["steps"][-1]
+
+    def test_default_is_path(self) -> None:
+        _, out, _ = invoke("progress", Y2024, Y2026, "--format", "json")
+        assert {t["trajectory"]["method"] for t in json.loads(out)["targets"]} == {"path"}
+
+    def test_unknown_method_is_a_usage_error(self) -> None:
+        code, _, err = invoke("progress", Y2024, Y2026, "--method", "eurostat")
+        assert code == 2
+        assert "eurostat" in err
+
+
+def test_check_table_names_the_category() -> None:
+    """check --baseline --method sdg: the trajectory column adds the method's category."""
+    code, out, _ = invoke("check", Y2026, "--baseline", Y2024, "--method", "sdg")
+    assert code in (0, 1)
+    rd = next(line for line in out.splitlines() if " rd-intensity " in line)
+    assert "落后于进度（进展中等）" in rd
+    _, plain, _ = invoke("check", Y2026, "--baseline", Y2024)
+    assert "（" not in next(line for line in plain.splitlines() if " rd-intensity " in line)

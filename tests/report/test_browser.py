@@ -9,9 +9,12 @@ failed loads) to standard error as ``…:CONSOLE(…)`` lines, which the tests c
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_report_formats import EXAMPLE, SCRIPT, Node, hostile_facts, mini_report, parse_html, target_rows
@@ -31,10 +34,11 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0")
 
 
-def load(page: Path, profile: Path) -> tuple[Node, str, list[str]]:
-    """Open ``page`` in headless Chromium: the DOM after load, as parsed and as text, and the
-    console messages."""
-    done = subprocess.run([CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={profile}",
+def load(page: Path, profile: Path, width: int | None = None) -> tuple[Node, str, list[str]]:
+    """Open ``page`` in headless Chromium (in a window ``width`` pixels wide, when given): the
+    DOM after load, as parsed and as text, and the console messages."""
+    window = [f"--window-size={width},900"] if width is not None else []
+    done = subprocess.run([CHROMIUM or "chromium", *FLAGS, *window, f"--user-data-dir={profile}",
                            "--dump-dom", page.as_uri()],
                           capture_output=True, text=True, timeout=180, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -143,3 +147,126 @@ def test_script_in_a_source_is_text(tmp_path: Path) -> None:
     assert "<script" not in text.lower()
     assert SCRIPT in dom.by_class("fact-sources")[0].text
     assert f"{SCRIPT}<b>x</b>" in target_rows(dom)["award"].text
+
+
+# --- any screen: the report and the progress report at a phone's and a desktop's width ------
+
+BASELINE = EXAMPLE.parent / "tongcheng-2024.yaml"
+WIDTHS = (400, 1400)
+
+#: Appended (in the test's copy only, with the Content-Security-Policy removed so that it may
+#: run) to measure the page as laid out: the viewport and document widths, what sticks out,
+#: and every chart with its axis labels as rendered.
+PROBE = """<script>
+addEventListener("load", () => {
+  const root = document.documentElement, viewport = root.clientWidth;
+  const wide = [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > viewport + 0.5)
+    .slice(0, 10).map(e => e.tagName + "." + (e.getAttribute("class") || ""));
+  const texts = (chart, cls) => [...chart.querySelectorAll("text." + cls)]
+    .filter(t => t.getBBox().width > 0).map(t => t.textContent);
+  const charts = [...document.querySelectorAll("figure.trajectory-chart")].map(f => ({
+    x: texts(f, "x-tick"), y: texts(f, "y-tick"), unit: texts(f, "unit-label"),
+    category: texts(f, "category"), points: f.querySelectorAll("circle.point").length,
+    width: f.getBoundingClientRect().width}));
+  const bars = [...document.querySelectorAll("figure.stacked-bars")].map(f => ({
+    id: f.dataset.chart, segments: f.querySelectorAll("rect.seg").length,
+    width: f.getBoundingClientRect().width}));
+  parent.postMessage(JSON.stringify({viewport, document: root.scrollWidth, wide, charts, bars}),
+                     "*");
+});
+</script>"""
+
+HARNESS = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="{page}" style="width:{width}px;height:3200px;border:0"></iframe>
+<script>addEventListener("message", e => document.body.setAttribute("data-probe", e.data));</script>
+</body></html>"""
+
+
+def measure(page: Path, width: int, profile: Path, shot: Path) -> dict[str, Any]:
+    """Lay ``page`` out ``width`` CSS pixels wide (in a frame of that width: a headless window
+    is at least 500 pixels wide), return the probe's measurements, and write a screenshot."""
+    probed = page.with_name(f"probe-{width}-{page.name}")
+    text = page.read_text(encoding="utf-8").replace(
+        '<meta http-equiv="Content-Security-Policy"', '<meta name="csp-removed-for-the-probe"')
+    probed.write_text(text.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    harness = write(page.parent, f"harness-{width}-{page.name}",
+                    HARNESS.format(page=probed.name, width=width))
+    window = f"--window-size={width + 40},3200"
+    common = [CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={profile}",
+              "--allow-file-access-from-files", "--virtual-time-budget=5000", window]
+    done = subprocess.run([*common, "--dump-dom", harness.as_uri()], capture_output=True,
+                          text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    body = parse_html(done.stdout).find("body")[0]
+    assert "data-probe" in body.attrs, "the probe did not report"
+    subprocess.run([*common, f"--screenshot={shot}", harness.as_uri()], capture_output=True,
+                   timeout=180, check=True)
+    return dict(json.loads(body.attrs["data-probe"] or "{}"))
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The 2026 report with its 2024 baseline (``check --baseline -o``) and the progress report
+    judged by the ``sdg`` method, as files in the test's folder."""
+    from click.testing import CliRunner
+
+    from qcrules.cli import main
+
+    folder = tmp_path_factory.mktemp("screens")
+    report = folder / "report.html"
+    runner = CliRunner()
+    runner.invoke(main, ["check", str(EXAMPLE), "--baseline", str(BASELINE), "-o", str(report),
+                         "-f", "html"])
+    result = runner.invoke(main, ["progress", str(BASELINE), str(EXAMPLE), "--method", "sdg",
+                                  "--format", "html"])
+    assert result.exit_code == 0, result.output
+    progress = write(folder, "progress.html", result.stdout)
+    assert report.is_file()
+    return {"report": report, "progress": progress}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["report", "progress"])
+def test_any_screen(pages: dict[str, Path], name: str, width: int) -> None:
+    """At 400 and 1,400 pixels: the document is exactly as wide as the viewport, every chart
+    is drawn with its year axis, value axis, unit and category, and the page itself (with its
+    Content-Security-Policy) logs nothing. Screenshots are left beside the pages."""
+    page = pages[name]
+    _, text, console = load(page, page.parent / f"profile-{name}-{width}", width)
+    assert console == []
+    expected = text.count('<figure class="chart trajectory-chart"')
+    assert expected >= 20
+    shot = page.with_name(f"{name}-{width}.png")
+    probe = measure(page, width, page.parent / f"probe-profile-{name}-{width}", shot)
+    assert probe["document"] == probe["viewport"], probe["wide"]
+    assert probe["wide"] == []
+    assert probe["viewport"] <= width
+    assert len(probe["charts"]) == expected
+    for chart in probe["charts"]:
+        assert len(chart["x"]) >= 2, chart
+        assert all(label.isdigit() for label in chart["x"]), chart
+        assert len(chart["y"]) >= 2, chart
+        assert chart["unit"], chart
+        assert chart["category"], chart
+        assert chart["points"] >= 1, chart
+        assert 0 < chart["width"] <= probe["viewport"]
+    bars = {bar["id"]: bar for bar in probe["bars"]}
+    assert set(bars) == {"status", "categories"}
+    assert all(bar["segments"] > 0 and bar["width"] <= probe["viewport"] for bar in bars.values())
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("name", ["report", "progress"])
+def test_prints_on_a4(pages: dict[str, Path], name: str) -> None:
+    """Printed to PDF, the page is A4 (595 × 842 pt) and runs over several pages."""
+    page = pages[name]
+    pdf = page.with_suffix(".pdf")
+    subprocess.run([CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={page.parent / 'pdf'}",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                   capture_output=True, timeout=180, check=True)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", data)
+    assert len(boxes) >= 2
+    assert all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)

@@ -652,7 +652,7 @@ class TestObservedWhileTheThresholdIsMissing:
         text = qcrules.render(report, "text").splitlines()
         markdown = qcrules.render(report, "markdown").splitlines()
         html = qcrules.render(report, "html")
-        cells = re.findall(r'<td class="num observed">([^<]*)</td>', html)
+        cells = re.findall(r'<td class="num observed"[^>]*>([^<]*)</td>', html)
         for rule_id, shown in (("co2-intensity-drop", "3.9%"),
                                ("special-equipment-death-rate", "4人/十万台")):  # 1人/25000台
             assert shown in next(line for line in text if line.startswith(f"?  {rule_id} "))

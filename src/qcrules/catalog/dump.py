@@ -161,6 +161,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
         data["review"] = True
     if rule.path != "linear":
         data["path"] = rule.path
+    if rule.method is not None:
+        data["progress"] = {"method": rule.method}
     if rule.group is not None:
         data["group"] = rule.group
     return data
@@ -203,6 +205,8 @@ def dump_catalog(catalog: Catalog) -> str:
         raise UsageError(Diagnostic("QC400", msg, field="catalog", expected="Catalog",
                                     got=type(catalog).__name__))
     document: dict[str, Any] = {"qcrules": 1, "catalog": _header(catalog)}
+    if catalog.method != "path":
+        document["progress"] = {"method": catalog.method}
     if catalog.units:
         document["units"] = {unit.name: unit.definition for unit in catalog.units}
     document["rules"] = [_rule(rule) for rule in catalog.rules]

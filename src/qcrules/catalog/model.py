@@ -49,6 +49,12 @@ RULE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 #: The paths a target may take from its baseline to its deadline (``docs/explanation/trajectories.md``).
 PATHS = ("linear", "front-loaded")
 
+#: The methods that judge a dated target's progress (``docs/explanation/trajectories.md``):
+#: ``path`` (the path above, the default), ``sdg`` (Statistics Canada / open-sdg: observed over
+#: required compound annual growth) and ``un`` (UN SDG Progress Chart: the trend projected to
+#: the deadline).
+PROGRESS_METHODS = ("path", "sdg", "un")
+
 
 class Kind(enum.Enum):
     """What a rule judges, and how (see ``docs/reference/catalog-format.md``)."""
@@ -334,6 +340,8 @@ class Rule:
                                            validator=v.optional(v.instance_of(RatioTerms)))
     note: str = attrs.field(default="", validator=v.instance_of(str))
     path: str = attrs.field(default="linear", validator=v.in_(PATHS))
+    #: The rule's own progress method (``progress: {method: …}``); ``None``: the catalogue's.
+    method: str | None = attrs.field(default=None, validator=v.optional(v.in_(PROGRESS_METHODS)))
     change: Change | None = attrs.field(default=None, validator=v.optional(v.instance_of(Change)))
     approx: Approximation | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(Approximation)))
@@ -480,6 +488,8 @@ class Catalog:
     #: The units the catalogue declares, in its order (``docs/reference/units.md``).
     units: tuple[UnitDeclaration, ...] = attrs.field(
         default=(), converter=_tuple, validator=v.deep_iterable(v.instance_of(UnitDeclaration)))
+    #: The catalogue's progress method (``progress: {method: …}``), for rules with none of their own.
+    method: str = attrs.field(default="path", validator=v.in_(PROGRESS_METHODS))
     path: str | None = attrs.field(default=None, eq=False, repr=False)
     notes: tuple[Diagnostic, ...] = attrs.field(default=(), converter=_tuple, eq=False,
                                                 repr=False)

@@ -24,6 +24,7 @@ from .formula import FormulaError, parse_formula
 from .model import (
     DEFAULT_TOLERANCE,
     PATHS,
+    PROGRESS_METHODS,
     RATIO_ORDERS,
     RULE_ID,
     Approximation,
@@ -80,12 +81,12 @@ __all__ = ["validate_catalog"]
 
 FORMAT_VERSION = 1
 
-_TOP_FIELDS = ("qcrules", "catalog", "units", "rules")
+_TOP_FIELDS = ("qcrules", "catalog", "units", "progress", "rules")
 _CATALOG_FIELDS = ("id", "title", "issuer", "region", "period", "source", "phases", "sections",
                    "departments")
 _RULE_FIELDS = ("id", "indicator", "kind", "target", "commitment", "deadline", "clause", "quote",
                 "lead", "support", "precision", "reference", "formula", "inputs", "ratio", "note",
-                "path", "tier", "base", "tolerance", "group", "review")
+                "path", "progress", "tier", "base", "tolerance", "group", "review")
 _INDICATOR_FIELDS = ("zh", "en", "unit", "min", "max")
 _REQUIRED_RULE_FIELDS = ("id", "indicator", "commitment", "clause", "quote", "lead")
 
@@ -280,13 +281,14 @@ class _RuleBuilder:
                      node.at("review"), rule_id=rid, field="review",
                      expected="review: true removed once the reading is confirmed")
         path = self._path()
+        method = _progress_method(node, out, rid)
         if (len(out.items) > before or rid is None or kind is None or indicator is None
                 or commitment is None or deadline is None):
             return None
         return Rule(id=rid, indicator=indicator, kind=kind, bounds=bounds, commitment=commitment,
                     deadline=deadline, clause=clause, quote=quote, lead=lead, support=support,
                     precision=precision, reference=reference, derivation=derivation, ratio=ratio,
-                    note=note, path=path, change=self.change, approx=self.approx,
+                    note=note, path=path, method=method, change=self.change, approx=self.approx,
                     group=self._group(), review=review is True, location=node.location)
 
     def _fields_of_other_kinds(self, kind: Kind | None) -> None:
@@ -1074,6 +1076,29 @@ def _quantity_text(quantity: Quantity) -> str:
     return f"{_fraction_text(quantity.magnitude)}{quantity.unit or ''}"
 
 
+def _progress_method(node: LocatedMap, out: _Collector, rule_id: str | None) -> str | None:
+    """The ``progress: {method: …}`` of a catalogue or a rule; ``None`` when not given."""
+    raw = node.get("progress")
+    if raw is None:
+        return None
+    prefix = "progress"
+    if not isinstance(raw, LocatedMap):
+        out.add("QC101", "field 'progress' must be a mapping", node.at("progress"),
+                rule_id=rule_id, field=prefix, expected="{method: path, sdg or un}",
+                got=type(raw).__name__)
+        return None
+    _check_fields(raw, ("method",), out, prefix=f"{prefix}.", rule_id=rule_id)
+    method = raw.get("method")
+    if method is None:
+        return None
+    if method not in PROGRESS_METHODS:
+        out.add("QC142", "unknown progress method", raw.at("method"), rule_id=rule_id,
+                field=f"{prefix}.method", expected=", ".join(PROGRESS_METHODS), got=repr(method),
+                hint=_suggest(str(method), PROGRESS_METHODS))
+        return None
+    return str(method)
+
+
 def _catalog_header(node: LocatedMap, out: _Collector) -> dict[str, Any]:
     raw = node.get("catalog")
     if not isinstance(raw, LocatedMap):
@@ -1190,6 +1215,7 @@ def validate_catalog(data: Any, *, file: str | None = None,
                 data.at("qcrules"), field="qcrules", expected=str(FORMAT_VERSION),
                 got=repr(version))
     header = _catalog_header(data, out)
+    header["method"] = _progress_method(data, out, None) or "path"
     units, own = _declared_units(data, out)
     raw_rules = data.get("rules")
     rules: list[Rule] = []

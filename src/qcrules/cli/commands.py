@@ -51,6 +51,7 @@ from .common import (
     input_format_option,
     keep_going_option,
     lang_option,
+    method_option,
     only_option,
     output_option,
     period_option,
@@ -211,6 +212,7 @@ def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose
 @engine_option
 @output_option("Write the report to a file instead of standard output ('-': standard output).")
 @baseline_option
+@method_option
 @period_option
 @color_option
 @bom_option
@@ -218,7 +220,8 @@ def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
           fail_on: tuple[str, ...], strict: bool, keep_going: bool, encoding: str | None,
           input_format: str | None, engine: str, output: str | None, baseline: str | None,
-          period: str | None, color: str, bom: bool | None, quiet: bool) -> None:
+          method: str | None, period: str | None, color: str, bom: bool | None,
+          quiet: bool) -> None:
     """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files; '-' for standard input) against
     the catalogue.
 
@@ -228,7 +231,7 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
     catalog, report, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
                                          encoding=encoding, input_format=input_format,
                                          engine=engine, baseline=baseline, period=period,
-                                         quiet=quiet)
+                                         quiet=quiet, method=method)
     to_stdout = output is None or output == DASH
     options: dict[str, Any] = {}
     if fmt == "text" and to_stdout:
@@ -239,8 +242,8 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
 
 def _evaluated(facts: tuple[str, ...], *, rules: str | None, keep_going: bool,
                encoding: str | None, input_format: str | None, engine: str,
-               baseline: str | None, period: str | None,
-               quiet: bool) -> tuple[Catalog, Report, list[Diagnostic]]:
+               baseline: str | None, period: str | None, quiet: bool,
+               method: str | None = None) -> tuple[Catalog, Report, list[Diagnostic]]:
     """The catalogue, the report (with trajectories from ``baseline``) and the input errors
     found in it; bad input exits 2 here unless ``keep_going``."""
     with working("reading the catalogue and the facts", quiet=quiet):
@@ -258,7 +261,7 @@ def _evaluated(facts: tuple[str, ...], *, rules: str | None, keep_going: bool,
     with working("evaluating", quiet=quiet):
         report = evaluate(plan, fact_set, engine=engine)
         if base_set is not None:
-            report = _track(plan, report, fact_set, base_set, keep_going, engine)
+            report = _track(plan, report, fact_set, base_set, keep_going, engine, method)
     errors = input_errors(report)
     if errors and not keep_going:
         echo_diagnostics(errors)
@@ -306,7 +309,7 @@ def _finish(report: Report, errors: list[Diagnostic], catalog: Catalog, *,
 
 
 def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, keep_going: bool,
-           engine: str) -> Report:
+           engine: str, method: str | None = None) -> Report:
     """``report`` with trajectories from the baseline file's facts (bad input exits 2)."""
     from ..progress.series import track
 
@@ -317,7 +320,7 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, kee
         click.echo("bad baseline input; no report written (use --keep-going to go on)", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     try:
-        return track(report, fact_set, base_report, base_set)
+        return track(report, fact_set, base_report, base_set, method=method)
     except QcrulesError as error:
         fail(error)
 
@@ -339,10 +342,11 @@ def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, kee
 @input_format_option
 @output_option("Write the series to a file instead of standard output ('-': standard output).")
 @quiet_option
+@method_option
 def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_period: str | None,
                      rules: str | None, fmt: str, lang: str, keep_going: bool,
                      encoding: str | None, input_format: str | None, output: str | None,
-                     quiet: bool) -> None:
+                     quiet: bool, method: str | None) -> None:
     """Show each target's series over the periods of FACTS (one file per period, or a file
     holding several, any order), its trajectory from the baseline and where the current pace
     leads by the deadline.
@@ -368,7 +372,8 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
     try:
         with working("evaluating every period", quiet=quiet):
             start = period_argument(baseline_period, "baseline") if baseline_period else None
-            result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start)
+            result = progress(compile_catalog(catalog), facts_by_period(sets), baseline=start,
+                              method=method)
     except QcrulesError as error:
         fail(error)
     errors = [error for report in result.reports for error in input_errors(report)]
@@ -429,13 +434,14 @@ REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
 @input_format_option
 @engine_option
 @baseline_option
+@method_option
 @period_option
 @bom_option
 @quiet_option
 def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | None, lang: str,
            only: str, fail_on: tuple[str, ...], strict: bool, keep_going: bool,
            encoding: str | None, input_format: str | None, engine: str, baseline: str | None,
-           period: str | None, bom: bool | None, quiet: bool) -> None:
+           method: str | None, period: str | None, bom: bool | None, quiet: bool) -> None:
     """Write a report to hand on: HTML, Markdown, CSV, JSON or JUnit XML.
 
     The format is taken from the extension of the -o file unless --format is given. Exit codes
@@ -451,7 +457,7 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
     catalog, result, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
                                          encoding=encoding, input_format=input_format,
                                          engine=engine, baseline=baseline, period=period,
-                                         quiet=quiet)
+                                         quiet=quiet, method=method)
     _emit(result, output, fmt, lang, only_unmet=only == "unmet", bom=bom)
     # The summary goes where the report does not.
     click.echo(f"{output} ({fmt}): {summary_line(result, lang)}", err=output == DASH)

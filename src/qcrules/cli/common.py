@@ -10,7 +10,7 @@ import click
 
 from ..base.errors import Diagnostic, FactError, QcrulesError
 from ..catalog.load import load_catalog
-from ..catalog.model import Catalog
+from ..catalog.model import PROGRESS_METHODS, Catalog
 from ..engine.results import Report, Severity, Status
 from ..facts.model import FactSet
 from ..facts.periods import Bases
@@ -120,6 +120,12 @@ keep_going_option = click.option(
     "--keep-going", is_flag=True,
     help="Evaluate every rule whose facts are sound even when some facts are bad (the exit "
          "code is still 2).")
+
+method_option = click.option(
+    "--method", type=click.Choice(PROGRESS_METHODS), default=None,
+    help="How progress toward deadlines is judged: path, sdg (Statistics Canada / open-sdg) or "
+         "un (UN SDG Progress Chart); default: each rule's progress.method, else the "
+         "catalogue's, else path.")
 
 baseline_option = click.option(
     "--baseline", "-b", metavar="BASEFILE", type=click.Path(dir_okay=False), default=None,

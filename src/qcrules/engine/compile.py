@@ -38,7 +38,7 @@ from ..catalog.units import (
 )
 from .results import Severity, UnitAssumed
 
-__all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit"]
+__all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit", "judges_whole_numbers"]
 
 _COUNT_DIMENSION = canonical_unit("件").dimensionality
 _RANK_DIMENSION = canonical_unit("位").dimensionality
@@ -170,6 +170,12 @@ def judged_unit(rule: Rule) -> str | None:
     if rule.change is not None:
         return _CHANGE_UNITS.get(rule.change.measure, rule.indicator.unit)
     return rule.indicator.unit
+
+
+def judges_whole_numbers(rule: Rule) -> bool:
+    """Whether the values a rule judges are whole numbers (a count of firms, a rank): those of
+    a count or rank indicator, unless a change or growth judges them as a rate."""
+    return _is_whole(rule) and judged_unit(rule) == rule.indicator.unit
 
 
 def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> CompiledRule:

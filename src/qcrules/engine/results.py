@@ -28,6 +28,7 @@ __all__ = [
     "Status",
     "Step",
     "Trajectory",
+    "TrajectoryCategory",
     "TrajectoryStatus",
     "UnitAssumed",
     "Verdict",
@@ -355,6 +356,30 @@ class Reason(enum.Enum):
     BASELINE_VALUE = "baseline_value"  # unknown: the baseline's value is missing or invalid
 
 
+class TrajectoryCategory(enum.Enum):
+    """The category a progress method puts a dated target in (``Trajectory.category``).
+
+    ``path``: target achieved, on track, behind. ``sdg`` (Statistics Canada / open-sdg): target
+    achieved, substantial (R ≥ 0.95), moderate (0.6 ≤ R < 0.95), limited (0 ≤ R < 0.6)
+    progress, deterioration (R < 0). ``un`` (UN SDG Progress Chart): target achieved, on track
+    (share ≥ 0.95), fair progress (0.10 ≤ share < 0.95), stagnation or regression (< 0.10).
+    Any method: not assessable (no usable values, too few periods, signs that differ), not
+    applicable (a kind the method does not judge).
+    """
+
+    TARGET_ACHIEVED = "target_achieved"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    SUBSTANTIAL = "substantial_progress"
+    MODERATE = "moderate_progress"
+    LIMITED = "limited_progress"
+    DETERIORATION = "deterioration"
+    FAIR = "fair_progress"
+    STAGNATION = "stagnation_or_regression"
+    NOT_ASSESSABLE = "not_assessable"
+    NOT_APPLICABLE = "not_applicable"
+
+
 @attrs.frozen
 class Trajectory:
     """A target's trajectory for one evaluation period (all numbers in the rule's unit).
@@ -363,6 +388,15 @@ class Trajectory:
     from it, signed toward meeting the target (negative: behind); ``projected`` is the value
     the target would reach by the deadline at the pace from the baseline to now.
     ``elapsed_months`` of ``total_months`` from the baseline's end to the deadline have passed.
+
+    ``method`` judged it (``path``, ``sdg``, ``un``) with ``parameters`` (its thresholds), and
+    put it in ``category``; ``progress_value`` is the method's measure (``path``: the share of
+    the expected way covered; ``sdg``: R, observed over required growth; ``un``: the share of
+    the way the projection covers), ``cagr_observed`` and ``cagr_required`` the compound annual
+    growth rates it used (``sdg``, ``un``; exact to 30 significant digits), ``direction`` +1
+    when more is better and −1 otherwise. ``substituted`` names the inputs replaced by 0.001
+    (a zero baseline or target, as the ``sdg`` method does). ``broken_period`` is the first
+    period of the series that missed a target to be held (稳定在…以上) in every period.
     """
 
     status: TrajectoryStatus
@@ -380,6 +414,15 @@ class Trajectory:
     expected: Fraction | None = None
     gap: Fraction | None = None
     projected: Fraction | None = None
+    method: str = "path"
+    category: TrajectoryCategory | None = None
+    progress_value: Fraction | None = None
+    parameters: tuple[tuple[str, Fraction], ...] = ()
+    cagr_observed: Fraction | None = None
+    cagr_required: Fraction | None = None
+    direction: int | None = None
+    substituted: tuple[str, ...] = ()
+    broken_period: str | None = None
 
     @property
     def projected_meets(self) -> bool | None:

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..base.errors import Diagnostic, FactError
-from ..catalog.model import Catalog
+from ..base.errors import Diagnostic, FactError, UsageError
+from ..catalog.model import PROGRESS_METHODS, Catalog
 from ..engine.compile import Plan
 from ..engine.evaluate import evaluate_plan
-from ..engine.results import Report, TrajectoryStatus, Verdict
+from ..engine.results import Report, TrajectoryCategory, TrajectoryStatus, Verdict
 from ..facts.model import FactSet
 from ..facts.periods import Period, single_period, with_base_values
 from .trajectory import with_trajectories
@@ -52,15 +52,27 @@ class Progress:
                 counts[verdict.trajectory.status] += 1
         return counts
 
+    @property
+    def by_category(self) -> dict[TrajectoryCategory, int]:
+        """How many targets each method's category holds (only the categories that occur)."""
+        counts: dict[TrajectoryCategory, int] = {}
+        for verdict in self.latest.verdicts:
+            path = verdict.trajectory
+            if path is not None and path.category is not None:
+                counts[path.category] = counts.get(path.category, 0) + 1
+        return {category: counts[category] for category in TrajectoryCategory
+                if category in counts}
+
 
 def progress(plan: Plan, fact_sets: Sequence[tuple[Period, FactSet]], *,
-             baseline: Period | None = None) -> Progress:
-    """Evaluate each period's facts and judge the latest against the path from ``baseline``
-    (default: the earliest period).
+             baseline: Period | None = None, method: str | None = None) -> Progress:
+    """Evaluate each period's facts and judge the latest's progress from ``baseline``
+    (default: the earliest period) by ``method`` (default: each rule's, else the catalogue's).
 
     Raises:
         FactError: (QC208) fewer than two periods; (QC209) a baseline that is not one of the
             periods or is the latest one.
+        UsageError: (QC142) an unknown method.
     """
     ordered = sorted(fact_sets, key=lambda item: item[0].sort_key)
     periods = tuple(period for period, _ in ordered)
@@ -75,21 +87,29 @@ def progress(plan: Plan, fact_sets: Sequence[tuple[Period, FactSet]], *,
             "QC209", "the baseline must be one of the periods given, before the latest",
             field="baseline", expected=", ".join(p.text for p in periods[:-1]),
             got=start.text))
+    if method is not None and method not in PROGRESS_METHODS:
+        raise UsageError(Diagnostic(
+            "QC142", "unknown progress method", field="method",
+            expected=", ".join(PROGRESS_METHODS), got=repr(method)))
     everything = [facts for _, facts in ordered]
     reports = [evaluate_plan(plan, with_base_values(facts, everything, plan.bases))
                for _, facts in ordered]
-    reports[-1] = with_trajectories(reports[-1], reports[periods.index(start)], periods[-1],
-                                    start)
+    first = periods.index(start)
+    reports[-1] = with_trajectories(reports[-1], reports[first], periods[-1], start,
+                                    method=method,
+                                    series=tuple(zip(periods[first:], reports[first:],
+                                                     strict=True)))
     return Progress(plan.catalog, periods, tuple(reports), start)
 
 
-def track(report: Report, fact_set: FactSet, baseline: Report, baseline_set: FactSet) -> Report:
-    """``report`` (of ``fact_set``) with trajectories from ``baseline`` (of ``baseline_set``);
-    each fact set must hold facts of one period.
+def track(report: Report, fact_set: FactSet, baseline: Report, baseline_set: FactSet, *,
+          method: str | None = None) -> Report:
+    """``report`` (of ``fact_set``) with trajectories from ``baseline`` (of ``baseline_set``),
+    judged by ``method`` when given; each fact set must hold facts of one period.
 
     Raises:
         FactError: a missing, unreadable or mixed period (QC207, QC208).
         EvaluationError: the baseline period does not come first (QC209).
     """
     return with_trajectories(report, baseline, single_period(fact_set, "facts"),
-                             single_period(baseline_set, "baseline facts"))
+                             single_period(baseline_set, "baseline facts"), method=method)

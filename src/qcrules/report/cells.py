@@ -8,7 +8,7 @@ from fractions import Fraction
 from ..base.numbers import format_number
 from ..catalog.model import Op
 from ..engine.results import Report, Severity, Status, Verdict
-from .explain import op_word, quantity_text, status_word
+from .explain import display_number, op_word, quantity_text, status_word
 
 __all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "pad", "shorten", "summary_line",
            "target_cell", "text_width"]
@@ -48,7 +48,8 @@ def target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
         return OP_SYMBOLS[op] if symbols else op.value
 
     if verdict.thresholds:
-        return " ".join(f"{sign(op)}{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang)}"
+        return " ".join(f"{sign(op)}"
+                        f"{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang, display=True)}"
                         for op, t in verdict.thresholds)
     rule = verdict.rule
     if rule.kind.needs_reference and rule.bounds:
@@ -57,16 +58,18 @@ def target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
         return f"{op_word(rule.bounds[0].op, lang)} {label}".strip()
     stated = [(b.op, b.threshold) for b in rule.bounds if b.threshold is not None]
     if stated:   # no fact to convert: the threshold as the catalogue states it
-        return " ".join(f"{sign(op)}{quantity_text(t.magnitude, t.unit, rule=rule, lang=lang)}"
+        return " ".join(f"{sign(op)}"
+                        f"{quantity_text(t.magnitude, t.unit, rule=rule, lang=lang, display=True)}"
                         for op, t in stated)
     return "是" if lang == "zh" else "yes"
 
 
 def margin_cell(verdict: Verdict) -> str:
+    """The margin for a table, rounded for display like a value (``+0.52``, ``-0.2``)."""
     if verdict.margin is None:
         return ""
     sign = "+" if verdict.margin > 0 else ("" if verdict.margin == 0 else "-")
-    text = f"{sign}{format_number(abs(verdict.margin))}"
+    text = f"{sign}{display_number(abs(verdict.margin))}"
     if verdict.relative_margin is not None:
         text += f" ({sign}{format_number(abs(verdict.relative_margin) * 100, places=1)}%)"
     return text

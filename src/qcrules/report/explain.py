@@ -10,8 +10,9 @@ from fractions import Fraction
 
 import attrs
 
-from ..base.numbers import format_number
+from ..base.numbers import format_number, round_gbt8170
 from ..catalog.model import Commitment, Kind, Op, Rule
+from ..engine.compile import judges_whole_numbers
 from ..engine.results import (
     ChangeMeasured,
     Compared,
@@ -24,12 +25,22 @@ from ..engine.results import (
     Status,
     Step,
     Trajectory,
+    TrajectoryCategory,
     TrajectoryStatus,
     UnitAssumed,
     Verdict,
 )
 
-__all__ = ["LANGUAGES", "Explanation", "change_phrase", "explain", "quantity_text"]
+__all__ = ["DISPLAY_DIGITS", "DISPLAY_PLACES", "LANGUAGES", "Explanation", "category_word",
+           "change_phrase", "display_number", "explain", "method_word", "quantity_text",
+           "trajectory_cell"]
+
+#: Display rounding (tables of every format; never JSON or an explanation's steps): a value
+#: with at most ``DISPLAY_PLACES`` decimals is shown as it is, as statistics publish it
+#: (97.8 %, 0.125); a longer one — a derived rate, a value on a path, a projection — is rounded
+#: to ``DISPLAY_DIGITS`` significant digits (14.518519 → 14.52), keeping every whole digit.
+DISPLAY_PLACES = 3
+DISPLAY_DIGITS = 4
 
 LANGUAGES = ("zh", "en")
 
@@ -87,14 +98,45 @@ def _lang(lang: str) -> str:
     return lang
 
 
+def display_number(value: Fraction, *, whole: bool = False) -> str:
+    """``value`` rounded for display: to a whole number when ``whole`` (a count, a rank: 11位
+    and not 11.333333位); exact with at most :data:`DISPLAY_PLACES` decimals; otherwise to
+    :data:`DISPLAY_DIGITS` significant digits, every whole digit kept. Rounding is GB/T 8170
+    (half to even), and applies to the display only.
+    """
+    if whole:
+        return format_number(round_gbt8170(value, Fraction(1)))
+    if (value * 10**DISPLAY_PLACES).denominator == 1 or value == 0:
+        return format_number(value)
+    magnitude = abs(value)
+    digits = 0
+    while magnitude >= 1:   # the whole digits
+        magnitude /= 10
+        digits += 1
+    places = max(0, DISPLAY_DIGITS - digits)
+    if digits == 0:   # below one: count the zeros after the point too
+        scaled = abs(value)
+        while scaled < Fraction(1, 10):
+            scaled *= 10
+            places += 1
+    return format_number(round_gbt8170(value, Fraction(1, 10**places)))
+
+
 def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule | None = None,
-                  lang: str = "zh") -> str:
-    """A value with its unit as a reader expects it: ``8.2万元/人``, ``96.4%``, ``1:13.1``."""
+                  lang: str = "zh", display: bool = False) -> str:
+    """A value with its unit as a reader expects it: ``8.2万元/人``, ``96.4%``, ``1:13.1``.
+
+    With ``display``, the number is rounded for a table (:func:`display_number`); a count or
+    rank of ``rule`` to a whole number.
+    """
     if value is None:
         return "—"
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    number = format_number(value)
+    if display:
+        number = display_number(value, whole=rule is not None and judges_whole_numbers(rule))
+    else:
+        number = format_number(value)
     if rule is not None and rule.ratio is not None:
         return f"{number}:1" if rule.ratio.order == "x:1" else f"1:{number}"
     if unit == "倍":
@@ -111,12 +153,14 @@ def observed_text(verdict: Verdict, lang: str = "zh") -> str | None:
     read (a derived value in the rule's unit, else the fact as written); ``None`` when nothing
     was read."""
     if verdict.value is not None:
-        return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang)
+        return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang,
+                             display=True)
     if verdict.status is not Status.UNKNOWN:
         return None
     derived = next((step for step in verdict.steps if isinstance(step, Derived)), None)
     if derived is not None:
-        return quantity_text(derived.result, verdict.unit, rule=verdict.rule, lang=lang)
+        return quantity_text(derived.result, verdict.unit, rule=verdict.rule, lang=lang,
+                             display=True)
     read = next((step for step in verdict.steps
                  if isinstance(step, FactUsed) and step.role == "value"), None)
     return read.raw if read is not None else None
@@ -203,13 +247,17 @@ def _approx_note(rule: Rule, lang: str) -> str:
     return f" (“{approx.word}” read with a tolerance of {width}{edge}, an interpretation)"
 
 
-def gap_text(gap: Fraction, unit: str | None, rule: Rule, lang: str) -> str:
-    """A difference: between percentages it is in percentage points (百分点)."""
+def gap_text(gap: Fraction, unit: str | None, rule: Rule, lang: str, *,
+             display: bool = False) -> str:
+    """A difference: between percentages it is in percentage points (百分点). With
+    ``display``, rounded for a table like a value (:func:`display_number`)."""
+    number = display_number(gap) if display else format_number(gap)
     if rule.ratio is not None:
-        return format_number(gap)
+        return number
     if unit == "%":
-        return (f"{format_number(gap)}个百分点" if lang == "zh"
-                else f"{format_number(gap)} percentage points")
+        return f"{number}个百分点" if lang == "zh" else f"{number} percentage points"
+    if display:
+        return quantity_text(gap, unit, lang=lang, display=True)
     return quantity_text(gap, unit, lang=lang)
 
 
@@ -329,9 +377,57 @@ _PATH_WORDS = {"zh": {"linear": "线性路径", "front-loaded": "前快后慢路
                "en": {"linear": "linear path", "front-loaded": "front-loaded path"}}
 
 
+_CATEGORY_WORDS = {
+    "zh": {"target_achieved": "已达标", "on_track": "进度正常", "behind": "落后于进度",
+           "substantial_progress": "进展显著", "moderate_progress": "进展中等",
+           "limited_progress": "进展有限", "deterioration": "倒退",
+           "fair_progress": "有所进展，需加速", "stagnation_or_regression": "停滞或倒退",
+           "not_assessable": "无法评估", "not_applicable": "不适用"},
+    "en": {"target_achieved": "target achieved", "on_track": "on track", "behind": "behind",
+           "substantial_progress": "substantial progress",
+           "moderate_progress": "moderate progress", "limited_progress": "limited progress",
+           "deterioration": "deterioration",
+           "fair_progress": "fair progress, acceleration needed",
+           "stagnation_or_regression": "stagnation or regression",
+           "not_assessable": "not assessable", "not_applicable": "not applicable"},
+}
+_METHOD_WORDS = {
+    "zh": {"path": "路径法", "sdg": "复合增长率比值法（加拿大统计局/open-sdg）",
+           "un": "趋势外推法（联合国可持续发展目标进展图）"},
+    "en": {"path": "path method", "sdg": "growth-ratio method (Statistics Canada / open-sdg)",
+           "un": "trend projection (UN SDG Progress Chart)"},
+}
+
+
 def trajectory_word(status: TrajectoryStatus, lang: str = "zh") -> str:
     """``进度正常``/``on track`` and so on."""
     return _TRAJECTORY_WORDS[_lang(lang)][status.value]
+
+
+def trajectory_cell(path: Trajectory, lang: str = "zh") -> str:
+    """A trajectory for a table cell: its status, and the method's category when a growth
+    method names one of its own (``落后于进度（进展中等）``)."""
+    word = trajectory_word(path.status, lang)
+    if path.method == "path" or path.category not in _OWN_CATEGORIES:
+        return word
+    category = category_word(path.category, lang)
+    return f"{word}（{category}）" if _lang(lang) == "zh" else f"{word} ({category})"
+
+
+#: The categories only the growth methods give (the others repeat the status).
+_OWN_CATEGORIES = frozenset({
+    TrajectoryCategory.SUBSTANTIAL, TrajectoryCategory.MODERATE, TrajectoryCategory.LIMITED,
+    TrajectoryCategory.DETERIORATION, TrajectoryCategory.FAIR, TrajectoryCategory.STAGNATION})
+
+
+def category_word(category: TrajectoryCategory, lang: str = "zh") -> str:
+    """``进展显著``/``substantial progress`` and so on."""
+    return _CATEGORY_WORDS[_lang(lang)][category.value]
+
+
+def method_word(method: str, lang: str = "zh") -> str:
+    """The name of a progress method: ``趋势外推法（…）``/``trend projection (…)``."""
+    return _METHOD_WORDS[_lang(lang)][method]
 
 
 def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
@@ -341,9 +437,19 @@ def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
     if path is None:
         return ""
     word = trajectory_word(path.status, lang)
-    head = f"{word}：" if zh else f"trajectory {word}: "
+    if (path.method != "path" and path.category is not None
+            and category_word(path.category, lang) != word):
+        category = category_word(path.category, lang)
+        head = f"{word}（{category}）：" if zh else f"trajectory {word} ({category}): "
+    else:
+        head = f"{word}：" if zh else f"trajectory {word}: "
+    tail = _broken_text(path, zh)
+    if path.method != "path" and path.baseline is not None and path.op is not None and (
+            path.cagr_observed is not None or path.category not in (
+                TrajectoryCategory.NOT_ASSESSABLE, TrajectoryCategory.NOT_APPLICABLE)):
+        return head + _growth_text(verdict, path, zh) + tail
     if path.expected is not None and path.op is not None and path.target is not None:
-        return head + _path_text(verdict, path, zh)
+        return head + _path_text(verdict, path, zh) + tail
     reason = path.reason.value
     if path.status is TrajectoryStatus.MET_EARLY:
         text = (f"{path.deadline} 年的目标已提前达到" if zh
@@ -362,10 +468,69 @@ def trajectory_line(verdict: Verdict, lang: str = "zh") -> str:
                 else f"no usable value in the baseline {path.baseline_period}")
     elif reason == "value":
         text = "本期数据缺失或无效" if zh else "no usable value for this period"
+    elif path.category is TrajectoryCategory.NOT_ASSESSABLE:
+        text = ("基期值、当前值与目标值符号不一致，无法按复合增长率评估" if zh
+                else "the baseline, the value and the target differ in sign: no compound growth")
+    elif path.method != "path":
+        text = (f"{verdict.rule.kind.value} 类目标不适用{method_word(path.method, 'zh')}" if zh
+                else f"the {method_word(path.method, 'en')} does not judge a "
+                     f"{verdict.rule.kind.value} target")
     else:
         text = (f"{verdict.rule.kind.value} 类目标不按路径判断" if zh
                 else f"a {verdict.rule.kind.value} target has no numeric path")
-    return head + text
+    return head + text + tail
+
+
+def _broken_text(path: Trajectory, zh: bool) -> str:
+    if path.broken_period is None:
+        return ""
+    return (f"；须每期保持达标，{path.broken_period} 未达标" if zh
+            else f"; to be held in every period, and {path.broken_period} missed it")
+
+
+def _rate(value: Fraction | None) -> str:
+    """A growth rate in per cent; ``None`` is one beyond any scale (10^60, recorded as null)."""
+    return "—" if value is None else f"{format_number(value * 100, places=2)}%"
+
+
+def _growth_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:
+    """The ``sdg`` or ``un`` judgement in words: the two growth rates, and R or the share."""
+    rule = verdict.rule
+    lang = "zh" if zh else "en"
+    unit = verdict.unit
+
+    def q(value: Fraction | None) -> str:
+        return quantity_text(value, unit, rule=rule, lang=lang)
+
+    assert path.op is not None
+    target = f"{op_word(path.op, lang)} {q(path.target)}"
+    observed, required = _rate(path.cagr_observed), _rate(path.cagr_required)
+    value = path.progress_value
+    if zh:
+        text = (f"按{method_word(path.method, 'zh')}，自基期 {path.baseline_period} 的 "
+                f"{q(path.baseline)} 到 {path.period} 的 {q(path.value)}，年均复合增长 "
+                f"{observed}；到 {path.deadline} 年末{target}需年均 {required}")
+        if path.method == "sdg" and value is not None:
+            text += f"；R = {format_number(value, places=2)}"
+        elif value is not None:
+            text += (f"；按此趋势 {path.deadline} 年末将为 {q(path.projected)}，完成基期到目标"
+                     f"距离的 {format_number(value * 100, places=1)}%")
+        if path.substituted:
+            names = "、".join("基期值" if n == "baseline" else "目标值" for n in path.substituted)
+            text += f"（{names}为 0，按该方法以 0.001 代替）"
+        return text
+    text = (f"{method_word(path.method, 'en')}: from {q(path.baseline)} in "
+            f"{path.baseline_period} to {q(path.value)} in {path.period}, compound growth "
+            f"{observed} a year; {target} by the end of {path.deadline} needs {required} a year")
+    if path.method == "sdg" and value is not None:
+        text += f"; R = {format_number(value, places=2)}"
+    elif value is not None:
+        text += (f"; at this trend, {q(path.projected)} by the end of {path.deadline}, "
+                 f"{format_number(value * 100, places=1)}% of the way from the baseline to "
+                 "the target")
+    if path.substituted:
+        text += f" ({' and '.join(path.substituted)} zero, replaced by 0.001 as the method does)"
+    return text
 
 
 def _path_text(verdict: Verdict, path: Trajectory, zh: bool) -> str:

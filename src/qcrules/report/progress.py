@@ -10,7 +10,14 @@ from typing import Any
 from ..engine.results import TrajectoryStatus, Verdict
 from ..progress.series import Progress
 from .cells import exact_text, pad, target_cell, text_width
-from .explain import quantity_text, status_word, trajectory_line, trajectory_word
+from .explain import (
+    category_word,
+    method_word,
+    quantity_text,
+    status_word,
+    trajectory_line,
+    trajectory_word,
+)
 
 __all__ = ["PROGRESS_SCHEMA_ID", "progress_to_dict", "render_progress"]
 
@@ -21,7 +28,7 @@ PROGRESS_SCHEMA_ID = "qcrules-progress/1"
 def _value(verdict: Verdict, lang: str) -> str:
     if verdict.value is None:
         return status_word(verdict.status, lang)
-    return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang)
+    return quantity_text(verdict.value, verdict.unit, rule=verdict.rule, lang=lang, display=True)
 
 
 def _number(verdict: Verdict) -> Fraction | None:
@@ -58,6 +65,7 @@ def progress_to_dict(result: Progress, lang: str = "zh") -> dict[str, Any]:
         "period": result.periods[-1].text,
         "lang": lang,
         "counts": {status.value: n for status, n in result.by_trajectory.items()},
+        "categories": {category.value: n for category, n in result.by_category.items()},
         "targets": targets,
     }
 
@@ -82,9 +90,14 @@ def render_progress(result: Progress, fmt: str = "text", *, lang: str = "zh") ->
 
     zh = lang == "zh"
     latest = result.periods[-1]
+    # The methods' own categories get a column; the path's would repeat its status.
+    categorised = any(v.trajectory is not None and v.trajectory.method != "path"
+                      for v in result.latest.verdicts)
     headers = ("", "编号" if zh else "id", *(p.text for p in result.periods),
                "目标" if zh else "target", f"{latest.text}应达" if zh else f"expected {latest}",
-               "进度" if zh else "trajectory", "按当前速度" if zh else "at this pace")
+               "进度" if zh else "trajectory",
+               *(("评估类别" if zh else "category",) if categorised else ()),
+               "按当前速度" if zh else "at this pace")
     rows = []
     for verdict in result.latest.verdicts:
         path = verdict.trajectory
@@ -93,10 +106,14 @@ def render_progress(result: Progress, fmt: str = "text", *, lang: str = "zh") ->
         rows.append((_MARKS[path.status], verdict.rule_id,
                      *(_value(v, lang) for _, v in result.series(verdict.rule_id)),
                      target_cell(verdict, lang) + deadline,
-                     quantity_text(path.expected, verdict.unit, rule=verdict.rule, lang=lang)
+                     quantity_text(path.expected, verdict.unit, rule=verdict.rule, lang=lang,
+                                   display=True)
                      if path.expected is not None else "—",
                      trajectory_word(path.status, lang),
-                     quantity_text(path.projected, verdict.unit, rule=verdict.rule, lang=lang)
+                     *((category_word(path.category, lang) if path.category is not None
+                        else "—",) if categorised else ()),
+                     quantity_text(path.projected, verdict.unit, rule=verdict.rule, lang=lang,
+                                   display=True)
                      if path.projected is not None else "—"))
     widths = [max([text_width(h)] + [text_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
     title = result.catalog.title
@@ -108,8 +125,13 @@ def render_progress(result: Progress, fmt: str = "text", *, lang: str = "zh") ->
               for row in rows]
     counts = result.by_trajectory
     words = "，".join if zh else ", ".join
+    methods = sorted({v.trajectory.method for v in result.latest.verdicts if v.trajectory})
+    used = ("、" if zh else ", ").join(method_word(m, lang) for m in methods)
     lines += ["", (f"共 {len(rows)} 项：" if zh else f"{len(rows)} targets: ")
-              + words(f"{trajectory_word(s, lang)} {counts[s]}" for s in TrajectoryStatus), ""]
+              + words(f"{trajectory_word(s, lang)} {counts[s]}" for s in TrajectoryStatus),
+              (f"评估方法：{used}；" if zh else f"method: {used}; ")
+              + words(f"{category_word(c, lang)} {n}" for c, n in result.by_category.items()),
+              ""]
     for verdict in result.latest.verdicts:
         path = verdict.trajectory
         if path is not None and path.expected is not None:

@@ -38,7 +38,7 @@ from .explain import (
     explain,
     observed_text,
     status_word,
-    trajectory_word,
+    trajectory_cell,
 )
 
 __all__ = ["FORMATS", "JSON_SCHEMA_ID", "format_for", "render", "report_to_dict", "write_report"]
@@ -91,6 +91,14 @@ def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
         "elapsed_months": path.elapsed_months, "total_months": path.total_months,
         "expected": exact_text(path.expected), "gap": exact_text(path.gap),
         "projected": exact_text(path.projected), "projected_meets": path.projected_meets,
+        "method": path.method,
+        "parameters": {name: exact_text(value) for name, value in path.parameters},
+        "category": path.category.value if path.category is not None else None,
+        "progress_value": exact_text(path.progress_value),
+        "cagr_observed": exact_text(path.cagr_observed),
+        "cagr_required": exact_text(path.cagr_required),
+        "direction": path.direction, "substituted": list(path.substituted),
+        "broken_period": path.broken_period,
     }
 
 
@@ -150,7 +158,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
             target_cell(verdict, lang), margin_cell(verdict),
             commitment_word(rule.commitment, lang))
         if tracked:
-            cells = (*cells, trajectory_word(verdict.trajectory.status, lang)
+            cells = (*cells, trajectory_cell(verdict.trajectory, lang)
                      if verdict.trajectory is not None else "")
         rows.append((verdict, cells))
     widths = [max([text_width(h)] + [text_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
