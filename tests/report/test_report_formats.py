@@ -732,3 +732,22 @@ class TestMarkdownCannotBeBroken:
         assert len(rows) == 1
         assert rows[0].count(" | ") == 7  # eight cells, the name's | escaped
         assert "\\|" in rows[0]
+
+
+def test_the_html_report_names_departments_and_sections_in_english() -> None:
+    """With --lang en, the lead column, the charts and the section headings use the
+    catalogue's English names (the department glossary, section titles); only what the facts
+    say of themselves (their sources) stays as written."""
+    report = qcrules.evaluate(qcrules.compile_catalog(qcrules.load_catalog()),
+                              qcrules.load_facts(ROOT / "examples" / "tongcheng-2026.yaml"))
+    page = qcrules.render(report, "html", lang="en")
+    leads = re.findall(r'<td class="lead"[^>]*>(.*?)</td>', page, flags=re.S)
+    assert leads
+    assert not any("市科工局" in cell for cell in leads)
+    catalog = report.catalog
+    assert any(catalog.department_name("市科工局", "en") in cell for cell in leads)
+    svg_text = " ".join(re.findall(r"<svg.*?</svg>", page, flags=re.S))
+    assert "市科工局" not in svg_text
+    assert catalog.department_name("市科工局", "en") in svg_text
+    assert "驱动经济高质量发展" not in page
+    assert catalog.section_title("二(一)", "en") in page

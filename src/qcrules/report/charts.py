@@ -104,9 +104,10 @@ def status_bars(report: Report, lang: str, titles: Mapping[str, str]) -> Stacked
         return [(s.value, status_word(s, lang), by.get(s, 0)) for s in Status]
 
     catalog: Catalog = report.catalog
-    sections = [_bar(f"{prefix} {catalog.section_title(prefix)}".strip(), counts(by), lang)
+    sections = [_bar(f"{prefix} {catalog.section_title(prefix, lang)}".strip(), counts(by), lang)
                 for prefix, by in report.by_section.items()]
-    leads = [_bar(name, counts(by), lang) for name, by in report.by_lead.items()]
+    leads = [_bar(catalog.department_name(name, lang), counts(by), lang)
+             for name, by in report.by_lead.items()]
     return StackedBars("status", titles["chart_status"], _bar("", counts(report.by_status), lang),
                        ((titles["chart_sections"], tuple(sections)),
                         (titles["chart_leads"], tuple(leads))),
@@ -134,9 +135,10 @@ def category_bars(report: Report, lang: str, titles: Mapping[str, str]) -> Stack
         for lead in verdict.rule.lead:
             by_lead.setdefault(lead, []).append(verdict)
     catalog = report.catalog
-    sections = [_bar(f"{prefix} {catalog.section_title(prefix)}".strip(), counts(vs), lang)
+    sections = [_bar(f"{prefix} {catalog.section_title(prefix, lang)}".strip(), counts(vs), lang)
                 for prefix, vs in by_section.items()]
-    leads = [_bar(name, counts(vs), lang) for name, vs in by_lead.items()]
+    leads = [_bar(catalog.department_name(name, lang), counts(vs), lang)
+             for name, vs in by_lead.items()]
     used = {c for v in tracked for c in ((v.trajectory.category,) if v.trajectory else ())}
     methods = sorted({v.trajectory.method for v in tracked if v.trajectory is not None})
     names = ("、" if lang == "zh" else ", ").join(method_word(m, lang) for m in methods)

@@ -306,8 +306,8 @@ def _row(verdict: Verdict, lang: str, labels: dict[str, str],
         indicator=_name(rule, lang), clause=rule.clause, quote=rule.quote, observed=observed,
         target=target, bar=_bar(verdict, observed, target, labels), gap=_gap(verdict, lang),
         commitment=commitment_word(rule.commitment, lang), commitment_kind=rule.commitment.value,
-        deadline=_deadline(rule, labels), lead=separator.join(rule.lead),
-        support=separator.join(rule.support), summary=explanation.summary,
+        deadline=_deadline(rule, labels), lead=separator.join(rule.lead_in(lang)),
+        support=separator.join(rule.support_in(lang)), summary=explanation.summary,
         steps=explanation.steps, note=rule.note,
         trend=_trend(verdict, history[verdict.rule_id], lang)
         if chart is None and history and verdict.rule_id in history else None,
@@ -318,7 +318,8 @@ def _counts(counts: dict[Status, int]) -> dict[str, int]:
     return {status.value: counts.get(status, 0) for status in Status}
 
 
-def _sections(report: Report, rows: Iterable[tuple[Verdict, TargetRow]]) -> list[SectionView]:
+def _sections(report: Report, rows: Iterable[tuple[Verdict, TargetRow]],
+              lang: str) -> list[SectionView]:
     grouped: dict[str, list[TargetRow]] = {s.prefix: [] for s in report.catalog.sections}
     for verdict, row in rows:
         grouped.setdefault(verdict.rule.section, []).append(row)
@@ -328,7 +329,8 @@ def _sections(report: Report, rows: Iterable[tuple[Verdict, TargetRow]]) -> list
         counts = by_section.get(prefix)
         if counts is None:      # a listed section with no target in the catalogue
             continue
-        views.append(SectionView(prefix, report.catalog.section_title(prefix), tuple(section_rows),
+        views.append(SectionView(prefix, report.catalog.section_title(prefix, lang),
+                                 tuple(section_rows),
                                  _counts(counts), sum(counts.values())))
     return views
 
@@ -362,7 +364,7 @@ def _missing(report: Report, lang: str, labels: dict[str, str]) -> list[MissingG
         else:
             continue
         item = MissingItem(verdict.rule_id, _name(rule, lang), verdict.status.value, what)
-        for department in rule.lead or ("—",):
+        for department in rule.lead_in(lang) or ("—",):
             groups.setdefault(department, []).append(item)
     return [MissingGroup(name, tuple(items)) for name, items in groups.items()]
 
@@ -422,7 +424,7 @@ def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         "status_chart": status_bars(report, lang, labels),
         "category_chart": category_bars(report, lang, labels),
         "violations": violations,
-        "sections": _sections(report, pairs),
+        "sections": _sections(report, pairs, lang),
         "departments": departments,
         "missing": _missing(report, lang, labels),
         "only_unmet": only_unmet,
