@@ -46,7 +46,7 @@ def test_every_expected_rule_is_a_valid_rule_quoting_its_passage() -> None:
 def test_targets_found(figures: CorpusFigures) -> None:
     print(figures.summary())
     assert figures.comparison.precision >= 0.98
-    assert figures.comparison.recall >= 0.91
+    assert figures.comparison.recall >= 0.92
 
 
 def test_fields_of_the_targets_found(figures: CorpusFigures) -> None:

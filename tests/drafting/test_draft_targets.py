@@ -100,6 +100,23 @@ class TestLists:
         assert second.reference.zh == "全省平均水平"
         assert first.group == second.group
 
+    def test_fenbie_pairs_names_with_values_in_order(self) -> None:
+        """A和B比2024年分别下降15%、10%: two rules, each with its own value, in one group."""
+        first, second = rules("到2027年，确保较大生产安全事故起数和死亡人数比2024年分别下降15%、10%。")
+        assert [(r.indicator.zh, r.kind, bound(r)) for r in (first, second)] == [
+            ("较大生产安全事故起数", Kind.CHANGE, [(Op.GE, Fraction(15), "%")]),
+            ("死亡人数", Kind.CHANGE, [(Op.GE, Fraction(10), "%")])]
+        assert first.quote == "确保较大生产安全事故起数和死亡人数比2024年分别下降15%、10%"
+        assert second.quote == "死亡人数比2024年分别下降15%、10%"
+        assert first.group == second.group
+        assert first.group is not None
+
+    def test_fenbie_shares_the_tail_of_the_last_name_and_its_about(self) -> None:
+        first, second = rules("到2027年，城乡居民医保政策范围内门诊费用基金支付比例"
+                              "和职工医保政策范围内门诊费用基金支付比例分别达到60%、65%左右。")
+        assert second.indicator.zh == "职工医保政策范围内门诊费用基金支付比例"
+        assert (first.kind, second.kind) == (Kind.APPROX, Kind.APPROX)
+
     def test_a_colon_introduces_the_list(self) -> None:
         found = rules("力争实现“两个翻番”：规上工业营业收入、旅游总收入均比2024年翻一番。")
         assert [r.indicator.zh for r in found] == ["规上工业营业收入", "旅游总收入"]

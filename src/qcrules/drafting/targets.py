@@ -224,7 +224,10 @@ def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | No
     numeric_in_sentence = False
     sentence_items = _items(sentence)
     readings: list[tuple[_Item, str, str, _Reading | None, str, int | str | None, bool]] = []
-    for item in sentence_items:
+    consumed: set[int] = set()
+    for index, item in enumerate(sentence_items):
+        if index in consumed:
+            continue
         text = fold_width(item.text)
         quote_at = 0
         joined = text.startswith("且")
@@ -261,6 +264,19 @@ def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | No
         body = text[body_at:]
         if not body.strip():
             continue
+        if "分别" in body and (values := _values_after(sentence_items, index)):
+            listed: list[tuple[_Item, str, int]] = [(item, body, quote_at)]
+            while readings and readings[-1][3] is None and readings[-1][0].separator == "、":
+                earlier = readings.pop()
+                listed.insert(0, (earlier[0], fold_width(earlier[2]),
+                                  len(earlier[0].text) - len(earlier[1])))
+            made = _respectively(line, offset, listed, values, commitment, deadline,
+                                 _due(deadline, annual, plan_end))
+            if made:
+                found.extend(made)
+                consumed.update(range(index + 1, index + 1 + len(values)))
+                numeric_in_sentence = True
+                continue
         reading = _reading(body, joined=joined)
         original = item.text[body_at:]
         if reading is not None:
@@ -270,18 +286,8 @@ def _sentence_targets(line: Line, sentence: str, offset: int, plan_end: int | No
     in_reach = numeric_in_sentence
     previous: Found | None = None
     for item, quote, body, reading, commitment, item_deadline, sub in readings:
-        due: int | str
-        notes: list[str] = []
-        if item_deadline is not None:
-            due = item_deadline
-        elif annual:
-            due = "annual"
-        elif plan_end is not None:
-            due = plan_end
-            notes.append(f"原句无年份，按方案期末{plan_end}年登记。")
-        else:
-            due = "ongoing"
-            notes.append("原句无年份，作为持续性要求登记。")
+        due, due_notes = _due(item_deadline, annual, plan_end)
+        notes = list(due_notes)
         if item.separator == ":" and reading is None:
             if holds_number(body):  # 实现“两个翻番”：…, the list's introduction
                 leftovers.append(item)
@@ -393,6 +399,113 @@ _REDUCE_TO = re.compile(r"(压缩|缩短|压减|减少|降低|控制)(到|至)$"
 #: An indicator's words that end in a number or a bound word: the target was read too short
 #: (达到3至5万亩以内 is not 5万亩以内 of an indicator named …达到3至).
 _UNREAD_TAIL = re.compile(r"(\d|达到|达|至|到|[-—~～]|不低于|不少于|不超过|低于|高于)$")
+
+
+_BASE_AT_END = re.compile(r"(比|较)\d{4}年$")
+_SPLIT_NAMES = re.compile(r"和|及|、")
+
+
+def _values_after(items: list[_Item], index: int) -> list[_Item]:
+    """The bare values after a 分别 item (…分别下降15%、10%): 10%."""
+    values: list[_Item] = []
+    for later in items[index + 1:]:
+        text = to_digits(fold_width(later.text)).text
+        plain = split_approx(text)
+        if not _quantity(plain.text if plain is not None else text):
+            break
+        values.append(later)
+        if later.separator not in ("、", ",", "，"):
+            break
+    return values
+
+
+def _respectively(line: Line, offset: int, names: list[tuple[_Item, str, int]],
+                  values: list[_Item],
+                  commitment: str, deadline: int | str | None,
+                  due: tuple[int | str, tuple[str, ...]]) -> list[Found]:
+    """A、B分别达到80%、70% (or A和B比2024年分别下降15%、10%): one rule per name, each with the
+    value in its place, in one group. Empty when the words do not line up."""
+    first_item, body, quote_at = names[-1]
+    left, _, right = body.partition("分别")
+    base = _BASE_AT_END.search(left)
+    if base is not None:
+        left, right = left[:base.start()], base.group() + right
+    words = [w for w in _SPLIT_NAMES.split(left) if w]
+    listed = [_zh(fold_width(b)) for _, b, _ in names[:-1]] + words
+    numbers = [to_digits(fold_width(v.text)).text for v in values]
+    first = _reading(f"指标{right}")
+    if first is None or first.target is None or len(listed) != len(numbers) + 1:
+        return []
+    approx = split_approx(numbers[-1]) is not None and split_approx(first.target) is None
+    targets = [first.target] + [_with_number(first.target, n) for n in numbers]
+    if approx:
+        targets = [t if split_approx(t) is not None else t + "左右" for t in targets]
+    names_zh = _shared_tail(listed)
+    end = offset + values[-1].end
+    made: list[Found] = []
+    group = f"{line.number}:{names[0][0].start}:respectively"  # one compound target
+    starts = [offset + item.start + at for item, _, at in names[:-1]]
+    within = fold_width(first_item.text)
+    for number, word in enumerate(words):
+        at = within.find(word, quote_at) if number else quote_at  # 确保A和B…: 确保 opens A's
+        starts.append(offset + first_item.start + max(at, quote_at))
+    for position, (zh, target) in enumerate(zip(names_zh, targets, strict=True)):
+        reading = _reading(f"指标{target}")
+        if reading is None or reading.target is None:
+            return []
+        quote = line.text[starts[position]:end].strip()
+        unit, unit_notes = _unit(zh, reading)
+        kind = reading.kind
+        if kind == "floor" and _counts_items(unit) and not unit_notes:
+            kind = "count"
+        low, high = _limits(zh, unit, kind)
+        notes = (*reading.notes, *unit_notes, *due[1], "“分别”：按次序对应各项指标与数值。")
+        made.append(Found(line.clause, line.number, quote, zh, kind, reading.target, unit,
+                          commitment, deadline if deadline is not None else due[0], notes,
+                          None, reading.reference, low, high, group))
+    return made
+
+
+def _with_number(target: str, value: str) -> str:
+    """The first target's words with another number: 下降15% and 10% → 下降10%; a bound word
+    after the number (以上) stays."""
+    plain = split_approx(value)
+    number = plain.text if plain is not None else value
+    suffix = re.search(r"(以上|以下|以内)$", target)
+    core = re.sub(r"(左右|以上|以下|以内)$", "", target)
+    return re.sub(r"\d+(?:\.\d+)?\s*[^\d\s]*$", number, core) + (suffix.group() if suffix else "")
+
+
+def _shared_tail(names: list[str]) -> list[str]:
+    """职工医保、居民医保政策范围内…比例: the last name's tail completes the shorter ones
+    (职工医保政策范围内…比例)."""
+    last = names[-1]
+    completed = []
+    for name in names[:-1]:
+        if name.endswith(_NAME_ENDS) or len(name) >= len(last):
+            completed.append(name)
+            continue
+        for size in range(len(name), 0, -1):
+            where = last.find(name[-size:])
+            if where >= 0 and where + size < len(last):
+                completed.append(name + last[where + size:])
+                break
+        else:
+            completed.append(name)
+    return [*completed, last]
+
+
+def _due(deadline: int | str | None, annual: bool, plan_end: int | None
+         ) -> tuple[int | str, tuple[str, ...]]:
+    """A target's deadline: its sentence's 到YYYY年, else annual (每年, 年度), else the plan's
+    end year (said in a note), else ongoing."""
+    if deadline is not None:
+        return deadline, ()
+    if annual:
+        return "annual", ()
+    if plan_end is not None:
+        return plan_end, (f"原句无年份，按方案期末{plan_end}年登记。",)
+    return "ongoing", ("原句无年份，作为持续性要求登记。",)
 
 
 def _named(body: str) -> bool:
