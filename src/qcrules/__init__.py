@@ -56,7 +56,7 @@ from .engine.results import (
     TrajectoryStatus,
     Verdict,
 )
-from .engine.table import TableResult
+from .engine.table import TableResult, UnmatchedColumnWarning
 from .engine.table import evaluate_table as _evaluate_table
 from .facts.load import load_facts
 from .facts.model import Fact, FactForm, FactSet
@@ -206,12 +206,16 @@ def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
                    units: Mapping[str, str] | None = None) -> TableResult:
     """Evaluate many fact sets given as columns (one row per region or period) at once.
 
-    ``table`` maps fact keys to equal-length columns (lists, NumPy arrays, or a data frame);
-    ``units`` gives each numeric column's unit. Statuses are identical to evaluating each row
-    alone; ``TableResult.report(row)`` gives a row's full report.
+    ``table`` maps fact keys to equal-length columns (lists, NumPy arrays, series), or is an
+    eager data frame (pandas, Polars, PyArrow …); rows are read by position and nulls mean
+    missing. ``units`` gives each numeric column's unit. Statuses are identical to evaluating
+    each row alone; ``TableResult.report(row)`` gives the full report of the ``row``-th row.
+    A column that matches no rule is reported once (``QC202`` in ``TableResult.diagnostics``
+    and an :class:`UnmatchedColumnWarning`).
 
     Raises:
         EvaluationError: columns of different lengths.
+        UsageError: a table that is neither a mapping of columns nor a data frame (QC400).
     """
     return _evaluate_table(_plan(catalog), table, units=units)
 
@@ -255,6 +259,7 @@ __all__ = [
     "Trajectory",
     "TrajectoryCategory",
     "TrajectoryStatus",
+    "UnmatchedColumnWarning",
     "UsageError",
     "Verdict",
     "VerdictChange",
