@@ -163,7 +163,7 @@ class TestDataFrames:
     def test_a_misspelt_column_is_reported_once(self) -> None:
         table = {"gdp-per-capta": [85000.0, 90000.0, 1.0]}
         with pytest.warns(qcrules.UnmatchedColumnWarning,
-                          match="gdp-per-capta.*did you mean 'gdp-per-capita'") as caught:
+                          match=r"gdp-per-capta.*did you mean 'gdp-per-capita'") as caught:
             result = qcrules.evaluate_table(PLAN, table, units={"gdp-per-capta": "元/人"})
         assert len(caught) == 1
         assert [(d.code, d.fact_id) for d in result.diagnostics] == [("QC202", "gdp-per-capta")]

@@ -453,14 +453,17 @@ def _positional(values: Any) -> Sequence[Any]:
     if not isinstance(series, nw.Series):
         if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
             return cast(Sequence[Any], values)
-        return values if isinstance(values, (list, tuple, np.ndarray)) else list(values)
+        return cast(Sequence[Any], values if isinstance(values, (list, tuple, np.ndarray))
+                    else list(values))
     nulls = series.is_null().to_numpy().astype(bool)
     if series.dtype.is_float():
         array = series.to_numpy().astype(np.float64)
         array[nulls] = math.nan
-        return array
+        return cast(Sequence[Any], array)
     if series.dtype.is_integer() and not nulls.any():
-        return series.to_numpy().astype(np.int64, copy=False)
+        integers = series.to_numpy()
+        if integers.dtype.kind == "i" or (integers.dtype.kind == "u" and integers.itemsize < 8):
+            return cast(Sequence[Any], integers)
     items = series.to_list()
     return [None if null else item for item, null in zip(items, nulls, strict=True)]
 

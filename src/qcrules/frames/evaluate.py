@@ -1,0 +1,243 @@
+"""One call for many regions and periods, in the caller's data-frame library.
+
+A frame is *wide* (one row per region and period, one column per fact key, with ``units=``)
+or *long*, as statistical offices keep it: one row per fact, with the columns ``indicator``
+(a rule id, an indicator's Chinese name, or a reference or input id), ``value`` (a number, or
+a quantity string such as ``"8.2万元/人"``), and optionally ``unit`` and ``source``, beside the
+key columns (by default ``region`` and ``period``).
+
+The verdicts come from :func:`qcrules.engine.table.evaluate_table`: NumPy decides every row
+whose float answer is certain and the exact evaluator decides the rows within the float-noise
+band of a threshold, so every status equals the per-row engine's. A lazy frame (Dask, DuckDB,
+a Polars LazyFrame) is collected once, with only the columns read, and the result goes back
+to the same library as a lazy frame.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from ..base.errors import Diagnostic, FactError, UsageError
+from ..engine.compile import Plan
+from ..engine.results import Severity, Status
+from ..engine.table import (
+    STATUS_ORDER,
+    TableResult,
+    evaluate_table,
+    positional_columns,
+    unmatched_columns,
+    warn_unmatched,
+)
+
+__all__ = ["LAYOUTS", "RESULT_COLUMNS", "evaluate_frame"]
+
+LAYOUTS = ("wide", "long")
+#: The result's columns after the key columns, in order.
+RESULT_COLUMNS = ("rule", "indicator", "status", "severity", "value", "unit", "threshold",
+                  "margin", "commitment", "clause", "code")
+_LONG_COLUMNS = ("indicator", "value")
+_LONG_OPTIONAL = ("unit", "source")
+
+
+def _usage(message: str, field: str, expected: str, got: str, names: Sequence[str] = ()) -> UsageError:
+    close = difflib.get_close_matches(got, list(names), n=1, cutoff=0.6)
+    return UsageError(Diagnostic("QC411", message, field=field, expected=expected, got=got,
+                                 hint=f"did you mean {close[0]!r}?" if close else None))
+
+
+def _columns_of(frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> list[str]:
+    return list(frame.collect_schema().names())
+
+
+def _require(columns: Sequence[str], wanted: Sequence[str], what: str) -> None:
+    for name in wanted:
+        if name not in columns:
+            raise _usage(f"the frame has no {what} column {name!r}", "keys" if what == "key"
+                         else "layout", f"one of {', '.join(map(repr, columns))}", name, columns)
+
+
+def _key_tuples(eager: nw.DataFrame[Any], keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    if not keys:
+        return [()] * len(eager)
+    lists = [list(positional_columns({k: eager.get_column(k)})[k]) for k in keys]
+    return list(zip(*lists, strict=True))
+
+
+def _text(value: Any) -> str:
+    """A number as the shortest decimal that reads back as it (``85000.0``, ``8.5e-05``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _pivot_long(plan: Plan, eager: nw.DataFrame[Any], keys: Sequence[str],
+                units: Mapping[str, str]) -> tuple[list[tuple[Any, ...]], dict[str, list[Any]],
+                                                   dict[str, str]]:
+    """A long frame as distinct keys (in order of first appearance) and wide columns."""
+    columns = eager.columns
+    cols = positional_columns(eager.select([c for c in (*keys, *_LONG_COLUMNS, "unit")
+                                            if c in columns]))
+    indicators = [None if i is None else str(i) for i in cols["indicator"]]
+    values = cols["value"]
+    row_units = cols.get("unit")
+    known = sorted({i for i in indicators if i is not None})
+    warn_unmatched(unmatched_columns(plan, known, "indicator"))
+    order: dict[tuple[Any, ...], int] = {}
+    key_values = [cols[k] for k in keys]
+    cells: dict[str, dict[int, tuple[Any, str | None]]] = {}
+    for row, indicator in enumerate(indicators):
+        key = tuple(column[row] for column in key_values)
+        at = order.setdefault(key, len(order))
+        if indicator is None or indicator not in plan.keys:
+            continue
+        value = values[row]
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        unit = row_units[row] if row_units is not None else None
+        unit = units.get(indicator) if unit is None else str(unit)
+        if value is None:
+            continue
+        seen = cells.setdefault(indicator, {})
+        if at in seen and seen[at] != (value, unit):
+            where = ", ".join(f"{k} {v}" for k, v in zip(keys, key, strict=True))
+            raise FactError(Diagnostic(
+                "QC204", f"{indicator} is given twice for {where or 'the frame'}",
+                fact_id=indicator, field="value", expected="one value per indicator and key",
+                got=f"{_text(seen[at][0])}{seen[at][1] or ''} and {_text(value)}{unit or ''}"))
+        seen[at] = (value, unit)
+    wide: dict[str, list[Any]] = {}
+    wide_units: dict[str, str] = {}
+    for indicator, found in cells.items():
+        kinds = {u for _, u in found.values()}
+        column: list[Any] = [None] * len(order)
+        if len(kinds) == 1:
+            (unit,) = kinds
+            if unit is not None:
+                wide_units[indicator] = unit
+            for at, (value, _) in found.items():
+                column[at] = value
+        else:  # one indicator in several units: each cell carries its own
+            for at, (value, unit) in found.items():
+                column[at] = value if unit is None or (isinstance(value, str) and not \
+                    _is_number(value)) else f"{_text(value)}{unit}"
+        wide[indicator] = column
+    return list(order), wide, wide_units
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _as_float(value: Fraction | bool | None) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return float(value)
+
+
+def _results(plan: Plan, result: TableResult, key_rows: list[tuple[Any, ...]],
+             keys: Sequence[str], details: bool) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {name: [] for name in (*keys, *RESULT_COLUMNS)}
+    reports = [result.report(row) for row in range(result.rows)] if details else None
+    for row, key in enumerate(key_rows):
+        report = reports[row] if reports is not None else None
+        for compiled in plan.rules:
+            rule = compiled.rule
+            status = STATUS_ORDER[result.codes[rule.id][row]]
+            for name, value in zip(keys, key, strict=True):
+                out[name].append(value)
+            out["rule"].append(rule.id)
+            out["indicator"].append(rule.indicator.zh)
+            out["status"].append(status.value)
+            severity = Severity.for_miss(rule.commitment) if status is Status.NOT_MET \
+                else Severity.NONE
+            out["severity"].append(severity.value)
+            out["commitment"].append(rule.commitment.value)
+            out["clause"].append(rule.clause)
+            if report is not None:
+                verdict = report[rule.id]
+                out["value"].append(_as_float(verdict.value))
+                out["unit"].append(verdict.unit)
+                out["threshold"].append(_as_float(verdict.threshold))
+                out["margin"].append(_as_float(verdict.margin))
+                out["code"].append(verdict.problem.code if verdict.problem else None)
+            else:
+                for name in ("value", "unit", "threshold", "margin", "code"):
+                    out[name].append(None)
+    return out
+
+
+def _schema(frame: nw.DataFrame[Any], keys: Sequence[str]) -> dict[str, Any]:
+    schema = frame.schema
+    floats = {"value", "threshold", "margin"}
+    return {**{k: schema[k] for k in keys},
+            **{c: nw.Float64() if c in floats else nw.String() for c in RESULT_COLUMNS}}
+
+
+def evaluate_frame(plan: Plan, frame: Any, *, layout: str = "wide",
+                   units: Mapping[str, str] | None = None,
+                   keys: Sequence[str] = ("region", "period"), details: bool = True) -> Any:
+    """Evaluate every (key, rule) of a wide or long frame; a frame of the same library back.
+
+    The result has the ``keys`` columns, then :data:`RESULT_COLUMNS`: ``rule`` (id),
+    ``indicator`` (its Chinese name), ``status``, ``severity``, ``value`` (in the rule's
+    unit, after any rounding), ``unit``, ``threshold`` (the nearest), ``margin`` (signed
+    toward meeting), ``commitment``, ``clause`` and ``code`` (the diagnostic of an invalid
+    verdict). ``value``, ``threshold`` and ``margin`` are floats; the exact fractions are in
+    the per-row reports. ``details=False`` leaves those five columns empty and skips the exact
+    reports that fill them: the statuses are still exact.
+
+    Raises:
+        UsageError: not a data frame (QC400); an unknown layout or a missing key, indicator or
+            value column (QC411).
+        FactError: a long frame giving one indicator twice for one key (QC204).
+    """
+    if layout not in LAYOUTS:
+        raise _usage(f"unknown layout {layout!r}", "layout", "wide or long", str(layout),
+                     LAYOUTS)
+    try:
+        native = nw.from_native(frame)
+    except TypeError:
+        name = type(frame).__name__
+        raise UsageError(Diagnostic(
+            "QC400", f"expected a data frame, got {name}", field="frame",
+            expected="a pandas, Polars, PyArrow, Dask or DuckDB frame", got=name)) from None
+    keys = tuple(keys)
+    units = dict(units or {})
+    columns = _columns_of(native)
+    _require(columns, keys, "key")
+    lazy = isinstance(native, nw.LazyFrame)
+    if layout == "long":
+        _require(columns, _LONG_COLUMNS, "long-layout")
+        extra = [c for c in columns if c not in (*keys, *_LONG_COLUMNS, *_LONG_OPTIONAL)]
+        warn_unmatched(unmatched_columns(plan, extra))
+        wanted = [c for c in (*keys, *_LONG_COLUMNS, "unit") if c in columns]
+    else:
+        wanted = columns
+    narrowed = native.select(wanted)
+    eager = narrowed.collect() if isinstance(narrowed, nw.LazyFrame) else narrowed
+    if layout == "long":
+        key_rows, table, table_units = _pivot_long(plan, eager, keys, units)
+        if not table:  # no known fact at all: as many rows as keys, every verdict unknown
+            table = {plan.rules[0].rule.id: [None] * len(key_rows)} if plan.rules else {}
+        result = evaluate_table(plan, table, units=table_units)
+    else:
+        key_rows = _key_tuples(eager, keys)
+        result = evaluate_table(plan, eager, units=units, ignore=keys)
+    data = _results(plan, result, key_rows, keys, details)
+    out = nw.from_dict(data, schema=_schema(eager, keys), backend=eager.implementation)
+    if lazy:
+        return out.lazy(backend=native.implementation).to_native()
+    return out.to_native()
