@@ -141,42 +141,54 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _as_float(value: Fraction | bool | None) -> float | None:
+def _as_float(value: Fraction | bool | None) -> float:
     if value is None or isinstance(value, bool):
-        return None
+        return math.nan
     return float(value)
 
 
 def _results(plan: Plan, result: TableResult, key_rows: list[tuple[Any, ...]],
-             keys: Sequence[str], details: bool) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {name: [] for name in (*keys, *RESULT_COLUMNS)}
-    reports = [result.report(row) for row in range(result.rows)] if details else None
-    for row, key in enumerate(key_rows):
-        report = reports[row] if reports is not None else None
-        for compiled in plan.rules:
-            rule = compiled.rule
-            status = STATUS_ORDER[result.codes[rule.id][row]]
-            for name, value in zip(keys, key, strict=True):
-                out[name].append(value)
-            out["rule"].append(rule.id)
-            out["indicator"].append(rule.indicator.zh)
-            out["status"].append(status.value)
-            severity = Severity.for_miss(rule.commitment) if status is Status.NOT_MET \
-                else Severity.NONE
-            out["severity"].append(severity.value)
-            out["commitment"].append(rule.commitment.value)
-            out["clause"].append(rule.clause)
-            if report is not None:
+             keys: Sequence[str], details: bool) -> dict[str, Any]:
+    """The result's columns, row-major by key then rule (NumPy arrays, built whole)."""
+    rules = [compiled.rule for compiled in plan.rules]
+    count, n_rules = len(key_rows), len(rules)
+    out: dict[str, Any] = {}
+    for i, name in enumerate(keys):
+        column = np.empty(count, dtype=object)
+        column[:] = [key[i] for key in key_rows]
+        out[name] = np.repeat(column, n_rules)
+    out["rule"] = np.tile(np.array([r.id for r in rules], dtype=object), count)
+    out["indicator"] = np.tile(np.array([r.indicator.zh for r in rules], dtype=object), count)
+    codes = (np.stack([result.codes[r.id] for r in rules], axis=1).reshape(-1) if n_rules
+             else np.zeros(0, dtype=np.int8))
+    names = np.array([status.value for status in STATUS_ORDER], dtype=object)
+    out["status"] = names[codes]
+    misses = np.array([Severity.for_miss(r.commitment).value for r in rules], dtype=object)
+    out["severity"] = np.where(codes == STATUS_ORDER.index(Status.NOT_MET),
+                               np.tile(misses, count), Severity.NONE.value)
+    empty_floats = np.full(count * n_rules, np.nan)
+    out["value"], out["threshold"], out["margin"] = (empty_floats.copy() for _ in range(3))
+    out["unit"] = np.full(count * n_rules, None, dtype=object)
+    out["commitment"] = np.tile(np.array([r.commitment.value for r in rules], dtype=object),
+                                count)
+    out["clause"] = np.tile(np.array([r.clause for r in rules], dtype=object), count)
+    out["code"] = np.full(count * n_rules, None, dtype=object)
+    if details:
+        at = 0
+        for row in range(result.rows):
+            report = result.report(row)
+            for rule in rules:
                 verdict = report[rule.id]
-                out["value"].append(_as_float(verdict.value))
-                out["unit"].append(verdict.unit)
-                out["threshold"].append(_as_float(verdict.threshold))
-                out["margin"].append(_as_float(verdict.margin))
-                out["code"].append(verdict.problem.code if verdict.problem else None)
-            else:
-                for name in ("value", "unit", "threshold", "margin", "code"):
-                    out[name].append(None)
-    return out
+                out["value"][at] = _as_float(verdict.value)
+                out["unit"][at] = verdict.unit
+                out["threshold"][at] = _as_float(verdict.threshold)
+                out["margin"][at] = _as_float(verdict.margin)
+                out["code"][at] = verdict.problem.code if verdict.problem else None
+                at += 1
+    for name in ("value", "threshold", "margin"):
+        out[name] = [None if math.isnan(x) else x for x in out[name].tolist()]
+    return {name: out[name].tolist() if isinstance(out[name], np.ndarray) else out[name]
+            for name in (*keys, *RESULT_COLUMNS)}
 
 
 def _schema(frame: nw.DataFrame[Any], keys: Sequence[str]) -> dict[str, Any]:
