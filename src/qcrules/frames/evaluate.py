@@ -79,58 +79,85 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _object_array(values: Sequence[Any]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values) if not isinstance(values, np.ndarray) else values
+    return array
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind == "f":
+        return np.isnan(values)
+    return np.array([v is None or (isinstance(v, float) and math.isnan(v)) for v in values],
+                    dtype=bool)
+
+
 def _pivot_long(plan: Plan, eager: nw.DataFrame[Any], keys: Sequence[str],
-                units: Mapping[str, str]) -> tuple[list[tuple[Any, ...]], dict[str, list[Any]],
+                units: Mapping[str, str]) -> tuple[list[tuple[Any, ...]], dict[str, Any],
                                                    dict[str, str]]:
     """A long frame as distinct keys (in order of first appearance) and wide columns."""
     columns = eager.columns
     cols = positional_columns(eager.select([c for c in (*keys, *_LONG_COLUMNS, "unit")
                                             if c in columns]))
-    indicators = [None if i is None else str(i) for i in cols["indicator"]]
-    values = cols["value"]
-    row_units = cols.get("unit")
-    known = sorted({i for i in indicators if i is not None})
-    warn_unmatched(unmatched_columns(plan, known, "indicator"))
+    indicators = _object_array([None if i is None else str(i) for i in cols["indicator"]])
+    raw = cols["value"]
+    values = raw if isinstance(raw, np.ndarray) and raw.dtype.kind == "f" else \
+        _object_array(raw)
+    row_units = _object_array(cols["unit"]) if "unit" in cols else None
+    names = sorted({i for i in indicators.tolist() if i is not None})
+    warn_unmatched(unmatched_columns(plan, names, "indicator"))
     order: dict[tuple[Any, ...], int] = {}
-    key_values = [cols[k] for k in keys]
-    cells: dict[str, dict[int, tuple[Any, str | None]]] = {}
-    for row, indicator in enumerate(indicators):
-        key = tuple(column[row] for column in key_values)
-        at = order.setdefault(key, len(order))
-        if indicator is None or indicator not in plan.keys:
-            continue
-        value = values[row]
-        if isinstance(value, float) and math.isnan(value):
-            value = None
-        unit = row_units[row] if row_units is not None else None
-        unit = units.get(indicator) if unit is None else str(unit)
-        if value is None:
-            continue
-        seen = cells.setdefault(indicator, {})
-        if at in seen and seen[at] != (value, unit):
-            where = ", ".join(f"{k} {v}" for k, v in zip(keys, key, strict=True))
-            raise FactError(Diagnostic(
-                "QC204", f"{indicator} is given twice for {where or 'the frame'}",
-                fact_id=indicator, field="value", expected="one value per indicator and key",
-                got=f"{_text(seen[at][0])}{seen[at][1] or ''} and {_text(value)}{unit or ''}"))
-        seen[at] = (value, unit)
-    wide: dict[str, list[Any]] = {}
+    key_columns = [cols[k] for k in keys]
+    at = np.fromiter((order.setdefault(key, len(order)) for key in
+                      (zip(*key_columns, strict=True) if keys else ((),) * len(indicators))),
+                     dtype=np.int64, count=len(indicators))
+    present = ~_missing(values)
+    wide: dict[str, Any] = {}
     wide_units: dict[str, str] = {}
-    for indicator, found in cells.items():
-        kinds = {u for _, u in found.values()}
-        column: list[Any] = [None] * len(order)
+    for indicator in names:
+        if indicator not in plan.keys:
+            continue
+        rows = np.flatnonzero((indicators == indicator) & present)
+        where, cells = at[rows], values[rows]
+        if row_units is not None:
+            cell_units = np.array([units.get(indicator) if u is None else str(u)
+                                   for u in row_units[rows]], dtype=object)
+        else:
+            cell_units = np.full(len(rows), units.get(indicator), dtype=object)
+        _no_conflict(indicator, keys, list(order), where, cells, cell_units)
+        kinds = set(cell_units.tolist())
+        column = np.full(len(order), math.nan) if values.dtype.kind == "f" and len(kinds) == 1 \
+            else np.full(len(order), None, dtype=object)
         if len(kinds) == 1:
             (unit,) = kinds
             if unit is not None:
                 wide_units[indicator] = unit
-            for at, (value, _) in found.items():
-                column[at] = value
+            column[where] = cells
         else:  # one indicator in several units: each cell carries its own
-            for at, (value, unit) in found.items():
-                column[at] = value if unit is None or (isinstance(value, str) and not \
-                    _is_number(value)) else f"{_text(value)}{unit}"
+            column[where] = [value if unit is None or (isinstance(value, str)
+                                                       and not _is_number(value))
+                             else f"{_text(value)}{unit}"
+                             for value, unit in zip(cells, cell_units, strict=True)]
         wide[indicator] = column
     return list(order), wide, wide_units
+
+
+def _no_conflict(indicator: str, keys: Sequence[str], key_rows: list[tuple[Any, ...]],
+                 where: np.ndarray, cells: np.ndarray, cell_units: np.ndarray) -> None:
+    """One value per indicator and key: a repeat of the same value is fine, another is QC204."""
+    if len(np.unique(where)) == len(where):
+        return
+    first: dict[int, tuple[Any, Any]] = {}
+    for position, value, unit in zip(where.tolist(), cells.tolist(), cell_units.tolist(),
+                                     strict=True):
+        seen = first.setdefault(position, (value, unit))
+        if seen != (value, unit):
+            key = key_rows[position]
+            place = ", ".join(f"{k} {v}" for k, v in zip(keys, key, strict=True))
+            raise FactError(Diagnostic(
+                "QC204", f"{indicator} is given twice for {place or 'the frame'}",
+                fact_id=indicator, field="value", expected="one value per indicator and key",
+                got=f"{_text(seen[0])}{seen[1] or ''} and {_text(value)}{unit or ''}"))
 
 
 def _is_number(text: str) -> bool:
