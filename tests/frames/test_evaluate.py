@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import qcrules
 from qcrules import Status
@@ -225,3 +227,47 @@ class TestProblems:
             qcrules.evaluate_frame(PLAN, [1, 2])
         with pytest.raises(qcrules.UsageError, match=r"QC411.*layout"):
             qcrules.evaluate_frame(PLAN, long_pandas(), layout="tall")
+
+
+# Thresholds of the mini plan, each with units it may be given in and the factor from the
+# rule's unit to that unit (values are drawn on, a hair beside and around the threshold).
+MENU = {
+    "gdp-per-capita": (8.5, [("万元/人", 1.0), ("元/人", 1e4), ("亿元/人", 1e-4)]),
+    "抽检合格率": (98.0, [("%", 1.0), (None, 0.01), ("‰", 10.0)]),
+    "quality-index": (90.0, [(None, 1.0)]),
+    "award": (1.0, [("项", 1.0), (None, 1.0)]),
+    "gdp-rank": (10.0, [(None, 1.0)]),
+}
+OFFSETS = [0.0, 0.0, 1e-13, -1e-13, 1e-9, -1e-9, 0.001, -0.0005, 0.05, -0.3]
+
+
+@st.composite
+def long_tables(draw: st.DrawFn) -> list[tuple[Any, ...]]:
+    rows = []
+    for region in draw(st.lists(st.sampled_from(["桐城", "枞阳", "怀宁"]), min_size=1,
+                                max_size=3, unique=True)):
+        for period in draw(st.lists(st.sampled_from([2025, 2026]), min_size=1, unique=True)):
+            for indicator in draw(st.lists(st.sampled_from(sorted(MENU)), unique=True)):
+                threshold, units = MENU[indicator]
+                unit, factor = draw(st.sampled_from(units))
+                value = draw(st.one_of(st.none(), st.sampled_from(OFFSETS).map(
+                    lambda o, t=threshold, f=factor: t * (1 + o) * f)))
+                rows.append((region, period, indicator, value, unit))
+    return rows
+
+
+class TestAgreementOnRandomTables:
+    """Random long tables around every threshold, in mixed units: every backend gives the
+    per-row engine's statuses."""
+
+    @given(long_tables())
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    def test_every_backend_agrees(self, rows: list[tuple[Any, ...]]) -> None:
+        frame = pd.DataFrame(rows, columns=["region", "period", "indicator", "value", "unit"])
+        frame["value"] = frame["value"].astype("float64")
+        expected = per_row(rows)
+        for backend in ("pandas", "polars", "pyarrow", "duckdb"):
+            got = statuses(qcrules.evaluate_frame(PLAN, to_backend(frame, backend),
+                                                  layout="long"))
+            assert got == expected, backend

@@ -221,7 +221,11 @@ def _results(plan: Plan, result: TableResult, key_rows: list[tuple[Any, ...]],
 def _schema(frame: nw.DataFrame[Any], keys: Sequence[str]) -> dict[str, Any]:
     schema = frame.schema
     floats = {"value", "threshold", "margin"}
-    return {**{k: schema[k] for k in keys},
+    def key_type(dtype: Any) -> Any:  # an empty object column says nothing of its type
+        return nw.String() if isinstance(dtype, (nw.Object, nw.Unknown)) or dtype in (
+            nw.Object, nw.Unknown) else dtype
+
+    return {**{k: key_type(schema[k]) for k in keys},
             **{c: nw.Float64() if c in floats else nw.String() for c in RESULT_COLUMNS}}
 
 
