@@ -226,8 +226,8 @@ def evaluate_frame(catalog: Catalog | Plan, frame: Any, *, layout: str = "wide",
                    keys: Sequence[str] = ("region", "period"), details: bool = True) -> Any:
     """Evaluate a whole province at once: one result row per (region, period, rule).
 
-    ``frame`` is a pandas, Polars or PyArrow data frame, or a Dask, DuckDB or Polars lazy
-    frame; the result is a frame of the same library (eager in, eager out; lazy in, lazy out).
+    ``frame`` is a pandas, Polars or PyArrow data frame, or a Dask, DuckDB, PySpark or Polars
+    lazy frame; the result is a frame of the same library (eager in, eager out; lazy in, lazy out).
     ``layout="wide"``: one row per key, one column per fact key, ``units`` per column;
     ``layout="long"``: columns ``indicator``, ``value`` and optionally ``unit`` and ``source``
     beside the ``keys``. Nulls mean missing; a column or indicator matching no rule is

@@ -70,14 +70,41 @@ def to_backend(frame: Any, backend: str) -> Any:
         connection = duckdb.connect()
         connection.register("facts", frame)
         return connection.sql("select * from facts")
+    if backend == "spark":
+        types = {"f": "double", "i": "bigint"}
+        schema = ", ".join(f"`{name}` {types.get(frame[name].dtype.kind, 'string')}"
+                           for name in frame.columns)
+        rows = [tuple(None if pd.isna(v) else getattr(v, "item", lambda v=v: v)() for v in row)
+                for row in frame.itertuples(index=False)]
+        return spark_session().createDataFrame(rows, schema=schema)
     if backend == "dask":
         dd = pytest.importorskip("dask.dataframe")
         return dd.from_pandas(frame, npartitions=2)
     raise AssertionError(backend)
 
 
-BACKENDS = ["pandas", "pandas-nullable", "polars", "polars-lazy", "pyarrow", "duckdb", "dask"]
-LAZY = {"polars-lazy", "duckdb", "dask"}
+_SPARK: list[Any] = []
+
+
+def spark_session() -> Any:
+    """One local Spark session for the test run (it takes seconds to start), or a skip."""
+    if not _SPARK:
+        pytest.importorskip("pyspark")
+        import shutil
+
+        if shutil.which("java") is None:
+            pytest.skip("PySpark needs a Java runtime (java not found on PATH)")
+        from pyspark.sql import SparkSession
+
+        _SPARK.append(SparkSession.builder.master("local[1]").appName("qcrules-tests")
+                      .config("spark.ui.enabled", "false")
+                      .config("spark.sql.shuffle.partitions", "1").getOrCreate())
+    return _SPARK[0]
+
+
+BACKENDS = ["pandas", "pandas-nullable", "polars", "polars-lazy", "pyarrow", "duckdb", "dask",
+            "spark"]
+LAZY = {"polars-lazy", "duckdb", "dask", "spark"}
 
 
 def as_pandas(result: Any) -> Any:

@@ -282,5 +282,8 @@ def evaluate_frame(plan: Plan, frame: Any, *, layout: str = "wide",
     data = _results(plan, result, key_rows, keys, details)
     out = nw.from_dict(data, schema=_schema(eager, keys), backend=eager.implementation)
     if lazy:
-        return out.lazy(backend=native.implementation).to_native()
+        # Spark builds a frame in a session: the one the frame came from.
+        session = getattr(frame, "sparkSession", None)
+        options: dict[str, Any] = {"session": session} if session is not None else {}
+        return out.lazy(backend=native.implementation, **options).to_native()
     return out.to_native()
