@@ -29,7 +29,8 @@ class TestPublicSurface:
         # Names added by documented features (engines, strategies, dumps) are listed in docs.
         assert extra <= {"dump_catalog", "Monitor", "Progress", "TableResult", "Trajectory",
                          "TrajectoryCategory", "TrajectoryStatus", "progress", "draft", "Draft",
-                         "Finding", "compare_catalogs", "Comparison"}, extra
+                         "Finding", "compare_catalogs", "Comparison", "UnmatchedColumnWarning",
+                         "evaluate_frame"}, extra
 
     def test_every_name_exists(self) -> None:
         """No dangling export."""

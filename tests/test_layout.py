@@ -21,7 +21,8 @@ SRC = Path(qcrules.__file__).resolve().parent
 
 #: Each package's floor; packages on the same floor may not import each other.
 FLOORS = {
-    "base": 0, "catalog": 1, "facts": 2, "drafting": 2, "engine": 3, "durable": 4, "progress": 4, "report": 5,
+    "base": 0, "catalog": 1, "facts": 2, "drafting": 2, "engine": 3, "durable": 4, "progress": 4,
+    "frames": 4, "report": 5,
     "": 6, "cli": 7,
 }
 
@@ -137,7 +138,7 @@ class TestThePackage:
     def test_stages_are_packages(self) -> None:
         """A stage is found by its folder name, and each says what it holds and may import."""
         for stage in ("base", "catalog", "facts", "drafting", "engine", "durable", "progress",
-                      "report", "cli"):
+                      "frames", "report", "cli"):
             init = SRC / stage / "__init__.py"
             doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
             assert doc, stage

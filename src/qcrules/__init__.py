@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .base import VERSION
@@ -56,12 +56,13 @@ from .engine.results import (
     TrajectoryStatus,
     Verdict,
 )
-from .engine.table import TableResult
+from .engine.table import TableResult, UnmatchedColumnWarning
 from .engine.table import evaluate_table as _evaluate_table
 from .facts.load import load_facts
 from .facts.model import Fact, FactForm, FactSet
 from .facts.periods import facts_by_period, one_period, period_argument, with_base_values
 from .facts.read import as_fact_set, facts_from_data
+from .frames.evaluate import evaluate_frame as _evaluate_frame
 from .progress.series import Progress, track
 from .progress.series import progress as _progress
 from .report.explain import Explanation, explain
@@ -206,14 +207,38 @@ def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
                    units: Mapping[str, str] | None = None) -> TableResult:
     """Evaluate many fact sets given as columns (one row per region or period) at once.
 
-    ``table`` maps fact keys to equal-length columns (lists, NumPy arrays, or a data frame);
-    ``units`` gives each numeric column's unit. Statuses are identical to evaluating each row
-    alone; ``TableResult.report(row)`` gives a row's full report.
+    ``table`` maps fact keys to equal-length columns (lists, NumPy arrays, series), or is an
+    eager data frame (pandas, Polars, PyArrow …); rows are read by position and nulls mean
+    missing. ``units`` gives each numeric column's unit. Statuses are identical to evaluating
+    each row alone; ``TableResult.report(row)`` gives the full report of the ``row``-th row.
+    A column that matches no rule is reported once (``QC202`` in ``TableResult.diagnostics``
+    and an :class:`UnmatchedColumnWarning`).
 
     Raises:
         EvaluationError: columns of different lengths.
+        UsageError: a table that is neither a mapping of columns nor a data frame (QC400).
     """
     return _evaluate_table(_plan(catalog), table, units=units)
+
+
+def evaluate_frame(catalog: Catalog | Plan, frame: Any, *, layout: str = "wide",
+                   units: Mapping[str, str] | None = None,
+                   keys: Sequence[str] = ("region", "period"), details: bool = True) -> Any:
+    """Evaluate a whole province at once: one result row per (region, period, rule).
+
+    ``frame`` is a pandas, Polars or PyArrow data frame, or a Dask, DuckDB, PySpark or Polars
+    lazy frame; the result is a frame of the same library (eager in, eager out; lazy in, lazy out).
+    ``layout="wide"``: one row per key, one column per fact key, ``units`` per column;
+    ``layout="long"``: columns ``indicator``, ``value`` and optionally ``unit`` and ``source``
+    beside the ``keys``. Nulls mean missing; a column or indicator matching no rule is
+    reported once (``UnmatchedColumnWarning``, QC202). Statuses equal the per-row engine's.
+
+    Raises:
+        UsageError: not a data frame (QC400); an unknown layout or a missing column (QC411).
+        FactError: a long frame giving one indicator twice for one key (QC204).
+    """
+    return _evaluate_frame(_plan(catalog), frame, layout=layout, units=units, keys=keys,
+                           details=details)
 
 
 __all__ = [
@@ -255,6 +280,7 @@ __all__ = [
     "Trajectory",
     "TrajectoryCategory",
     "TrajectoryStatus",
+    "UnmatchedColumnWarning",
     "UsageError",
     "Verdict",
     "VerdictChange",
@@ -264,6 +290,7 @@ __all__ = [
     "draft",
     "dump_catalog",
     "evaluate",
+    "evaluate_frame",
     "evaluate_many",
     "evaluate_table",
     "explain",

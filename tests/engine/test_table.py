@@ -103,3 +103,71 @@ class TestOneFactInTwoColumns:
             facts = {k: v[row] for k, v in table.items() if v[row] is not None}
             native = qcrules.evaluate(PLAN, {k: f"{v}万元/人" for k, v in facts.items()})
             assert result.statuses("gdp-per-capita")[row] is native["gdp-per-capita"].status
+
+
+class TestDataFrames:
+    """Real data frames are read by position, with their nulls as missing values, whatever
+    the library; a column that matches no rule is reported, never silently unknown."""
+
+    def test_report_is_positional_on_a_sorted_frame(self) -> None:
+        """On a sorted pandas frame, row i's report agrees with statuses()[i]."""
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame({"gdp-per-capita": [90000.0, 80000.0]}).sort_values(
+            "gdp-per-capita")  # index labels now 1, 0
+        result = qcrules.evaluate_table(PLAN, frame, units={"gdp-per-capita": "元/人"})
+        assert result.statuses("gdp-per-capita") == [Status.NOT_MET, Status.MET]
+        assert result.report(0)["gdp-per-capita"].status is Status.NOT_MET
+        assert result.report(1)["gdp-per-capita"].status is Status.MET
+
+    def test_report_on_a_string_index(self) -> None:
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame({"gdp-per-capita": [8.6, 8.4]}, index=["桐城", "枞阳"])
+        result = qcrules.evaluate_table(PLAN, frame, units={"gdp-per-capita": "万元/人"})
+        assert [result.report(i)["gdp-per-capita"].status for i in range(2)] == [
+            Status.MET, Status.NOT_MET]
+
+    def test_a_filtered_series_in_a_dict(self) -> None:
+        """A dict of filtered pandas series is read by position too."""
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame({"gdp-per-capita": [1.0, 8.6, 8.4]}).iloc[1:]
+        result = qcrules.evaluate_table(PLAN, {"gdp-per-capita": frame["gdp-per-capita"]},
+                                        units={"gdp-per-capita": "万元/人"})
+        assert result.report(0)["gdp-per-capita"].status is Status.MET
+        assert result.statuses("gdp-per-capita") == [Status.MET, Status.NOT_MET]
+
+    @pytest.mark.parametrize("dtype", ["Float64", "Int64", "string"])
+    def test_pandas_nullable_dtypes_are_missing(self, dtype: str) -> None:
+        pd = pytest.importorskip("pandas")
+        values = {"Float64": [85000.0, None], "Int64": [85000, None],
+                  "string": ["85000元/人", None]}[dtype]
+        frame = pd.DataFrame({"gdp-per-capita": pd.array(values, dtype=dtype)})
+        units = {} if dtype == "string" else {"gdp-per-capita": "元/人"}
+        result = qcrules.evaluate_table(PLAN, frame, units=units)
+        assert result.statuses("gdp-per-capita") == [Status.MET, Status.UNKNOWN]
+        assert result.report(1)["gdp-per-capita"].status is Status.UNKNOWN
+
+    def test_polars_frame(self) -> None:
+        pl = pytest.importorskip("polars")
+        frame = pl.DataFrame({"gdp-per-capita": [85000.0, None, 84999.0],
+                              "pilot": [True, None, False]})
+        result = qcrules.evaluate_table(PLAN, frame, units={"gdp-per-capita": "元/人"})
+        assert result.statuses("gdp-per-capita") == [Status.MET, Status.UNKNOWN, Status.NOT_MET]
+        assert result.statuses("pilot") == [Status.MET, Status.UNKNOWN, Status.NOT_MET]
+
+    def test_pyarrow_table(self) -> None:
+        pa = pytest.importorskip("pyarrow")
+        frame = pa.table({"gdp-per-capita": ["8.5万元/人", None, "84999元/人"]})
+        result = qcrules.evaluate_table(PLAN, frame)
+        assert result.statuses("gdp-per-capita") == [Status.MET, Status.UNKNOWN, Status.NOT_MET]
+
+    def test_a_misspelt_column_is_reported_once(self) -> None:
+        table = {"gdp-per-capta": [85000.0, 90000.0, 1.0]}
+        with pytest.warns(qcrules.UnmatchedColumnWarning,
+                          match=r"gdp-per-capta.*did you mean 'gdp-per-capita'") as caught:
+            result = qcrules.evaluate_table(PLAN, table, units={"gdp-per-capta": "元/人"})
+        assert len(caught) == 1
+        assert [(d.code, d.fact_id) for d in result.diagnostics] == [("QC202", "gdp-per-capta")]
+
+    def test_not_a_table(self) -> None:
+        with pytest.raises(qcrules.UsageError, match="QC400"):
+            qcrules.evaluate_table(PLAN, 42)

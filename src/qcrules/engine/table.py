@@ -9,21 +9,29 @@ with the value read as the shortest decimal that prints it — the same reading 
 gives a float. Float rounding error (a few units in 2⁻⁵³ ≈ 1.1e-16, per operation) is far below
 that margin, so the two paths agree on every row; ``tests/engine/test_table.py`` and ``bench/`` check it.
 
-``None`` and NaN in a table mean *missing* (the data-frame convention), not an invalid value.
+``None`` and NaN in a table mean *missing* (the data-frame convention), not an invalid value;
+so do the nulls of every data-frame library (pandas' ``<NA>``, Polars' and Arrow's nulls). A
+data frame of any library narwhals knows (pandas, Polars, PyArrow, Modin, cuDF), or a mapping
+whose columns are such series, is read by position: row ``i`` is the ``i``-th row whatever the
+frame's index says. A column that matches no rule is reported once (``QC202``, with the
+nearest fact key) in :attr:`TableResult.diagnostics` and as a :class:`UnmatchedColumnWarning`.
 """
 
 from __future__ import annotations
 
 import ast
+import difflib
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, cast
 
 import attrs
+import narwhals as nw
 import numpy as np
 
-from ..base.errors import Diagnostic, EvaluationError
+from ..base.errors import Diagnostic, EvaluationError, UsageError
 from ..catalog.model import Op
 from ..catalog.units import UnitProblem
 from ..facts.model import FactSet
@@ -32,12 +40,17 @@ from .compile import CompiledRule, Plan
 from .evaluate import evaluate_rule
 from .results import Report, Status
 
-__all__ = ["STATUS_ORDER", "TableResult", "evaluate_table"]
+__all__ = ["STATUS_ORDER", "TableResult", "UnmatchedColumnWarning", "evaluate_table",
+           "positional_columns"]
 
 #: Status codes in the arrays of a :class:`TableResult`.
 STATUS_ORDER: tuple[Status, ...] = (Status.MET, Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
 MET, NOT_MET, UNKNOWN, INVALID, PENDING = 0, 1, 2, 3, -1
 _TOLERANCE = 1e-12
+
+
+class UnmatchedColumnWarning(UserWarning):
+    """A table column (or a long table's indicator) that matches no rule of the plan."""
 
 
 @attrs.frozen
@@ -50,6 +63,7 @@ class TableResult:
     table: Mapping[str, Sequence[Any]] = attrs.field(repr=False)
     units: Mapping[str, str] = attrs.field(repr=False)
     exact_rows: int = 0
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     def statuses(self, rule_id: str) -> list[Status]:
         """The status of ``rule_id`` in every row."""
@@ -428,18 +442,92 @@ def _decide_exactly(compiled: CompiledRule, table: Mapping[str, Sequence[Any]], 
         result[row] = code
 
 
-def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]], *,
-                   units: Mapping[str, str] | None = None) -> TableResult:
+def _positional(values: Any) -> Sequence[Any]:
+    """A column as a sequence indexed by position, nulls as ``None`` (or NaN in a float array).
+
+    A series of a data-frame library is converted through narwhals: its index labels play no
+    part, and its nulls (pandas' ``<NA>``, Polars' and Arrow's nulls) become missing values.
+    Float columns become NumPy arrays; integer columns keep exact Python integers.
+    """
+    series = nw.from_native(values, series_only=True, pass_through=True)
+    if not isinstance(series, nw.Series):
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            return cast(Sequence[Any], values)
+        return cast(Sequence[Any], values if isinstance(values, (list, tuple, np.ndarray))
+                    else list(values))
+    nulls = series.is_null().to_numpy().astype(bool)
+    if series.dtype.is_float():
+        array = series.to_numpy().astype(np.float64)
+        array[nulls] = math.nan
+        return cast(Sequence[Any], array)
+    if series.dtype.is_integer() and not nulls.any():
+        integers = series.to_numpy()
+        if integers.dtype.kind == "i" or (integers.dtype.kind == "u" and integers.itemsize < 8):
+            return cast(Sequence[Any], integers)
+    items = series.to_list()
+    return [None if null else item for item, null in zip(items, nulls, strict=True)]
+
+
+def positional_columns(table: Any) -> dict[str, Sequence[Any]]:
+    """A table (a mapping of columns, or an eager data frame of any library narwhals knows) as
+    a dict of positional columns.
+
+    Raises:
+        UsageError: a value that is neither a mapping of columns nor a data frame (QC400).
+    """
+    frame = nw.from_native(table, eager_only=True, pass_through=True)
+    if isinstance(frame, nw.DataFrame):
+        return {str(name): _positional(frame.get_column(name)) for name in frame.columns}
+    if not isinstance(table, Mapping):
+        name = type(table).__name__
+        raise UsageError(Diagnostic(
+            "QC400", f"expected a mapping of columns or a data frame, got {name}",
+            field="table", expected="a dict of columns or a pandas/Polars/PyArrow data frame",
+            got=name, hint="a lazy frame (Dask, DuckDB, Polars LazyFrame) goes to "
+                           "qcrules.evaluate_frame"))
+    return {str(key): _positional(table[key]) for key in table}
+
+
+def unmatched_columns(plan: Plan, columns: Sequence[str], what: str = "column") -> tuple[
+        Diagnostic, ...]:
+    """``QC202`` for each name that matches no fact key of ``plan``, with the nearest."""
+    found = []
+    for key in columns:
+        if key in plan.keys:
+            continue
+        close = difflib.get_close_matches(key, list(plan.keys), n=1, cutoff=0.6)
+        found.append(Diagnostic(
+            "QC202", f"{what} matches no rule", fact_id=key, field=what,
+            expected="a rule id, an indicator's Chinese name, or a reference/input id",
+            got=key, hint=f"did you mean {close[0]!r}?" if close else None))
+    return tuple(found)
+
+
+def warn_unmatched(diagnostics: Sequence[Diagnostic]) -> None:
+    """One :class:`UnmatchedColumnWarning` naming every unmatched column at once."""
+    if diagnostics:
+        warnings.warn("; ".join(str(d) for d in diagnostics), UnmatchedColumnWarning,
+                      stacklevel=3)
+
+
+def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]] | Any, *,
+                   units: Mapping[str, str] | None = None,
+                   ignore: Sequence[str] = ()) -> TableResult:
     """Evaluate many fact sets given as columns (a dict of sequences, or a data frame).
 
     ``units`` gives each column's unit (``{"gdp-per-capita": "元/人"}``); a column without one
-    holds bare numbers, read as the exact path reads them.
+    holds bare numbers, read as the exact path reads them. ``ignore`` names columns that are
+    not facts (a region or period column) and are left out.
 
     Raises:
         EvaluationError: columns of different lengths.
+        UsageError: a table that is neither a mapping of columns nor a data frame.
     """
     units = dict(units or {})
-    columns_in = {str(key): table[key] for key in table}
+    columns_in = {key: values for key, values in positional_columns(table).items()
+                  if key not in ignore}
+    diagnostics = unmatched_columns(plan, list(columns_in))
+    warn_unmatched(diagnostics)
     lengths = {len(values) for values in columns_in.values()}
     if len(lengths) > 1:
         raise EvaluationError(Diagnostic("QC410", "table columns differ in length",
@@ -463,6 +551,6 @@ def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]], *,
                         result)
         exact_rows += int(pending.sum())
         codes[compiled.rule.id] = result
-    return TableResult(plan, rows, codes, columns_in, units, exact_rows)
+    return TableResult(plan, rows, codes, columns_in, units, exact_rows, diagnostics)
 
 
