@@ -37,7 +37,8 @@ from typing import Any
 import attrs
 import pint
 
-from ..base.numbers import MAX_EXPONENT, exponent_in_range
+from ..base.errors import shortened
+from ..base.numbers import MAX_DIGITS, MAX_EXPONENT, exponent_in_range, too_many_digits
 
 __all__ = [
     "UNITS",
@@ -189,8 +190,10 @@ def parse_number(text: str) -> Fraction:
     """Read a decimal number exactly: ``"85,000"`` → 85000, ``"0.035"`` → 7/200.
 
     Raises:
-        UnitProblem: the text is not a finite decimal number (code ``QC112``).
+        UnitProblem: the text is not a finite decimal number, or has more than
+            :data:`~qcrules.base.numbers.MAX_DIGITS` digits (code ``QC112``).
     """
+    _check_length(text)
     cleaned = normalize_text(text)
     if "," in cleaned and not _GROUPED.match(cleaned):
         raise UnitProblem("QC112", f"{text!r} is not a number: a comma separates groups of three "
@@ -199,8 +202,18 @@ def parse_number(text: str) -> Fraction:
     return _decimal_fraction(cleaned.replace(",", ""), text)
 
 
+def _check_length(text: str) -> None:
+    """Refuse a number of more than :data:`~qcrules.base.numbers.MAX_DIGITS` digits before any
+    pattern or conversion sees it (``QC112``)."""
+    if too_many_digits(text):
+        raise UnitProblem("QC112", "a number too long to read",
+                          expected=f"a number of at most {MAX_DIGITS} digits",
+                          got=shortened(text, 60))
+
+
 def _decimal_fraction(cleaned: str, text: str) -> Fraction:
     """:func:`parse_number` of ``text``, already normalised and without thousands separators."""
+    _check_length(cleaned)
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
@@ -223,8 +236,11 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     false (a fact's unit may be a ratio's terms, such as 教师/学生, that only its rule knows).
 
     Raises:
-        UnitProblem: not a quantity (``QC112``) or an unknown unit (``QC110``).
+        UnitProblem: not a quantity (``QC112``), a number of more than
+            :data:`~qcrules.base.numbers.MAX_DIGITS` digits (``QC112``) or an unknown unit
+            (``QC110``).
     """
+    _check_length(text)
     source = normalize_text(text)
     ratio = _RATIO_RE.match(source.replace(" ", "")) if ":" in source else None
     if ratio:
