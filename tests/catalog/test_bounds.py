@@ -17,13 +17,21 @@ import attrs
 import pytest
 import yaml
 
+from qcrules import compile_catalog, evaluate
 from qcrules.base.errors import CatalogError
 from qcrules.base.numbers import MAX_DIGITS, too_many_digits
 from qcrules.catalog import parse as _parse
 from qcrules.catalog.load import load_catalog, loads_catalog
 from qcrules.catalog.parse import LIMITS, parse_yaml_text
 from qcrules.catalog.toml import parse_toml_text
-from qcrules.catalog.units import UnitProblem, parse_number, parse_quantity
+from qcrules.catalog.units import (
+    MAX_UNIT_LENGTH,
+    UnitProblem,
+    canonical_unit,
+    parse_number,
+    parse_quantity,
+    unit_is_malformed,
+)
 from qcrules.catalog.words import MAX_DOUBLINGS, parse_change_text
 
 SMALL = 1_000
@@ -201,3 +209,34 @@ class TestTheDigitsOfANumber:
     def test_a_doubling_within_the_limit_is_read(self) -> None:
         assert parse_change_text("翻三番").multiple == 8
         assert parse_change_text("翻64番").multiple == 2**64
+
+
+class TestUnitsTooLargeToEvaluate:
+    """A unit pint would recurse through or compute for ever is malformed: QC110, never a
+    RecursionError (a thousand minus signs) or a hang (a tower of powers, a huge exponent)."""
+
+    @pytest.mark.parametrize("unit", [
+        "-" * 1000 + "元",             # RecursionError in pint's parser
+        "a" + "**2" * 300,             # 2**2**2**…: never finishes
+        "万元**2**2",
+        "万元**99999999",              # a factor of 400 million digits
+        "元*1e99999999",
+        "元" * (MAX_UNIT_LENGTH + 1),
+    ])
+    def test_refused(self, unit: str) -> None:
+        assert unit_is_malformed(unit)
+        with pytest.raises(UnitProblem) as raised:
+            canonical_unit(unit)
+        assert raised.value.code == "QC110"
+
+    @pytest.mark.parametrize("unit", ["万元/人", "件/万人", "m^2/人", "千克标准煤/万元", "%"])
+    def test_units_as_written_still_parse(self, unit: str) -> None:
+        assert not unit_is_malformed(unit)
+        canonical_unit(unit)
+
+    def test_a_fact_with_such_a_unit_is_invalid_for_its_rule(self) -> None:
+        plan = compile_catalog(load_catalog(Path(__file__).parents[1] / "data" / "mini.yaml"))
+        for unit in ("-" * 1000 + "元", "a" + "**2" * 300):
+            verdict = evaluate(plan, {"gdp-per-capita": "8.5" + unit})["gdp-per-capita"]
+            assert verdict.problem is not None
+            assert verdict.problem.code == "QC110"

@@ -288,18 +288,43 @@ def without_measure_word(unit: str) -> str:
     return unit
 
 
+#: The longest unit read (万元/人 has 4 characters, 千克标准煤/万元 8): pint's parser recurses
+#: through an expression, so a unit of a thousand signs is refused before it sees it.
+MAX_UNIT_LENGTH = 100
+_POWER = re.compile(r"\*\*|\^")
+#: A power's exponent: a small number, never an expression (a**2**2**… is a tower pint would
+#: compute for ever, 万元**99999999 a factor of 400 million digits).
+_SMALL_POWER = re.compile(r"(?:\*\*|\^)\s*[-+]?\d{1,2}(?:\.\d{1,2})?(?![\d.])")
+_CHAINED_POWER = re.compile(r"(?:\*\*|\^)[^*/]*(?:\*\*|\^)")
+#: A number within a unit: a few digits at most, no exponent (元*1e99999999).
+_LARGE_NUMBER = re.compile(r"\d{7,}|\d[eE][-+]?\d")
+
+
 def _pint_expression(unit: str) -> str:
+    """``unit`` as pint reads it (%, ‰, ‱ as their names).
+
+    Raises:
+        ValueError: a unit too long or with powers or numbers that would take pint unbounded
+            time to evaluate (one of ``_MALFORMED``, so: a malformed unit).
+    """
     expression = normalize_text(unit)
     for old, new in _UNIT_REWRITES:
         expression = expression.replace(old, new)
     expression = expression.strip()
+    if (len(expression) > MAX_UNIT_LENGTH or _LARGE_NUMBER.search(expression)
+            or len(_POWER.findall(expression)) != len(_SMALL_POWER.findall(expression))
+            or _CHAINED_POWER.search(expression)):
+        msg = f"not a unit pint should evaluate: {shortened(expression, 40)}"
+        raise ValueError(msg)
     return "dimensionless" if expression in {"", "1"} else expression
 
 
 # What pint's expression parser raises for text that is not a unit expression at all: its
-# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), and others.
+# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), its recursion
+# through a thousand signs ("-" * 1000 + "元"), and others.
 _MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError,
-              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
+              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError,
+              RecursionError)
 
 
 def unit_text_is_plain(unit: str) -> bool:
