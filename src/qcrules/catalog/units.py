@@ -181,7 +181,12 @@ _GROUPED = re.compile(rf"^\s*{_NUMBER}\s*$")
 #: Characters no unit is written with: a unit of "%%", "%#", or one holding a control
 #: character would otherwise be read as something nobody wrote (3.6%% as 0.036 %).
 _NOT_IN_UNITS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff"
-                           r"#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]")
+                           r"\ud800-\udfff#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]|//")
+#: What a unit may start with: a letter (Chinese characters are letters), %, ‰, ‱ or a
+#: parenthesis; never a sign (8.5+万元 is not 8.5 万元), an underscore (1_000) or an exponent
+#: left without its digits (8.5e, 1e5e5).
+_UNIT_START = re.compile(r"^(?:[^\W\d_]|[%‰‱(])")
+_DANGLING_EXPONENT = re.compile(r"^[eE][+-]?\d*(?:$|[^\w])")
 _QUANTITY_RE = re.compile(rf"^(?:第\s*)?({_NUMBER})\s*(.*?)$")
 _RATIO_RE = re.compile(rf"^({_NUMBER})\s*:\s*({_NUMBER})$")
 
@@ -246,9 +251,11 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     if ratio:
         antecedent = parse_number(ratio.group(1))
         consequent = parse_number(ratio.group(2))
-        if antecedent == 0 or consequent == 0:
-            which = "first" if antecedent == 0 else "second"
-            raise UnitProblem("QC112", f"ratio {text!r} has a zero {which} term",
+        if antecedent <= 0 or consequent <= 0:
+            term = antecedent if antecedent <= 0 else consequent
+            which = "first" if antecedent <= 0 else "second"
+            what = "zero" if term == 0 else "negative"
+            raise UnitProblem("QC112", f"ratio {text!r} has a {what} {which} term",
                               expected="a ratio a:b with a > 0 and b > 0", got=text)
         return ParsedQuantity(consequent / antecedent, None, ratio=True,
                               terms=(antecedent, consequent))
@@ -328,11 +335,15 @@ _MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, Valu
 
 
 def unit_text_is_plain(unit: str) -> bool:
-    """Whether ``unit`` is written as units are: no control characters or stray punctuation
-    (``%#``, a NUL), no doubled percent sign (``%%``), and %, ‰ or ‱ only on their own or over
-    another unit (``%/年``) — pint would read ``万元/人%`` as a hundredth of 万元/人, which nobody
-    wrote."""
-    if _NOT_IN_UNITS.search(unit):
+    """Whether ``unit`` is written as units are: starting with a letter, %, ‰ or ‱ (not a sign,
+    an underscore or a dangling exponent), no control characters, lone surrogates or stray
+    punctuation (``%#``, a NUL, ``//``), no doubled percent sign (``%%``), and %, ‰ or ‱ only
+    on their own or over another unit (``%/年``) — pint would read ``万元/人%`` as a hundredth
+    of 万元/人, which nobody wrote. ``1`` (a pure number) is plain."""
+    if unit == "1":   # a pure number
+        return True
+    if (_NOT_IN_UNITS.search(unit) or not _UNIT_START.match(unit)
+            or _DANGLING_EXPONENT.match(unit)):
         return False
     written = unit.replace(" ", "")
     signs = [i for i, ch in enumerate(written) if ch in "%‰‱"]

@@ -45,7 +45,10 @@ _TOO_LONG = 10**MAX_DIGITS
 
 
 def _too_long(value: object) -> bool:
-    """Whether a number given as a Python int or Fraction has more digits than a fact may."""
+    """Whether a number given as a Python int, Decimal or Fraction has more digits than a fact
+    may (counted without converting it)."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and len(value.as_tuple().digits) > MAX_DIGITS
     if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
         return False
     number = Fraction(value)
