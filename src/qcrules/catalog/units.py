@@ -181,7 +181,9 @@ _GROUPED = re.compile(rf"^\s*{_NUMBER}\s*$")
 #: Characters no unit is written with: a unit of "%%", "%#", or one holding a control
 #: character would otherwise be read as something nobody wrote (3.6%% as 0.036 %).
 _NOT_IN_UNITS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff"
-                           r"\ud800-\udfff#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]|//")
+                           r"\ud800-\udfff#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]|//"
+                           r"|(?<![\^*])[+\-]")
+#: (A sign is in a unit only as an exponent's, m^-2: 8.5万元- and 8.5万元+1 are refused.)
 #: What a unit may start with: a letter (Chinese characters are letters), %, ‰, ‱ or a
 #: parenthesis; never a sign (8.5+万元 is not 8.5 万元), an underscore (1_000) or an exponent
 #: left without its digits (8.5e, 1e5e5).
