@@ -6,12 +6,25 @@ import math
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-__all__ = ["exact", "format_number", "round_gbt8170", "terminates"]
+__all__ = ["MAX_DIGITS", "exact", "format_number", "round_gbt8170", "terminates", "too_many_digits"]
 
 
 MAX_EXPONENT = 1000
 """The largest decimal exponent of a number qcrules reads exactly (``1e1000``); beyond it,
 computing the exact value would take unbounded time and memory."""
+
+
+MAX_DIGITS = 2000
+"""The most digits a number may be written with. Reading a number exactly takes time that
+grows with the square of its digits (400,000 digits took seconds), so a longer one is refused
+before anything converts it. Any number within :data:`MAX_EXPONENT` written in full (``1e1000``
+has 1,001 digits) stays within it."""
+
+
+def too_many_digits(text: str) -> bool:
+    """Whether ``text`` holds more than :data:`MAX_DIGITS` digits: counted, never converted, so
+    the answer takes time in proportion to the text's length."""
+    return len(text) > MAX_DIGITS and sum(map(str.isdigit, text)) > MAX_DIGITS
 
 
 def exponent_in_range(number: Decimal) -> bool:

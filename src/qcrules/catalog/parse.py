@@ -21,7 +21,7 @@ import attrs
 import yaml
 
 from ..base.errors import Diagnostic, Location
-from ..base.numbers import MAX_EXPONENT
+from ..base.numbers import MAX_DIGITS, MAX_EXPONENT, too_many_digits
 
 __all__ = [
     "LIMITS",
@@ -57,6 +57,9 @@ class Limits:
     #: The decimal exponent of a number (1e1000 is read, 1e1001 refused: QC112), so that reading
     #: a number exactly never takes unbounded time.
     max_exponent: int = MAX_EXPONENT
+    #: The digits of a number (QC112), counted before it is converted: reading a number takes
+    #: time growing with the square of its digits.
+    max_digits: int = MAX_DIGITS
 
 
 LIMITS = Limits()
@@ -185,13 +188,14 @@ def _binary_kind(data: bytes) -> str:
     return "bytes that are not text"
 
 
-def _location(file: str | None, mark: yaml.Mark | None) -> Location:
+def _location(file: str | None, mark: yaml.Mark | _Mark | None) -> Location:
     if mark is None:
         return Location(file)
     return Location(file, mark.line + 1, mark.column + 1)
 
 
 _BOOL_TRUE = {"true", "yes", "on"}
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 
 
 class _Builder:
@@ -259,6 +263,8 @@ class _Builder:
             return None
         if tag == "tag:yaml.org,2002:bool":
             return text.lower() in _BOOL_TRUE
+        if tag in _NUMBER_TAGS and too_many_digits(text):
+            return text  # never converted: read later as text, and refused there (QC112)
         if tag == "tag:yaml.org,2002:int":
             try:
                 return int(text.replace("_", ""), 0)
@@ -302,19 +308,76 @@ class _TooBig(Exception):
         self.diagnostic = diagnostic
 
 
+class _Mark:
+    """Where a composed node starts: 0-based line and column, as PyYAML counts them."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"line {self.line + 1}, column {self.column + 1}"
+
+    def get_snippet(self) -> None:
+        """No excerpt of the text is kept (PyYAML's error messages ask for one)."""
+
+
 class _SafeComposer(yaml.SafeLoader):
-    """The safe loader; only composition is used, so no tag can construct an object."""
+    """The safe loader; only composition is used, so no tag can construct an object.
+
+    Values are counted, and nesting measured, while they are composed: a document of a million
+    keys is refused after ``LIMITS.max_nodes`` values, without reading the rest or holding it
+    in memory (the count is of values; a mapping's keys come with them).
+    """
+
+    def __init__(self, stream: io.StringIO, file: str | None) -> None:
+        super().__init__(stream)
+        self.file = file
+        #: Values composed so far (an alias counts once here; :class:`_Builder` counts it
+        #: again each time it is expanded).
+        self.composed = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if not (isinstance(parent, yaml.MappingNode) and index is None):  # a key is no value
+            self.composed += 1
+            if self.composed > LIMITS.max_nodes:
+                raise _TooBig(Diagnostic(
+                    "QC155", "document too large", self._here(),
+                    expected=f"at most {LIMITS.max_nodes} values (aliases count each time "
+                             "they are used)"))
+        if self.depth > LIMITS.max_depth:
+            raise _TooBig(Diagnostic("QC155", "document nested too deeply", self._here(),
+                                     expected=f"at most {LIMITS.max_depth} levels"))
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        if node is not None and not isinstance(node.start_mark, _Mark):  # an alias's node is compact already
+            # Only the start's line and column are used: a small mark instead of PyYAML's two
+            # (each with its own dictionary) holds a document in a fifth of the memory.
+            node.start_mark = _Mark(node.start_mark.line, node.start_mark.column)
+            node.end_mark = None
+        return node
+
+    def _here(self) -> Location:
+        return _location(self.file, self.peek_event().start_mark)
 
 
 def parse_yaml_text(text: str, *, file: str | None = None) -> ParseResult:
     """Parse YAML or JSON text into located, exact plain data."""
     builder = _Builder(file)
     try:
-        loader = _SafeComposer(io.StringIO(text))
+        loader = _SafeComposer(io.StringIO(text), file)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
+    except _TooBig as error:
+        return ParseResult(None, (error.diagnostic,))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"

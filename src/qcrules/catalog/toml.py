@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..base.errors import Diagnostic, Location
+from ..base.numbers import MAX_DIGITS, too_many_digits
 from .parse import LIMITS, LocatedList, LocatedMap, NotANumber, ParseResult
 
 __all__ = ["TOML_SUFFIXES", "parse_toml_text"]
@@ -127,7 +128,19 @@ class _Builder:
             return Fraction(value)
         if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
             return value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _TOO_LONG:
+            return str(value)   # more digits than a number may have: refused later, as text
         return value
+
+
+#: The smallest whole number of more than ``MAX_DIGITS`` digits.
+_TOO_LONG = 10**MAX_DIGITS
+
+
+def _float(text: str) -> Decimal | str:
+    """A TOML float exactly, or, past ``MAX_DIGITS`` digits, its text unconverted (refused as
+    too long to read where it is used, ``QC112``)."""
+    return text if too_many_digits(text) else Decimal(text)
 
 
 class _TooBig(Exception):
@@ -139,7 +152,7 @@ class _TooBig(Exception):
 def parse_toml_text(text: str, *, file: str | None = None) -> ParseResult:
     """Parse TOML text into located, exact plain data (as :func:`parse_yaml_text` does YAML)."""
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=_float)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         at = _ERROR_AT.search(message)

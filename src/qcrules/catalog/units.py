@@ -37,7 +37,8 @@ from typing import Any
 import attrs
 import pint
 
-from ..base.numbers import MAX_EXPONENT, exponent_in_range
+from ..base.errors import shortened
+from ..base.numbers import MAX_DIGITS, MAX_EXPONENT, exponent_in_range, too_many_digits
 
 __all__ = [
     "UNITS",
@@ -184,7 +185,14 @@ _GROUPED = re.compile(rf"^\s*{_NUMBER}\s*$")
 #: Characters no unit is written with: a unit of "%%", "%#", or one holding a control
 #: character would otherwise be read as something nobody wrote (3.6%% as 0.036 %).
 _NOT_IN_UNITS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff"
-                           r"#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]")
+                           r"\ud800-\udfff#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]|//"
+                           r"|(?<![\^*])[+\-]")
+#: (A sign is in a unit only as an exponent's, m^-2: 8.5万元- and 8.5万元+1 are refused.)
+#: What a unit may start with: a letter (Chinese characters are letters), %, ‰, ‱ or a
+#: parenthesis; never a sign (8.5+万元 is not 8.5 万元), an underscore (1_000) or an exponent
+#: left without its digits (8.5e, 1e5e5).
+_UNIT_START = re.compile(r"^(?:[^\W\d_]|[%‰‱(])")
+_DANGLING_EXPONENT = re.compile(r"^[eE][+-]?\d*(?:$|[^\w])")
 _QUANTITY_RE = re.compile(rf"^(?:第\s*)?({_NUMBER})\s*(.*?)$")
 _RATIO_RE = re.compile(rf"^({_NUMBER})\s*:\s*({_NUMBER})$")
 
@@ -193,8 +201,10 @@ def parse_number(text: str) -> Fraction:
     """Read a decimal number exactly: ``"85,000"`` → 85000, ``"0.035"`` → 7/200.
 
     Raises:
-        UnitProblem: the text is not a finite decimal number (code ``QC112``).
+        UnitProblem: the text is not a finite decimal number, or has more than
+            :data:`~qcrules.base.numbers.MAX_DIGITS` digits (code ``QC112``).
     """
+    _check_length(text)
     cleaned = normalize_text(text)
     if "," in cleaned and not _GROUPED.match(cleaned):
         raise UnitProblem("QC112", f"{text!r} is not a number: a comma separates groups of three "
@@ -203,8 +213,18 @@ def parse_number(text: str) -> Fraction:
     return _decimal_fraction(cleaned.replace(",", ""), text)
 
 
+def _check_length(text: str) -> None:
+    """Refuse a number of more than :data:`~qcrules.base.numbers.MAX_DIGITS` digits before any
+    pattern or conversion sees it (``QC112``)."""
+    if too_many_digits(text):
+        raise UnitProblem("QC112", "a number too long to read",
+                          expected=f"a number of at most {MAX_DIGITS} digits",
+                          got=shortened(text, 60))
+
+
 def _decimal_fraction(cleaned: str, text: str) -> Fraction:
     """:func:`parse_number` of ``text``, already normalised and without thousands separators."""
+    _check_length(cleaned)
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
@@ -227,16 +247,21 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     false (a fact's unit may be a ratio's terms, such as 教师/学生, that only its rule knows).
 
     Raises:
-        UnitProblem: not a quantity (``QC112``) or an unknown unit (``QC110``).
+        UnitProblem: not a quantity (``QC112``), a number of more than
+            :data:`~qcrules.base.numbers.MAX_DIGITS` digits (``QC112``) or an unknown unit
+            (``QC110``).
     """
+    _check_length(text)
     source = normalize_text(text)
     ratio = _RATIO_RE.match(source.replace(" ", "")) if ":" in source else None
     if ratio:
         antecedent = parse_number(ratio.group(1))
         consequent = parse_number(ratio.group(2))
-        if antecedent == 0 or consequent == 0:
-            which = "first" if antecedent == 0 else "second"
-            raise UnitProblem("QC112", f"ratio {text!r} has a zero {which} term",
+        if antecedent <= 0 or consequent <= 0:
+            term = antecedent if antecedent <= 0 else consequent
+            which = "first" if antecedent <= 0 else "second"
+            what = "zero" if term == 0 else "negative"
+            raise UnitProblem("QC112", f"ratio {text!r} has a {what} {which} term",
                               expected="a ratio a:b with a > 0 and b > 0", got=text)
         return ParsedQuantity(consequent / antecedent, None, ratio=True,
                               terms=(antecedent, consequent))
@@ -276,26 +301,55 @@ def without_measure_word(unit: str) -> str:
     return unit
 
 
+#: The longest unit read (万元/人 has 4 characters, 千克标准煤/万元 8): pint's parser recurses
+#: through an expression, so a unit of a thousand signs is refused before it sees it.
+MAX_UNIT_LENGTH = 100
+_POWER = re.compile(r"\*\*|\^")
+#: A power's exponent: a small number, never an expression (a**2**2**… is a tower pint would
+#: compute for ever, 万元**99999999 a factor of 400 million digits).
+_SMALL_POWER = re.compile(r"(?:\*\*|\^)\s*[-+]?\d{1,2}(?:\.\d{1,2})?(?![\d.])")
+_CHAINED_POWER = re.compile(r"(?:\*\*|\^)[^*/]*(?:\*\*|\^)")
+#: A number within a unit: a few digits at most, no exponent (元*1e99999999).
+_LARGE_NUMBER = re.compile(r"\d{7,}|\d[eE][-+]?\d")
+
+
 def _pint_expression(unit: str) -> str:
+    """``unit`` as pint reads it (%, ‰, ‱ as their names).
+
+    Raises:
+        ValueError: a unit too long or with powers or numbers that would take pint unbounded
+            time to evaluate (one of ``_MALFORMED``, so: a malformed unit).
+    """
     expression = normalize_text(unit)
     for old, new in _UNIT_REWRITES:
         expression = expression.replace(old, new)
     expression = expression.strip()
+    if (len(expression) > MAX_UNIT_LENGTH or _LARGE_NUMBER.search(expression)
+            or len(_POWER.findall(expression)) != len(_SMALL_POWER.findall(expression))
+            or _CHAINED_POWER.search(expression)):
+        msg = f"not a unit pint should evaluate: {shortened(expression, 40)}"
+        raise ValueError(msg)
     return "dimensionless" if expression in {"", "1"} else expression
 
 
 # What pint's expression parser raises for text that is not a unit expression at all: its
-# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), and others.
+# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), its recursion
+# through a thousand signs ("-" * 1000 + "元"), and others.
 _MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError,
-              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
+              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError,
+              RecursionError)
 
 
 def unit_text_is_plain(unit: str) -> bool:
-    """Whether ``unit`` is written as units are: no control characters or stray punctuation
-    (``%#``, a NUL), no doubled percent sign (``%%``), and %, ‰ or ‱ only on their own or over
-    another unit (``%/年``) — pint would read ``万元/人%`` as a hundredth of 万元/人, which nobody
-    wrote."""
-    if _NOT_IN_UNITS.search(unit):
+    """Whether ``unit`` is written as units are: starting with a letter, %, ‰ or ‱ (not a sign,
+    an underscore or a dangling exponent), no control characters, lone surrogates or stray
+    punctuation (``%#``, a NUL, ``//``), no doubled percent sign (``%%``), and %, ‰ or ‱ only
+    on their own or over another unit (``%/年``) — pint would read ``万元/人%`` as a hundredth
+    of 万元/人, which nobody wrote. ``1`` (a pure number) is plain."""
+    if unit == "1":   # a pure number
+        return True
+    if (_NOT_IN_UNITS.search(unit) or not _UNIT_START.match(unit)
+            or _DANGLING_EXPONENT.match(unit)):
         return False
     written = unit.replace(" ", "")
     signs = [i for i, ch in enumerate(written) if ch in "%‰‱"]

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import attrs
 
+from ..base.numbers import MAX_DIGITS, too_many_digits
 from .model import Commitment, Kind, Op
 from .units import normalize_text
 
@@ -481,6 +482,9 @@ _BASE = re.compile(r"^(?:比|较|与|相比)\s*(\d{4})\s*年(?:末|底|度)?(?:�
 _CN_SMALL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
 _DOUBLINGS = re.compile(r"^翻\s*(一|两|二|三|四|五|\d+)\s*番(以上)?$")
 _TIMES = re.compile(r"^(\d+(?:\.\d+)?)\s*倍(以上)?$")
+#: The most doublings a target may name (翻64番 is 2**64 times the base): 翻9999999999番 would
+#: otherwise compute a number of billions of digits.
+MAX_DOUBLINGS = 64
 #: Approximation words: 左右 after the number; 约/大约 (about) and 近/接近/将近 (nearly) before it.
 APPROX_SUFFIXES = ("左右",)
 APPROX_PREFIXES: tuple[tuple[str, bool], ...] = (
@@ -523,7 +527,11 @@ def parse_change_text(text: str) -> ChangeText:
         return ChangeText(1, base, annual, "", Fraction(2), original)
     doubling = _DOUBLINGS.match(rest)
     if doubling:
-        count = _CN_SMALL.get(doubling.group(1)) or int(doubling.group(1))
+        written = doubling.group(1)
+        count = _CN_SMALL.get(written) or (int(written) if len(written) <= 3 else MAX_DOUBLINGS + 1)
+        if count > MAX_DOUBLINGS:
+            msg = f"{original!r} names more doublings than any plan: at most {MAX_DOUBLINGS}"
+            raise WordError(msg)
         return ChangeText(1, base, annual, "", Fraction(2**count), original)
     for verb, direction in CHANGE_VERBS:
         if rest.startswith(verb):
@@ -531,6 +539,9 @@ def parse_change_text(text: str) -> ChangeText:
             if amount[:1] in ("到", "至") and not amount.startswith("至少"):
                 msg = (f"{original!r} names the level to reach ({verb}{amount[:1]}), not a change; "
                        "write it as a floor or ceiling")
+                raise WordError(msg)
+            if too_many_digits(amount):
+                msg = f"a number too long to read: at most {MAX_DIGITS} digits"
                 raise WordError(msg)
             times = _TIMES.match(amount)
             if times and direction == 1:

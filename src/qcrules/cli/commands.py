@@ -530,8 +530,8 @@ def rules_list(rules: str | None, lang: str) -> None:
     for rule in catalog:
         name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
         bound = " ".join(dict.fromkeys(b.words for b in rule.bounds))  # a range text once
-        click.echo(f"{rule.id}\t{rule.clause}\t{rule.kind.value}\t{rule.commitment.value}\t"
-                   f"{name}\t{bound}")
+        click.echo(printable(f"{rule.id}\t{rule.clause}\t{rule.kind.value}\t"
+                             f"{rule.commitment.value}\t{name}\t{bound}"))
 
 
 @rules.command(name="show")
@@ -571,7 +571,7 @@ def rules_show(rule_id: str, rules: str | None, lang: str) -> None:
         lines.append(f"formula:    {rule.derivation.formula}  [{inputs}]")
     if rule.note:
         lines.append(f"note:       {rule.note}")
-    click.echo("\n".join(lines))
+    click.echo(printable("\n".join(lines)))
 
 
 def run(argv: Sequence[str] | None = None) -> int:

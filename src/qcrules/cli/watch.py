@@ -10,6 +10,7 @@ reported on standard error as ``<stdin>:LINE: QCnnn …`` and skipped; the strea
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -78,6 +79,9 @@ def _bad(code: str, message: str, where: Location, *, expected: str, got: str | 
     return FactError(Diagnostic(code, message, where, field=field, expected=expected, got=got))
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def read_line(text: str, number: int) -> _Line:
     """Read one input line (``number`` is 1-based).
 
@@ -91,6 +95,11 @@ def read_line(text: str, number: int) -> _Line:
         message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)[:80]
         raise _bad("QC100", f"invalid JSON: {message}", where,
                    expected=f"one JSON object per line, e.g. {_EXAMPLE}") from None
+    if _LONE_SURROGATE.search(text) or ("\\u" in text and _LONE_SURROGATE.search(
+            json.dumps(data, ensure_ascii=False))):
+        # json.loads joins an escaped surrogate pair into its character; one alone is none
+        raise _bad("QC100", "a lone surrogate escape (\\ud800–\\udfff) is not a character", where,
+                   expected="a character, or a surrogate pair for one beyond U+FFFF")
     if not isinstance(data, dict):
         raise _bad("QC201", "a line must be a JSON object", where, got=_kind(data),
                    expected=f'{_EXAMPLE}, {{"facts": {{...}}}} or {{"retract": "id"}}')

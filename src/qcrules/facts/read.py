@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ..base.errors import Diagnostic, FactError, Location
+from ..base.numbers import MAX_DIGITS
 from ..catalog.parse import LIMITS, LocatedList, LocatedMap, NotANumber
 from ..catalog.units import (
     UnitProblem,
@@ -39,6 +40,19 @@ FALSE_WORDS = frozenset({"false", "no", "否", "未达标", "未完成", "未开
 
 _FACT_FIELDS = ("value", "unit", "source", "date", "period", "region", "note")
 _EXPONENT = re.compile(r"[eE]\s*[+-]?\s*(\d+)")
+#: The smallest whole number of more than ``MAX_DIGITS`` digits.
+_TOO_LONG = 10**MAX_DIGITS
+
+
+def _too_long(value: object) -> bool:
+    """Whether a number given as a Python int, Decimal or Fraction has more digits than a fact
+    may (counted without converting it)."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and len(value.as_tuple().digits) > MAX_DIGITS
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
+        return False
+    number = Fraction(value)
+    return abs(number.numerator) >= _TOO_LONG or number.denominator >= _TOO_LONG
 
 
 def _text(value: Any) -> str | None:
@@ -87,6 +101,8 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
     if isinstance(value, Decimal) and abs(value.adjusted()) > LIMITS.max_exponent:
         return bad("QC112", "a number out of range",
                    f"a decimal exponent of at most {LIMITS.max_exponent}")
+    if _too_long(value):
+        return bad("QC112", "a number too long to read", f"a number of at most {MAX_DIGITS} digits")
     if isinstance(value, (int, float, Decimal, Fraction)):
         # A float is read as the shortest decimal that prints it: 0.1 is 1/10.
         number = (Fraction(*Decimal(repr(value)).as_integer_ratio()) if isinstance(value, float)
@@ -168,7 +184,9 @@ def _unit_parses(unit: str) -> bool:
 
 
 def _raw_text(value: Any, unit: Any) -> str:
-    if isinstance(value, NotANumber):
+    if _too_long(value):  # never written out in full (Python refuses beyond 4,300 digits)
+        text = f"a number of more than {MAX_DIGITS} digits"
+    elif isinstance(value, NotANumber):
         text = value.text
     elif isinstance(value, Fraction):
         text = _fraction_text(value)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import Diagnostic, Location
+from ..base.numbers import MAX_DIGITS
 from ..catalog.parse import LIMITS, LocatedList, LocatedMap, ParseResult, read_bytes
 from .tables import find_header, no_header
 
@@ -171,6 +172,13 @@ def _records(sheet_title: str, rows: list[list[Any]], file: str,
     return True
 
 
+def _unreadable(name: str, error: Exception) -> ParseResult:
+    return ParseResult(None, (Diagnostic(
+        "QC156", "not a readable .xlsx workbook", Location(name),
+        expected="an .xlsx workbook saved by a spreadsheet program",
+        got=f"{type(error).__name__}: {str(error)[:120]}"),))
+
+
 def parse_xlsx(path: str | Path, *, file: str | None = None) -> ParseResult:
     """Read every worksheet of an .xlsx workbook that has a header row into located rows.
 
@@ -209,11 +217,16 @@ def parse_xlsx(path: str | Path, *, file: str | None = None) -> ParseResult:
                 workbook.close()
     except _Refused as refused:
         return ParseResult(None, (refused.diagnostic,))
-    except Exception as error:  # a hostile file may fail anywhere inside openpyxl
+    except ValueError as error:
+        if "integer string conversion" not in str(error):
+            return _unreadable(name, error)
+        # openpyxl converts a cell of thousands of digits and Python refuses it
         return ParseResult(None, (Diagnostic(
-            "QC156", "not a readable .xlsx workbook", Location(name),
-            expected="an .xlsx workbook saved by a spreadsheet program",
-            got=f"{type(error).__name__}: {str(error)[:120]}"),))
+            "QC112", "a number too long to read", Location(name),
+            expected=f"a number of at most {MAX_DIGITS} digits",
+            got=str(error).split(":")[-1].split(";")[0].strip()),))
+    except Exception as error:  # a hostile file may fail anywhere inside openpyxl
+        return _unreadable(name, error)
     if headed:
         return ParseResult(rows, ())
     if without_header is None:
