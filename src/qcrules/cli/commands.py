@@ -150,7 +150,11 @@ def validate(paths: tuple[str, ...]) -> None:
             catalog = load_catalog(path)
         except QcrulesError as error:
             failed = True
-            if Path(path).is_file() and _is_facts_file(Path(path)):
+            # A file that could not be read or parsed (QC100, QC15x) is not read a second time
+            # to see whether it holds facts: a document too large is refused once.
+            unreadable = any(d.code == "QC100" or d.code.startswith("QC15")
+                             for d in error.diagnostics)
+            if Path(path).is_file() and not unreadable and _is_facts_file(Path(path)):
                 echo_diagnostics([Diagnostic(
                     "QC157", "this is a facts file, not a catalogue", Location(path),
                     expected="a catalogue (rules:)", got="facts",

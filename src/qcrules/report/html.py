@@ -20,6 +20,7 @@ import jinja2
 import markupsafe
 
 from ..base import VERSION
+from ..base.errors import printable
 from ..base.numbers import format_number
 from ..catalog.model import Catalog, Rule
 from ..engine.results import FactUsed, Report, Severity, Status, Verdict
@@ -200,6 +201,15 @@ def css_string(text: str) -> markupsafe.Markup:
     return markupsafe.Markup(f'"{escaped}"')   # only [0-9A-Za-z\\ ] inside
 
 
+def _printable(value: object) -> object:
+    """Text shown on the page with its control characters as escapes (``\\x1b``), as on a
+    terminal: a catalogue's or a fact's words never carry raw control characters into the
+    report (markup qcrules built itself is passed as it is)."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return printable(value)
+    return value
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
@@ -209,6 +219,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_printable,
     )
     environment.filters["css_string"] = css_string
     return environment

@@ -359,7 +359,9 @@ def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) ->
 
 def _cell(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula: a leading ``= + - @`` (or tab, CR)
-    gets an apostrophe in front (numbers are written by :func:`_csv_value`, never through here)."""
+    gets an apostrophe in front (numbers are written by :func:`_csv_value`, never through here);
+    a control character is written as its escape, as on a terminal (``cat report.csv``)."""
+    text = printable(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
