@@ -751,3 +751,17 @@ def test_the_html_report_names_departments_and_sections_in_english() -> None:
     assert catalog.department_name("市科工局", "en") in svg_text
     assert "驱动经济高质量发展" not in page
     assert catalog.section_title("二(一)", "en") in page
+
+
+def test_csv_numbers_are_shown_as_the_tables_show_them() -> None:
+    """A derived rate in CSV is 14.52 (as in text, Markdown and HTML), a rank whole; JSON keeps
+    the exact value."""
+    report = qcrules.evaluate(qcrules.compile_catalog(qcrules.load_catalog()),
+                              qcrules.load_facts(ROOT / "examples" / "tongcheng-2026.yaml"))
+    rows = {row["rule_id"]: row for row in csv.DictReader(io.StringIO(qcrules.render(report, "csv")))}
+    assert (rows["invention-patents-per-10k"]["value"], rows["invention-patents-per-10k"]["margin"]
+            ) == ("14.52", "0.5185")
+    assert rows["county-gdp-rank"]["value"] == "12"
+    exact = json.loads(qcrules.render(report, "json"))
+    patents = next(v for v in exact["verdicts"] if v["rule_id"] == "invention-patents-per-10k")
+    assert patents["value"].startswith("14.518518")

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..base.errors import printable
 from ..catalog.model import Commitment
+from ..engine.compile import judges_whole_numbers
 from ..engine.results import Report, Severity, Status, Trajectory, Verdict
 from .cells import (
     exact_text,
@@ -35,6 +36,7 @@ from .cells import (
 )
 from .explain import (
     commitment_word,
+    display_number,
     explain,
     observed_text,
     status_word,
@@ -335,7 +337,7 @@ CSV_COLUMNS = ("rule_id", "status", "severity", "indicator", "value", "unit", "o
 
 
 def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
-    """CSV, one row per verdict, exact numbers as decimal text.
+    """CSV, one row per verdict, numbers rounded for display as in every table.
 
     The string has no byte-order mark; :func:`write_report` writes CSV files in UTF-8 *with*
     one (``utf-8-sig``), so that spreadsheet programs open the Chinese text correctly.
@@ -346,11 +348,13 @@ def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) ->
     for verdict in _rows(report, lang, only_unmet):
         rule = verdict.rule
         op, threshold = verdict.thresholds[0] if verdict.thresholds else (None, None)
+        whole = judges_whole_numbers(rule)
         writer.writerow((
             verdict.rule_id, verdict.status.value, verdict.severity.value,
             _cell(rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)),
-            _csv_value(verdict.value), verdict.unit or "", op.value if op else "",
-            _csv_value(threshold), _csv_value(verdict.margin), _csv_value(verdict.relative_margin),
+            _csv_value(verdict.value, whole), verdict.unit or "", op.value if op else "",
+            _csv_value(threshold, whole), _csv_value(verdict.margin),
+            _csv_value(verdict.relative_margin),
             rule.commitment.value, rule.deadline, _cell(rule.clause),
             _cell("、".join(rule.lead_in(lang))), _cell("、".join(rule.support_in(lang))),
             _cell(rule.quote), _cell(explain(verdict, lang).summary)))
@@ -365,9 +369,14 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_value(value: Fraction | bool | None) -> str:
-    exact = exact_text(value)
-    return "" if exact is None else str(exact).lower() if isinstance(exact, bool) else str(exact)
+def _csv_value(value: Fraction | bool | None, whole: bool = False) -> str:
+    """A number as the tables show it (:func:`display_number`: 14.52, not 14.518519); the
+    exact value is in the JSON report."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return display_number(value, whole=whole)
 
 
 def render_json(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
