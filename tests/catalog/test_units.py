@@ -533,6 +533,17 @@ def test_import_and_help_build_no_registry() -> None:
     assert _registries_built(help_text) == 0
 
 
+def test_import_does_not_import_pint() -> None:
+    """pint is imported with the registry, when a unit is first read."""
+    import subprocess
+    import sys
+
+    code = ("import sys, qcrules\nassert 'pint' not in sys.modules\n"
+            "qcrules.evaluate(qcrules.load_catalog(), {'gdp-per-capita': '8.5万元/人'})\n"
+            "assert 'pint' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
 def test_the_registry_is_built_once_on_first_use() -> None:
     body = ("import qcrules\nfrom qcrules.catalog import units\n"
             "r = qcrules.evaluate(qcrules.load_catalog(), {'gdp-per-capita': '8.5万元/人'})\n"

@@ -13,13 +13,15 @@ import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
-import pint
 
 from ..base.numbers import MAX_EXPONENT, exponent_in_range
 from .units import canonical_unit, registry
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["Formula", "FormulaError", "parse_formula"]
 

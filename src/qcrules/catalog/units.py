@@ -32,12 +32,14 @@ import unicodedata
 from collections.abc import Iterable, Set
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import pint
 
 from ..base.numbers import MAX_EXPONENT, exponent_in_range
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = [
     "ParsedQuantity",
@@ -133,6 +135,8 @@ KNOWN_UNITS: tuple[str, ...] = (
 
 
 def _build_registry() -> pint.UnitRegistry:
+    import pint  # imported with the registry, not with qcrules (a good part of its start-up)
+
     registry: pint.UnitRegistry = pint.UnitRegistry(non_int_type=Fraction, on_redefinition="raise")
     for line in _DEFINITIONS.strip().splitlines():
         registry.define(line)
@@ -314,10 +318,19 @@ def _pint_expression(unit: str) -> str:
     return "dimensionless" if expression in {"", "1"} else expression
 
 
-# What pint's expression parser raises for text that is not a unit expression at all: its
-# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), and others.
-_MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError,
-              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
+def _errors() -> Any:
+    """pint's exceptions (``pint.errors``), imported when first needed."""
+    import pint
+
+    return pint.errors
+
+
+@functools.cache
+def _malformed() -> tuple[type[Exception], ...]:
+    """What pint's expression parser raises for text that is not a unit expression at all: its
+    tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), and others."""
+    return (_errors().DefinitionSyntaxError, AttributeError, TypeError, ValueError,
+            AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -340,9 +353,9 @@ def unit_is_malformed(unit: str) -> bool:
     expression naming units that may be unknown (``教师/学生``)."""
     try:
         registry().parse_units(_pint_expression(unit))
-    except pint.errors.UndefinedUnitError:
+    except _errors().UndefinedUnitError:
         return False
-    except _MALFORMED:
+    except _malformed():
         return True
     return False
 
@@ -356,7 +369,7 @@ def canonical_unit(unit: str) -> pint.Unit:
     """
     try:
         return registry().parse_units(_pint_expression(unit))
-    except (pint.errors.UndefinedUnitError, *_MALFORMED) as error:
+    except (_errors().UndefinedUnitError, *_malformed()) as error:
         suggestions = unit_suggestions(unit)
         hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else ""
         raise UnitProblem("QC110", f"unknown unit {unit!r}", expected="a unit such as 万元/人, %, 件",
@@ -396,7 +409,7 @@ def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
     target = canonical_unit(to_unit)
     try:
         factor = registry().Quantity(Fraction(1), source).to(target).magnitude
-    except pint.errors.DimensionalityError:
+    except _errors().DimensionalityError:
         raise UnitProblem("QC111", f"{from_unit!r} cannot be converted to {to_unit!r}",
                           expected=f"a unit of the same kind as {to_unit}",
                           got=from_unit) from None
@@ -470,6 +483,8 @@ def _exponent(exponent: object) -> Fraction:
 def unit_text(unit: pint.Unit | pint.util.UnitsContainer) -> str:
     """A unit (or pint's container of unit names) as text with its symbols (``m^2``, ``件/人``),
     without pint's formatter, which cannot format the exact exponents of this registry."""
+    import pint
+
     if not isinstance(unit, pint.Unit):
         unit = registry().Unit(unit)
     top: list[str] = []
@@ -544,7 +559,7 @@ def declare_unit(name: str, definition: str, own: Set[str] = frozenset()) -> Non
                               hint="give the declared unit a name of its own")
         try:
             registry().define(pint_definition)
-        except (pint.errors.RedefinitionError, pint.errors.DefinitionSyntaxError,
+        except (_errors().RedefinitionError, _errors().DefinitionSyntaxError,
                 ValueError) as error:
             raise UnitProblem("QC114", f"unit {name!r} cannot be declared: {error}",
                               expected="a name that is not already a unit or a dimension",
@@ -645,7 +660,7 @@ def foreign_units(unit: str, own: Set[str]) -> tuple[str, ...]:
         return ()
     try:
         names = registry().parse_units_as_container(_pint_expression(unit))
-    except (pint.errors.UndefinedUnitError, *_MALFORMED):
+    except (_errors().UndefinedUnitError, *_malformed()):
         return ()
     found = []
     for key in names:
