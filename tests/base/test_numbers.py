@@ -6,6 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcrules.base.numbers import exact, format_number, round_gbt8170
 
@@ -108,3 +110,30 @@ class TestFormatAnyMagnitude:
         for fmt in ("text", "json", "markdown", "csv", "html", "junit"):
             assert "100000000000000000000000000" in qcrules.render(report, fmt)
         assert "100000000000000000000000000" in str(qcrules.explain(report["gdp-per-capita"]))
+
+
+def _terminating_text(value: Fraction, max_places: int) -> str | None:
+    """The decimal text of ``value`` when it has at most ``max_places`` decimals, as the
+    definition reads: the first count of digits that makes ``value * 10**digits`` whole."""
+    for digits in range(max_places + 1):
+        scaled = value * 10**digits
+        if scaled.denominator == 1:
+            return f"{Decimal(scaled.numerator).scaleb(-digits):f}"
+    return None
+
+
+@given(st.fractions(max_denominator=10**15), st.integers(min_value=0, max_value=14))
+def test_format_number_writes_a_terminating_fraction_by_its_definition(value: Fraction,
+                                                                       max_places: int) -> None:
+    expected = _terminating_text(value, max_places)
+    if expected is not None:
+        assert format_number(value, max_places=max_places) == expected
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (Fraction(0), "0"), (Fraction(-7, 200), "-0.035"), (Fraction(17, 2), "8.5"),
+    (Fraction(10**30), "1" + "0" * 30), (Fraction(1, 10**6), "0.000001"),
+    (Fraction(1, 3), "0.333333"), (Fraction(-1, 8), "-0.125"),
+])
+def test_format_number_terminating_and_not(value: Fraction, text: str) -> None:
+    assert format_number(value) == text

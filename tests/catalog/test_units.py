@@ -28,6 +28,7 @@ from qcrules.catalog.units import (
     is_percent_like,
     parse_quantity,
     same_dimension,
+    unit_text_is_plain,
 )
 from qcrules.catalog.validate import validate_catalog
 from qcrules.catalog.words import parse_bound_text
@@ -497,3 +498,95 @@ class TestDeclaredUnits:
             validate_catalog(parsed.data, file="port.toml")
         assert [(d.code, d.location.line if d.location else None)
                 for d in caught.value.diagnostics] == [("QC102", 1), ("QC114", 8)]
+
+
+# -- the registry is built on first use; quantity texts are read once --------------------------
+
+_COUNT_REGISTRIES = """
+import sys
+import pint
+built = []
+original = pint.UnitRegistry.__init__
+def counting(self, *args, **kwargs):
+    built.append(1)
+    original(self, *args, **kwargs)
+pint.UnitRegistry.__init__ = counting
+{body}
+print(len(built))
+"""
+
+
+def _registries_built(body: str) -> int:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _COUNT_REGISTRIES.format(body=body)],
+                          capture_output=True, text=True, check=True, timeout=120)
+    return int(done.stdout.split()[-1])
+
+
+def test_import_and_help_build_no_registry() -> None:
+    assert _registries_built("import qcrules") == 0
+    help_text = ("from click.testing import CliRunner\nfrom qcrules.cli import main\n"
+                 "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+                 "assert CliRunner().invoke(main, ['check', '--help']).exit_code == 0")
+    assert _registries_built(help_text) == 0
+
+
+def test_import_does_not_import_pint() -> None:
+    """pint is imported with the registry, when a unit is first read."""
+    import subprocess
+    import sys
+
+    code = ("import sys, qcrules\nassert 'pint' not in sys.modules\n"
+            "qcrules.evaluate(qcrules.load_catalog(), {'gdp-per-capita': '8.5万元/人'})\n"
+            "assert 'pint' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_registry_is_built_once_on_first_use() -> None:
+    body = ("import qcrules\nfrom qcrules.catalog import units\n"
+            "r = qcrules.evaluate(qcrules.load_catalog(), {'gdp-per-capita': '8.5万元/人'})\n"
+            "assert r['gdp-per-capita'].status is qcrules.Status.MET\n"
+            "assert units.UNITS is units.registry()")
+    assert _registries_built(body) == 1
+
+
+QUANTITY_TEXTS = ["8.5万元/人", "3.5%", "0.035", "1:12.5", "１∶１２.５", "12.5‰", "第8位", "2个百分点",
+                  "85,000元", " 42 件 ", "1e3吨", "7 教师/学生", "96.4 %"]
+
+
+@pytest.mark.parametrize("text", QUANTITY_TEXTS)
+@pytest.mark.parametrize("check_unit", [True, False])
+def test_a_quantity_read_again_is_the_quantity_read_first(text: str, check_unit: bool) -> None:
+    uncached = parse_quantity.__wrapped__  # the reading itself, without the kept results
+    problem: UnitProblem | None = None
+    try:
+        expected = uncached(text, check_unit=check_unit)
+    except UnitProblem as raised:
+        problem = raised
+    if problem is not None:
+        for _ in range(2):  # an unreadable text raises every time, with the same problem
+            with pytest.raises(UnitProblem) as again:
+                parse_quantity(text, check_unit=check_unit)
+            assert (again.value.code, again.value.message) == (problem.code, problem.message)
+        return
+    assert parse_quantity(text, check_unit=check_unit) == expected
+    assert parse_quantity(text, check_unit=check_unit) == expected
+
+
+@pytest.mark.parametrize("text", ["%%", "%#", "万元/人%", "元", "%/年", "a\x00b", "个百分点"])
+def test_plain_unit_text_is_judged_as_before(text: str) -> None:
+    assert unit_text_is_plain(text) is unit_text_is_plain.__wrapped__(text)
+
+
+def test_a_unit_declared_later_reads_a_kept_text_anew() -> None:
+    """个 before a unit is a measure word only once that unit exists: a text read before a
+    catalogue declares the unit is read again after it, not taken from what was kept."""
+    from qcrules.catalog.units import declare_unit
+
+    assert parse_quantity("3个漂流筏", check_unit=False).unit == "个漂流筏"
+    declare_unit("漂流筏", "item")
+    assert parse_quantity("3个漂流筏", check_unit=False).unit == "漂流筏"
+    assert parse_quantity("3个漂流筏", check_unit=False) == parse_quantity.__wrapped__(
+        "3个漂流筏", check_unit=False)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import qcrules
 from qcrules.cli import main
@@ -100,3 +102,38 @@ class TestTables:
         report = qcrules.evaluate(plan, {"gdp-per-capita": "8.49996万元/人"})
         assert report["gdp-per-capita"].status is qcrules.Status.NOT_MET
         assert "8.5万元/人" in row(qcrules.render(report, "text"), "gdp-per-capita")
+
+
+# -- display widths: kept by text, the same as counting each character -----------------------
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """Shortening by its definition: characters while the text with the next one and the
+    ellipsis still fits."""
+    if _columns(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _columns(out + ch) > width - 1:
+            return out + "…"
+        out += ch
+    return out
+
+
+_WIDTH_TEXTS = st.text(alphabet=st.sampled_from("ab1 %·…人均地区生产总值ＡＢ１，。·ｱｲ🙂\u0301"),
+                       max_size=30)
+
+
+@given(_WIDTH_TEXTS, st.integers(min_value=0, max_value=40))
+def test_widths_and_shortening_count_each_character(text: str, width: int) -> None:
+    from qcrules.report.cells import pad, shorten, text_width
+
+    assert text_width(text) == _columns(text)
+    assert text_width(text) == _columns(text)  # read again, from what was kept
+    assert shorten(text, width) == _cut(text, width)
+    assert pad(text, width) == text + " " * max(0, width - _columns(text))

@@ -99,10 +99,13 @@ def format_number(value: Fraction, *, places: int | None = None, max_places: int
     """
     if places is not None:
         return f"{_quantized(value, places):f}"
+    # value * 10**digits is whole when the denominator divides 10**digits (in whole numbers,
+    # without building a Fraction for each count of digits)
+    numerator, denominator = value.numerator, value.denominator
     for digits in range(max_places + 1):
-        scaled = value * 10**digits
-        if scaled.denominator == 1:
-            return f"{Decimal(scaled.numerator).scaleb(-digits):f}"
+        power = 10**digits
+        if power % denominator == 0:
+            return f"{Decimal(numerator * (power // denominator)).scaleb(-digits):f}"
     magnitude = abs(value)
     # six significant decimals below one, six decimals above
     decimals = max_places if magnitude >= 1 else max_places - 1 - math.floor(math.log10(magnitude))

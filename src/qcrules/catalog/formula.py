@@ -13,13 +13,15 @@ import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
-import pint
 
 from ..base.numbers import MAX_EXPONENT, exponent_in_range
-from .units import UNITS, canonical_unit
+from .units import canonical_unit, registry
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["Formula", "FormulaError", "parse_formula"]
 
@@ -65,9 +67,9 @@ class Formula:
         primes = dict(zip(sorted(units), _PRIMES, strict=False))
 
         def quantity(name: str) -> pint.Quantity:
-            return UNITS.Quantity(Fraction(primes.get(name, 1)), canonical_unit(units[name] or "1"))
+            return registry().Quantity(Fraction(primes.get(name, 1)), canonical_unit(units[name] or "1"))
 
-        result = _walk(self.tree, quantity, lambda n: UNITS.Quantity(Fraction(n), "dimensionless"))
+        result = _walk(self.tree, quantity, lambda n: registry().Quantity(Fraction(n), "dimensionless"))
         return getattr(result, "units")  # noqa: B009 - a pint Quantity; typed loosely by pint
 
 

@@ -32,16 +32,17 @@ import unicodedata
 from collections.abc import Iterable, Set
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import pint
 
 from ..base.errors import shortened
 from ..base.numbers import MAX_DIGITS, MAX_EXPONENT, exponent_in_range, too_many_digits
 
+if TYPE_CHECKING:
+    import pint
+
 __all__ = [
-    "UNITS",
     "ParsedQuantity",
     "UnitProblem",
     "canonical_unit",
@@ -53,6 +54,7 @@ __all__ = [
     "is_percent_like",
     "parse_number",
     "parse_quantity",
+    "registry",
     "same_dimension",
     "unit_suggestions",
     "unit_text",
@@ -134,14 +136,43 @@ KNOWN_UNITS: tuple[str, ...] = (
 
 
 def _build_registry() -> pint.UnitRegistry:
+    import pint  # imported with the registry, not with qcrules (a good part of its start-up)
+
     registry: pint.UnitRegistry = pint.UnitRegistry(non_int_type=Fraction, on_redefinition="raise")
     for line in _DEFINITIONS.strip().splitlines():
         registry.define(line)
     return registry
 
 
-#: The one registry qcrules uses.  Quantities from another registry are not mixed with it.
-UNITS: pint.UnitRegistry = _build_registry()
+_REGISTRY: pint.UnitRegistry | None = None
+_BUILDING = threading.Lock()
+
+
+def registry() -> pint.UnitRegistry:
+    """The one registry qcrules uses, built on first use (building it takes a good part of a
+    second, which ``import qcrules`` and ``qcrules --help`` do not pay). Quantities from
+    another registry are not mixed with it. ``UNITS`` names it too."""
+    built = _REGISTRY
+    if built is None:
+        with _BUILDING:
+            built = _REGISTRY
+            if built is None:
+                built = _set_registry(_build_registry())
+    return built
+
+
+def _set_registry(built: pint.UnitRegistry) -> pint.UnitRegistry:
+    global _REGISTRY  # noqa: PLW0603 - the one registry, built once, on first use
+    _REGISTRY = built
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    # ``UNITS``, the registry, is built when it is first asked for, not at import.
+    if name == "UNITS":
+        return registry()
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 _UNIT_REWRITES = (("‱", " permyriad "), ("‰", " permille "), ("%", " percent "),
                   ("·", "*"), ("×", "*"))
@@ -240,11 +271,14 @@ def _decimal_fraction(cleaned: str, text: str) -> Fraction:
     return Fraction(n, d)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
     """Parse ``"8.5万元/人"``, ``"3.5%"``, ``"0.035"``, ``"1:12.5"``, ``"12.5‰"``, ``"第8位"``.
 
     The number is exact; the unit is checked against the registry unless ``check_unit`` is
     false (a fact's unit may be a ratio's terms, such as 教师/学生, that only its rule knows).
+    A text read once is not read again (the result is immutable and kept, keyed by the text,
+    until a catalogue declares a unit); a text that cannot be read raises every time.
 
     Raises:
         UnitProblem: not a quantity (``QC112``), a number of more than
@@ -318,7 +352,7 @@ def _pint_expression(unit: str) -> str:
 
     Raises:
         ValueError: a unit too long or with powers or numbers that would take pint unbounded
-            time to evaluate (one of ``_MALFORMED``, so: a malformed unit).
+            time to evaluate (one of ``_malformed()``, so: a malformed unit).
     """
     expression = normalize_text(unit)
     for old, new in _UNIT_REWRITES:
@@ -332,14 +366,23 @@ def _pint_expression(unit: str) -> str:
     return "dimensionless" if expression in {"", "1"} else expression
 
 
-# What pint's expression parser raises for text that is not a unit expression at all: its
-# tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), its recursion
-# through a thousand signs ("-" * 1000 + "元"), and others.
-_MALFORMED = (pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError,
-              AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError,
-              RecursionError)
+def _errors() -> Any:
+    """pint's exceptions (``pint.errors``), imported when first needed."""
+    import pint
+
+    return pint.errors
 
 
+@functools.cache
+def _malformed() -> tuple[type[Exception], ...]:
+    """What pint's expression parser raises for text that is not a unit expression at all: its
+    tokenizer's errors (an unbalanced parenthesis), arithmetic errors ("元/0"), its recursion
+    through a thousand signs ("-" * 1000 + "元"), and others."""
+    return (_errors().DefinitionSyntaxError, AttributeError, TypeError, ValueError,
+            AssertionError, SyntaxError, ZeroDivisionError, tokenize.TokenError, RecursionError)
+
+
+@functools.lru_cache(maxsize=4096)
 def unit_text_is_plain(unit: str) -> bool:
     """Whether ``unit`` is written as units are: starting with a letter, %, ‰ or ‱ (not a sign,
     an underscore or a dangling exponent), no control characters, lone surrogates or stray
@@ -362,10 +405,10 @@ def unit_is_malformed(unit: str) -> bool:
     """Whether ``unit`` is not even a unit expression (``万元/人)``, ``元/0``), as opposed to an
     expression naming units that may be unknown (``教师/学生``)."""
     try:
-        UNITS.parse_units(_pint_expression(unit))
-    except pint.errors.UndefinedUnitError:
+        registry().parse_units(_pint_expression(unit))
+    except _errors().UndefinedUnitError:
         return False
-    except _MALFORMED:
+    except _malformed():
         return True
     return False
 
@@ -378,8 +421,8 @@ def canonical_unit(unit: str) -> pint.Unit:
         UnitProblem: an unknown unit (``QC110``), with did-you-mean suggestions.
     """
     try:
-        return UNITS.parse_units(_pint_expression(unit))
-    except (pint.errors.UndefinedUnitError, *_MALFORMED) as error:
+        return registry().parse_units(_pint_expression(unit))
+    except (_errors().UndefinedUnitError, *_malformed()) as error:
         suggestions = unit_suggestions(unit)
         hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else ""
         raise UnitProblem("QC110", f"unknown unit {unit!r}", expected="a unit such as 万元/人, %, 件",
@@ -402,7 +445,7 @@ def unit_suggestions(unit: str) -> list[str]:
 
 def _known_part(part: str) -> bool:
     try:
-        UNITS.parse_units(_pint_expression(part))
+        registry().parse_units(_pint_expression(part))
     except Exception:
         return False
     return True
@@ -418,8 +461,8 @@ def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
     source = canonical_unit(from_unit)
     target = canonical_unit(to_unit)
     try:
-        factor = UNITS.Quantity(Fraction(1), source).to(target).magnitude
-    except pint.errors.DimensionalityError:
+        factor = registry().Quantity(Fraction(1), source).to(target).magnitude
+    except _errors().DimensionalityError:
         raise UnitProblem("QC111", f"{from_unit!r} cannot be converted to {to_unit!r}",
                           expected=f"a unit of the same kind as {to_unit}",
                           got=from_unit) from None
@@ -441,7 +484,7 @@ def whole_scale(unit: str | None) -> int:
     if unit is None:
         return 1
     try:
-        root = UNITS.Quantity(Fraction(1), canonical_unit(unit)).to_root_units()
+        root = registry().Quantity(Fraction(1), canonical_unit(unit)).to_root_units()
     except UnitProblem:
         return 1
     factor = Fraction(root.magnitude)
@@ -479,7 +522,7 @@ _DECLARING = threading.Lock()
 
 
 def _meaning(unit: pint.Unit) -> Meaning:
-    root = UNITS.Quantity(Fraction(1), unit).to_root_units()
+    root = registry().Quantity(Fraction(1), unit).to_root_units()
     return Fraction(root.magnitude), root.units
 
 
@@ -493,13 +536,15 @@ def _exponent(exponent: object) -> Fraction:
 def unit_text(unit: pint.Unit | pint.util.UnitsContainer) -> str:
     """A unit (or pint's container of unit names) as text with its symbols (``m^2``, ``件/人``),
     without pint's formatter, which cannot format the exact exponents of this registry."""
+    import pint
+
     if not isinstance(unit, pint.Unit):
-        unit = UNITS.Unit(unit)
+        unit = registry().Unit(unit)
     top: list[str] = []
     bottom: list[str] = []
-    for name, exponent in UNITS.Quantity(Fraction(1), unit).unit_items():
+    for name, exponent in registry().Quantity(Fraction(1), unit).unit_items():
         power = _exponent(exponent)
-        term = UNITS.get_symbol(name) + ("" if abs(power) == 1 else f"^{abs(power)}")
+        term = registry().get_symbol(name) + ("" if abs(power) == 1 else f"^{abs(power)}")
         (top if power > 0 else bottom).append(term)
     text = "*".join(top) or ("1" if bottom else "")
     return text + "".join(f"/{term}" for term in bottom)
@@ -516,7 +561,7 @@ def _pint_definition(name: str, meaning: Meaning) -> str:
     """``name = n / d * root units``, written from pint's own names, not from the file's text."""
     factor, unit = meaning
     terms = "".join(f" * {root} ** {_exponent(exponent)}"
-                    for root, exponent in UNITS.Quantity(Fraction(1), unit).unit_items())
+                    for root, exponent in registry().Quantity(Fraction(1), unit).unit_items())
     return f"{name} = {factor.numerator} / {factor.denominator}{terms}"
 
 
@@ -566,18 +611,19 @@ def declare_unit(name: str, definition: str, own: Set[str] = frozenset()) -> Non
                               expected="a name that is not already a dimension",
                               hint="give the declared unit a name of its own")
         try:
-            UNITS.define(pint_definition)
-        except (pint.errors.RedefinitionError, pint.errors.DefinitionSyntaxError,
+            registry().define(pint_definition)
+        except (_errors().RedefinitionError, _errors().DefinitionSyntaxError,
                 ValueError) as error:
             raise UnitProblem("QC114", f"unit {name!r} cannot be declared: {error}",
                               expected="a name that is not already a unit or a dimension",
                               got=name, hint="give the declared unit a name of its own") from None
-        _DECLARED[name] = _meaning(UNITS.parse_units(name))
+        _DECLARED[name] = _meaning(registry().parse_units(name))
         if wanted is not None and _DECLARED[name] != wanted:  # pint read it otherwise: never
             msg = f"unit {name!r} was declared as {_DECLARED[name]}, not {wanted}"
             raise RuntimeError(msg)
         without_measure_word.cache_clear()
         unit_is_malformed.cache_clear()
+        parse_quantity.cache_clear()
 
 
 def declare_units(declarations: Iterable[tuple[str, str]]) -> tuple[frozenset[str],
@@ -618,7 +664,7 @@ def declare_units(declarations: Iterable[tuple[str, str]]) -> tuple[frozenset[st
 
 def _is_dimension(dimension: str) -> bool:
     try:
-        UNITS.get_dimensionality(dimension)
+        registry().get_dimensionality(dimension)
     except ValueError:  # pint: "... is not defined as dimension"
         return False
     return True
@@ -666,12 +712,12 @@ def foreign_units(unit: str, own: Set[str]) -> tuple[str, ...]:
     if not _DECLARED:
         return ()
     try:
-        names = UNITS.parse_units_as_container(_pint_expression(unit))
-    except (pint.errors.UndefinedUnitError, *_MALFORMED):
+        names = registry().parse_units_as_container(_pint_expression(unit))
+    except (_errors().UndefinedUnitError, *_malformed()):
         return ()
     found = []
     for key in names:
-        for _prefix, base, _suffix in UNITS.parse_unit_name(key):
+        for _prefix, base, _suffix in registry().parse_unit_name(key):
             if base in _DECLARED and base not in own:
                 found.append(base)
     return tuple(dict.fromkeys(found))

@@ -16,7 +16,6 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
-import pint
 
 from ..base.errors import CatalogError, Diagnostic, Location
 from ..base.numbers import terminates
@@ -980,6 +979,8 @@ class _RuleBuilder:
         if len(inputs) != len(raw_inputs):
             return None
         if indicator is not None and indicator.unit is not None:
+            import pint  # already imported: the registry that reads the formula's units needs it
+
             try:
                 result = formula.result_unit({i.name: i.unit for i in inputs})
             except ZeroDivisionError:

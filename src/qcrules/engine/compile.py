@@ -15,6 +15,7 @@ numerators and denominators.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
@@ -26,7 +27,6 @@ from ..catalog.formula import Formula, parse_formula
 from ..catalog.model import Catalog, Kind, Op, Quantity, Rule
 from ..catalog.units import (
     KNOWN_UNITS,
-    UNITS,
     UnitProblem,
     canonical_unit,
     check_declared,
@@ -34,14 +34,13 @@ from ..catalog.units import (
     declare_units,
     is_percent_like,
     normalize_text,
+    registry,
     whole_scale,
 )
 from .results import Severity, UnitAssumed
 
 __all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit", "judges_whole_numbers"]
 
-_COUNT_DIMENSION = canonical_unit("件").dimensionality
-_RANK_DIMENSION = canonical_unit("位").dimensionality
 
 #: A fixed threshold ready to judge: the bound, its threshold, and ``op.compare`` with the
 #: threshold's numerator and denominator (``value op threshold`` is ``compare(n * td, tn * d)``).
@@ -157,7 +156,8 @@ def _is_whole(rule: Rule) -> bool:
     if rule.indicator.unit is None or rule.derivation is not None:
         return False
     dimensionality = canonical_unit(rule.indicator.unit).dimensionality
-    return dimensionality in (_COUNT_DIMENSION, _RANK_DIMENSION)
+    return dimensionality in (canonical_unit("件").dimensionality,
+                              canonical_unit("位").dimensionality)
 
 
 #: The unit a change is judged in, by measure (``None``: the indicator's own unit).
@@ -199,7 +199,7 @@ def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> Compile
     formula_factor = Fraction(1)
     if formula is not None:
         result_unit = formula.result_unit(input_units)
-        formula_factor = Fraction(UNITS.Quantity(Fraction(1), result_unit)
+        formula_factor = Fraction(registry().Quantity(Fraction(1), result_unit)
                                   .to(canonical_unit(unit or "1")).magnitude)
     compiled = CompiledRule(rule, unit, bounds, minimum, in_unit(rule.indicator.max, unit),
                             whole, is_percent_like(unit), formula, input_units, ratio_units,
@@ -220,13 +220,18 @@ def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> Compile
 
 
 def _known_units(dimensionality: object) -> tuple[str, ...]:
-    return _KNOWN_BY_DIMENSION.get(dimensionality, ())
+    return _known_by_dimension().get(dimensionality, ())
 
 
-_KNOWN_BY_DIMENSION: dict[object, tuple[str, ...]] = {}
-for _known in KNOWN_UNITS:
-    _dimension = canonical_unit(_known).dimensionality
-    _KNOWN_BY_DIMENSION[_dimension] = (*_KNOWN_BY_DIMENSION.get(_dimension, ()), _known)
+@functools.cache
+def _known_by_dimension() -> dict[object, tuple[str, ...]]:
+    """The known units of each dimension, in :data:`KNOWN_UNITS` order (built on first use,
+    with the registry)."""
+    known: dict[object, tuple[str, ...]] = {}
+    for unit in KNOWN_UNITS:
+        dimension = canonical_unit(unit).dimensionality
+        known[dimension] = (*known.get(dimension, ()), unit)
+    return known
 
 
 @functools.lru_cache(maxsize=1024)
@@ -273,9 +278,26 @@ class Plan:
     catalog: Catalog
     rules: tuple[CompiledRule, ...]
     keys: Mapping[str, tuple[str, ...]]
+    #: :meth:`nearest_key` of each name asked so far.
+    _nearest: dict[str, str | None] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[CompiledRule]:
         return iter(self.rules)
+
+    def nearest_key(self, name: str) -> str | None:
+        """The fact name of :attr:`keys` closest to ``name`` (did-you-mean), or ``None``.
+
+        The search runs once per name and plan: a fact set after fact set carrying the same
+        unmatched name costs a dictionary look-up, not a search over every name.
+        """
+        try:
+            return self._nearest[name]
+        except KeyError:
+            pass
+        close = difflib.get_close_matches(name, list(self.keys), n=1, cutoff=0.6)
+        nearest = close[0] if close else None
+        self._nearest[name] = nearest
+        return nearest
 
     def __len__(self) -> int:
         return len(self.rules)

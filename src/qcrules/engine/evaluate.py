@@ -7,7 +7,6 @@ full-value comparison unless the rule declares a precision (GB/T 8170 §4.3).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -581,11 +580,11 @@ def unmatched_facts(plan: Plan, facts: FactSet) -> list[Diagnostic]:
     for key, fact in facts.facts.items():
         if key in plan.keys:
             continue
-        close = difflib.get_close_matches(key, list(plan.keys), n=1, cutoff=0.6)
+        close = plan.nearest_key(key)
         warnings.append(Diagnostic(
             "QC202", "fact matches no rule", fact.location, fact_id=key, field="id",
             expected="a rule id, an indicator's Chinese name, or a reference/input id",
-            got=key, hint=f"did you mean {close[0]!r}?" if close else None))
+            got=key, hint=f"did you mean {close!r}?" if close is not None else None))
     return warnings
 
 

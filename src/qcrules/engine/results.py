@@ -241,6 +241,9 @@ class Report:
     sources: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     engine: str = "native"
+    #: The verdicts by rule id (the first of each id), built on the first look-up.
+    _by_id: dict[str, Verdict] | None = attrs.field(default=None, init=False, eq=False,
+                                                    repr=False)
 
     def __iter__(self) -> Iterator[Verdict]:
         return iter(self.verdicts)
@@ -249,10 +252,13 @@ class Report:
         return len(self.verdicts)
 
     def __getitem__(self, rule_id: str) -> Verdict:
-        for verdict in self.verdicts:
-            if verdict.rule_id == rule_id:
-                return verdict
-        raise KeyError(rule_id)
+        by_id = self._by_id
+        if by_id is None:
+            by_id = {}
+            for verdict in self.verdicts:
+                by_id.setdefault(verdict.rule_id, verdict)
+            object.__setattr__(self, "_by_id", by_id)
+        return by_id[rule_id]
 
     @property
     def by_status(self) -> dict[Status, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from fractions import Fraction
 
@@ -20,8 +21,16 @@ def exact_text(value: Fraction | bool | None) -> str | bool | None:
     return format_number(value, max_places=12)
 
 
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+@functools.lru_cache(maxsize=8192)
 def text_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Display columns: 2 for each wide or full-width character, else 1 (kept by text)."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(ch) for ch in text)
 
 
 def pad(text: str, width: int) -> str:
@@ -31,12 +40,12 @@ def pad(text: str, width: int) -> str:
 def shorten(text: str, width: int) -> str:
     if text_width(text) <= width:
         return text
-    out = ""
-    for ch in text:
-        if text_width(out + ch) > width - 1:
-            return out + "…"
-        out += ch
-    return out
+    used = 0
+    for index, ch in enumerate(text):
+        used += _char_width(ch)
+        if used > width - 1:
+            return text[:index] + "…"
+    return text
 
 
 OP_SYMBOLS = {Op.GE: "≥", Op.GT: ">", Op.LE: "≤", Op.LT: "<", Op.EQ: "="}
@@ -66,12 +75,14 @@ def target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
 
 def margin_cell(verdict: Verdict) -> str:
     """The margin for a table, rounded for display like a value (``+0.52``, ``-0.2``)."""
-    if verdict.margin is None:
+    margin = verdict.margin  # each is computed from the thresholds: read once
+    if margin is None:
         return ""
-    sign = "+" if verdict.margin > 0 else ("" if verdict.margin == 0 else "-")
-    text = f"{sign}{display_number(abs(verdict.margin))}"
-    if verdict.relative_margin is not None:
-        text += f" ({sign}{format_number(abs(verdict.relative_margin) * 100, places=1)}%)"
+    relative_margin = verdict.relative_margin
+    sign = "+" if margin > 0 else ("" if margin == 0 else "-")
+    text = f"{sign}{display_number(abs(margin))}"
+    if relative_margin is not None:
+        text += f" ({sign}{format_number(abs(relative_margin) * 100, places=1)}%)"
     return text
 
 

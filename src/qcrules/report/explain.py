@@ -215,12 +215,15 @@ def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -
     if rule.approx is not None:
         value += _approx_note(rule, lang)
     target = _target_text(verdict, lang)
-    margin = verdict.margin if verdict.margin is not None else Fraction(0)
+    margin = verdict.margin  # each is computed from the thresholds: read once
+    if margin is None:
+        margin = Fraction(0)
+    relative_margin = verdict.relative_margin
     gap = gap_text(abs(margin), unit, rule, lang)
     relative = ""
-    if verdict.relative_margin is not None:
-        relative = (f"（相对 {_percent(verdict.relative_margin)}）" if lang == "zh"
-                    else f" ({_percent(verdict.relative_margin)} relative)")
+    if relative_margin is not None:
+        relative = (f"（相对 {_percent(relative_margin)}）" if lang == "zh"
+                    else f" ({_percent(relative_margin)} relative)")
     if lang == "zh":
         if verdict.met:
             room = f"，余量 {gap}{relative}" if margin else "，恰在目标上"

@@ -241,8 +241,9 @@ def _gap(verdict: Verdict, lang: str) -> str:
         return ""
     sign = "+" if margin > 0 else ("−" if margin < 0 else "")
     text = sign + gap_text(abs(margin), verdict.unit, verdict.rule, lang, display=True)
-    if verdict.relative_margin is not None and margin != 0:
-        text += f" ({sign}{format_number(abs(verdict.relative_margin) * 100, places=1)}%)"
+    relative_margin = verdict.relative_margin if margin != 0 else None
+    if relative_margin is not None:
+        text += f" ({sign}{format_number(abs(relative_margin) * 100, places=1)}%)"
     return text
 
 
