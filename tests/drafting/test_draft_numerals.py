@@ -72,3 +72,14 @@ class TestHoldsNumber:
 @pytest.mark.parametrize("words", ["提高5个百分点", "修建千米绿道", "百花齐放"])
 def test_a_lone_hundred_or_thousand_is_a_word(words: str) -> None:
     assert to_digits(words).text == words
+
+
+def test_positions_map_back_to_the_plans_words() -> None:
+    """A position after a run is shifted by the runs before it only, even when the same digits
+    stand earlier in the text (90% written in digits, then 百分之九十 in words)."""
+    text = "90%以上企业的合格率达到百分之九十以上"
+    converted = to_digits(text)
+    assert converted.text == "90%以上企业的合格率达到90%以上"
+    at = converted.text.rindex("以上")
+    assert text[converted.original_position(at):] == "以上"
+    assert converted.original_position(3) == 3     # before the run: no shift

@@ -247,3 +247,10 @@ class TestLeftOut:
         assert all("3至5万亩" not in r.quote for r in result.catalog.rules)
         assert any(f.code == "QC183" for f in result.findings)
         assert qcrules.loads_catalog(result.text) == result.catalog
+
+
+def test_the_indicator_ends_where_the_target_begins_in_the_plans_words() -> None:
+    """The same digits earlier in the item do not move where the indicator's name is cut."""
+    (rule,) = rules("到2027年，力争90%以上街道的政务服务事项网上可办率达到百分之九十以上。")
+    assert rule.indicator.zh == "90%以上街道的政务服务事项网上可办率"
+    assert bound(rule) == [(Op.GE, Fraction(90), "%")]

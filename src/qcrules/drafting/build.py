@@ -25,8 +25,6 @@ from .targets import Finding, Found, find_targets
 
 __all__ = ["Draft", "draft"]
 
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
-
 
 @attrs.frozen
 class Draft:

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 import attrs
 
+from ..catalog.units import KNOWN_UNITS
+
 __all__ = ["Converted", "fold_width", "holds_number", "to_digits"]
 
 # Full-width ASCII (！ to ～) and the ideographic space, each to its half-width character.
@@ -31,8 +33,11 @@ _NUMERAL = f"[{_DIGITS}十百千万亿点]"
 #: A run of Chinese numerals that holds at least one digit or 十/百/千 (万 alone is 万人's 万).
 _RUN = re.compile(rf"{_NUMERAL}*[{_DIGITS}十百千]{_NUMERAL}*")
 #: What may follow a number that counts or measures something (a unit or a measure word).
-_MEASURE = re.compile(r"[%‰个家项件所座处名人台套户条元吨亩公顷米平方千克天年月倍成位批类种株"
-                      r"辆艘架部台场支门块间栋级星分万亿岁张床起]")
+#: The first characters of the units qcrules knows (元, 万元, 件, 吨, 亩, %, 岁 …), and the measure
+#: words plans count with that are no unit (倍, 成, 级, 株 …).
+_MEASURE = re.compile("[" + re.escape("".join(sorted(
+    {unit[0] for unit in KNOWN_UNITS if not unit[0].isdigit()} | set("倍成级星批类株套艘架部场支门块间栋万亿")
+))) + "]")
 #: Words after which a lone 一 is a count (新建产业集群一个), not an article (是一项工作).
 _ONE_AFTER = ("达", "达到", "新增", "新建", "建成", "拥有", "获得", "共", "为", "突破", "增加")
 _SCALE = {"百分之": "%", "千分之": "‰", "万分之": "‱"}
@@ -45,6 +50,17 @@ class Converted:
     text: str
     runs: tuple[tuple[str, str], ...] = ()   # (the plan's words, the digits written for them)
     problems: tuple[str, ...] = ()           # runs that could not be read as a number
+    #: (where each run starts in ``text``, where its words start in the plan's words)
+    starts: tuple[tuple[int, int], ...] = ()
+
+    def original_position(self, at: int) -> int:
+        """Where position ``at`` of :attr:`text` falls in the plan's words (at or after the
+        end of a converted run; the runs before it are shorter or longer in digits)."""
+        shift = 0
+        for (written_at, words_at), (words, digits) in zip(self.starts, self.runs, strict=True):
+            if written_at + len(digits) <= at:
+                shift = words_at + len(words) - (written_at + len(digits))
+        return at + shift
 
 
 def _cn_number(run: str) -> str | None:
@@ -73,8 +89,10 @@ def to_digits(text: str) -> Converted:
     measure word follows it, or it stands after 百分之/千分之."""
     out: list[str] = []
     runs: list[tuple[str, str]] = []
+    starts: list[tuple[int, int]] = []
     problems: list[str] = []
     position = 0
+    written_length = 0   # of what ``out`` holds
     for match in _RUN.finditer(text):
         start, end = match.span()
         run = match.group()
@@ -94,24 +112,23 @@ def to_digits(text: str) -> Converted:
         if written is None:
             problems.append(run)
             continue
+        begin = start
         if prefix is not None:
             begin = start - len(prefix)
-            out.append(text[position:begin])
-            out.append(written + _SCALE[prefix])
-            runs.append((prefix + run, written + _SCALE[prefix]))
+            words, digits = prefix + run, written + _SCALE[prefix]
         elif after == "成" and run[-1] != "万":
-            out.append(text[position:start])
-            percent = str(Decimal(written) * 10)
-            out.append(percent + "%")
-            runs.append((run + "成", percent + "%"))
+            words, digits = run + "成", str(Decimal(written) * 10) + "%"
             end += 1
         else:
-            out.append(text[position:start])
-            out.append(written)
-            runs.append((run, written))
+            words, digits = run, written
+        kept = text[position:begin]
+        starts.append((written_length + len(kept), begin))
+        out.extend((kept, digits))
+        written_length += len(kept) + len(digits)
+        runs.append((words, digits))
         position = end
     out.append(text[position:])
-    return Converted("".join(out), tuple(runs), tuple(problems))
+    return Converted("".join(out), tuple(runs), tuple(problems), tuple(starts))
 
 
 _ARABIC = re.compile(r"\d")

@@ -88,7 +88,6 @@ _RANK = re.compile(r"^(?P<subject>.+?)(?P<verb>位居|稳居|居于|位列|跻�
                    r"(?P<scope>.*?)(?P<tier>第一方阵|第一梯队|前列|前茅|前[\d一二三四五六七八九十]+(?:位|名)?)$")
 _PHRASE_STARTS = ("零的突破", "全覆盖", "为零", "实现零", "实现全覆盖", "不发生", "零")
 _TIERS = {"第一方阵": 10, "第一梯队": 10, "前列": 3, "前茅": 3}
-_COUNT_UNITS = frozenset("个家项件所座处名人次台套户条株辆艘架部场支门块间栋批类种")
 _PER_HEAD = ((re.compile(r"^(?:人均)|(?:居民|农民|职工|城镇|农村)人均(?!.*比$)"), "人"),
              (re.compile(r"^(?:每万人口?|万人)"), "万人"),
              (re.compile(r"^(?:每千人口?|千人)"), "千人"), (re.compile(r"^(?:每十万人口?|十万人)"),
@@ -554,7 +553,7 @@ def _reading(body: str, *, joined: bool = False) -> _Reading | None:
         if reading is None:
             continue
         kind, unit, notes, words, bare = reading
-        offset = _original_offset(body, converted.runs, at)
+        offset = converted.original_position(at)
         return _Reading(offset, kind, words, unit, notes=(*number_notes, *notes), bare=bare)
     return None
 
@@ -570,17 +569,6 @@ def _count_noun(what: str) -> str:
     if what.endswith("天气"):
         return "发生次数"
     return "数"
-
-
-def _original_offset(body: str, runs: tuple[tuple[str, str], ...], at: int) -> int:
-    """Where position ``at`` of the digit-written words falls in the plan's words."""
-    shift = 0
-    converted = to_digits(body).text
-    for words, digits in runs:
-        where = converted.find(digits)
-        if 0 <= where < at:
-            shift += len(words) - len(digits)
-    return at + shift
 
 
 def _rank(match: re.Match[str], notes: tuple[str, ...]) -> _Reading | None:
@@ -720,7 +708,7 @@ def _indicator_name(words: str, reading: _Reading, sub: bool, previous: Found | 
             return "", ()
         zh = f"{previous.zh}（其中{zh}）"
         notes.append("“其中”：上一项指标的一部分，请确认指标口径。")
-    elif zh and (reading.unit in _COUNT_UNITS or (reading.kind == "count" and reading.unit is None)
+    elif zh and (_counts(reading.unit) or (reading.kind == "count" and reading.unit is None)
                  ) and not zh.endswith(_NAME_ENDS) and reading.kind != "approx":
         zh += "数"
     return zh, tuple(notes)
@@ -781,6 +769,19 @@ def _unit(zh: str, reading: _Reading) -> tuple[str | None, tuple[str, ...]]:
     if unit == "%" and zh.endswith("指数"):
         return "分", ("指数以百分制分值发布，原文“%”读作分（指数点），请确认。",)
     return unit, ()
+
+
+def _counts(unit: str | None) -> bool:
+    """Whether ``unit`` counts things or people (家, 万件, 人, 名 as a head count), so that the
+    indicator is named by the number counted (新建产业集群1个 → 新建产业集群数)."""
+    if unit == "名":
+        return True
+    if unit is None or "/" in unit:
+        return False
+    try:
+        return _counts_items(unit) or same_dimension(unit, "人")
+    except UnitProblem:
+        return False
 
 
 def _counts_items(unit: str | None) -> bool:
