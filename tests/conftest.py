@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -39,3 +40,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "durable_engine" in item.path.parts or item.path.name in _BOTH_ENGINES \
                 or "durable" in ids:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def composed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many YAML nodes were composed (PyYAML's composer, however it is reached)."""
+    count = [0]
+    original = yaml.composer.Composer.compose_node
+
+    def counting(self: yaml.composer.Composer, parent: object, index: object) -> object:
+        count[0] += 1
+        return original(self, parent, index)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yaml.composer.Composer, "compose_node", counting)
+    return count

@@ -376,19 +376,11 @@ class TestSoundCataloguesOfHostileText:
 # -- size: bounded by counting, not by timing ---------------------------------------------
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def counted(monkeypatch: pytest.MonkeyPatch, composed: list[int]) -> list[int]:
     """A document limit of 1,000 values (the real one is 200,000, so that each command stays
     quick), and a count of the YAML nodes composed under it."""
     monkeypatch.setattr(_parse, "LIMITS", attrs.evolve(_parse.LIMITS, max_nodes=1_000))
-    count = [0]
-    original = yaml.composer.Composer.compose_node
-
-    def counting(self: yaml.composer.Composer, parent: object, index: object) -> object:
-        count[0] += 1
-        return original(self, parent, index)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(yaml.composer.Composer, "compose_node", counting)
-    return count
+    return composed
 
 
 def big(tmp_path: Path, kind: str) -> Path:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-import yaml
 
 from qcrules import compile_catalog, evaluate
 from qcrules.base.errors import CatalogError
@@ -43,19 +42,6 @@ def small_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(_parse, "LIMITS", attrs.evolve(LIMITS, max_nodes=SMALL))
     return SMALL
 
-
-@pytest.fixture
-def composed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many YAML nodes were composed (PyYAML's composer, however it is reached)."""
-    count = [0]
-    original = yaml.composer.Composer.compose_node
-
-    def counting(self: yaml.composer.Composer, parent: object, index: object) -> object:
-        count[0] += 1
-        return original(self, parent, index)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(yaml.composer.Composer, "compose_node", counting)
-    return count
 
 
 def many_keys(count: int) -> str:
