@@ -123,11 +123,10 @@ def draft(text: str, *, source: str | None = None, catalog_id: str | None = None
     document = {"qcrules": 1, "catalog": header, "rules": rules}
     catalog, refused = _validated(document, text, lines)
     findings.extend(refused)
-    for note in catalog.notes:
-        if note.rule_id and note.code != "QC172":
-            _add_note(document, note)
-    catalog, again = _validated(document, text, lines)
-    findings.extend(again)
+    noted = [_add_note(document, note) for note in catalog.notes if note.rule_id]
+    if any(noted):   # the notes are carried into the catalogue by loading it once more
+        catalog, again = _validated(document, text, lines)
+        findings.extend(again)
     findings.sort(key=lambda finding: finding.line)
     return Draft(catalog, tuple(findings), _yaml(document, structure), document)
 
@@ -256,18 +255,20 @@ def _validated(document: dict[str, Any], text: str, lines: dict[str, int]
     return loads_catalog(body, source_text=text), findings
 
 
-def _add_note(document: dict[str, Any], note: Diagnostic) -> None:
-    """A validator's note on a drafted rule, in the rule's note, marked for review."""
-    for rule in document["rules"]:
-        if rule["id"] == note.rule_id:
-            said = _NOTE_WORDS.get(note.code)
-            if said is None:
-                return
-            text = said.format(got=note.got or "", message=note.message)
-            if text not in rule.get("note", ""):
-                rule["note"] = rule.get("note", "") + text
-            rule["review"] = True
-            return
+def _add_note(document: dict[str, Any], note: Diagnostic) -> bool:
+    """A validator's note on a drafted rule, in the rule's note, marked for review; whether
+    the rule changed (notes the drafter has said already, or need not say, change nothing)."""
+    said = _NOTE_WORDS.get(note.code)
+    rule = next((rule for rule in document["rules"] if rule["id"] == note.rule_id), None)
+    if said is None or rule is None:
+        return False
+    text = said.format(got=note.got or "", message=note.message)
+    if text in rule.get("note", "") and rule.get("review"):
+        return False
+    if text not in rule.get("note", ""):
+        rule["note"] = rule.get("note", "") + text
+    rule["review"] = True
+    return True
 
 
 _NOTE_WORDS = {
