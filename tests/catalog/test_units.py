@@ -534,19 +534,30 @@ def test_import_and_help_build_no_registry() -> None:
 
 
 def test_import_does_not_import_pint() -> None:
-    """pint is imported with the registry, when a unit is first read."""
+    """pint is imported with the registry, when a unit outside the shipped table is first read:
+    the bundled plan and facts in its units need neither."""
     import subprocess
     import sys
 
     code = ("import sys, qcrules\nassert 'pint' not in sys.modules\n"
-            "qcrules.evaluate(qcrules.load_catalog(), {'gdp-per-capita': '8.5万元/人'})\n"
+            "plan = qcrules.compile_catalog(qcrules.load_catalog())\n"
+            "r = qcrules.evaluate(plan, {'gdp-per-capita': '8.5万元/人'})\n"
+            "assert r['gdp-per-capita'].status is qcrules.Status.MET\n"
+            "assert 'pint' not in sys.modules\n"
+            "r = qcrules.evaluate(plan, {'gdp-per-capita': '85 kCNY'})\n"
             "assert 'pint' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 def test_the_registry_is_built_once_on_first_use() -> None:
     body = ("import qcrules\nfrom qcrules.catalog import units\n"
-            "r = qcrules.evaluate(qcrules.load_catalog(), {'gdp-per-capita': '8.5万元/人'})\n"
+            "plan = qcrules.compile_catalog(qcrules.load_catalog())\n"
+            "r = qcrules.evaluate(plan, {'gdp-per-capita': '8.5万元/人'})\n"
+            "assert r['gdp-per-capita'].status is qcrules.Status.MET\n"
+            "assert units._REGISTRY is None  # the shipped table knows 万元/人\n"
+            "r = qcrules.evaluate(plan, {'gdp-per-capita': '850 yuan/person'})\n"
+            "assert r['gdp-per-capita'].status is qcrules.Status.NOT_MET\n"
+            "r = qcrules.evaluate(plan, {'gdp-per-capita': '8.5 万元 / 人'})\n"
             "assert r['gdp-per-capita'].status is qcrules.Status.MET\n"
             "assert units.UNITS is units.registry()")
     assert _registries_built(body) == 1

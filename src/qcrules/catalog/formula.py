@@ -3,7 +3,7 @@
 The text is tokenised by Python's own parser (:func:`ast.parse` in ``eval`` mode) and then
 every node is checked against a short whitelist; nothing is ever evaluated as Python. A parsed
 :class:`Formula` evaluates exactly over :class:`~fractions.Fraction` values and computes the
-unit of its result with pint.
+unit of its result: from the shipped unit table when every unit is in it, else with pint.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from ..base.numbers import MAX_EXPONENT, exponent_in_range
-from .units import canonical_unit, registry
+from .units import Dimension, canonical_unit, registry, shipped_meaning
 
 if TYPE_CHECKING:
     import pint
@@ -71,6 +71,85 @@ class Formula:
 
         result = _walk(self.tree, quantity, lambda n: registry().Quantity(Fraction(n), "dimensionless"))
         return getattr(result, "units")  # noqa: B009 - a pint Quantity; typed loosely by pint
+
+    def result_meaning(self, units: Mapping[str, str | None]) -> tuple[Fraction, Dimension] | None:
+        """:meth:`result_unit` as its exact factor to the root units and its dimension,
+        computed from the shipped unit table; ``None`` when a unit is not in it or the formula
+        mixes incompatible units (then :meth:`result_unit` says which).
+
+        Raises:
+            ZeroDivisionError: as :meth:`result_unit`.
+        """
+        meanings = {name: shipped_meaning(units[name] or "1") for name in self.names}
+        if any(meaning is None for meaning in meanings.values()):
+            return None
+        primes = dict(zip(sorted(units), _PRIMES, strict=False))
+
+        def quantity(name: str) -> _Exact:
+            factor, dimension = meanings[name]  # type: ignore[misc]
+            return _Exact(primes.get(name, 1) * factor, factor, dict(dimension))
+
+        try:
+            result = cast(_Exact, _walk(self.tree, quantity, lambda n: _Exact(n, Fraction(1), {})))
+        except _Incompatible:
+            return None
+        return result.factor, tuple(sorted(result.dimension.items()))
+
+    def result_factor(self, units: Mapping[str, str | None], unit: str) -> Fraction:
+        """The exact factor from the unit of the result (:meth:`result_unit`) to ``unit``.
+
+        Raises:
+            pint.errors.DimensionalityError: the result is not of ``unit``'s dimension, or the
+                formula adds or subtracts incompatible quantities.
+            ZeroDivisionError: as :meth:`result_unit`.
+        """
+        meaning, target = self.result_meaning(units), shipped_meaning(unit)
+        if meaning is not None and target is not None and meaning[1] == target[1]:
+            return meaning[0] / target[0]
+        return Fraction(registry().Quantity(Fraction(1), self.result_unit(units))
+                        .to(canonical_unit(unit)).magnitude)
+
+
+class _Incompatible(Exception):  # noqa: N818 - a signal inside result_meaning, never raised out
+    """Quantities of different dimensions added or subtracted."""
+
+
+@attrs.frozen
+class _Exact:
+    """A value in a unit of the shipped table, as :meth:`Formula.result_meaning` computes it:
+    its magnitude in root units, its unit's factor to them and its dimension (exponents by base
+    dimension). It computes as a pint quantity does: a sum keeps the left term's unit."""
+
+    magnitude: Fraction
+    factor: Fraction
+    dimension: dict[str, Fraction | int]
+
+    def _joined(self, other: _Exact, sign: int) -> dict[str, Fraction | int]:
+        exponents = dict(self.dimension)
+        for name, exponent in other.dimension.items():
+            exponents[name] = exponents.get(name, 0) + sign * exponent
+        return {name: e for name, e in exponents.items() if e != 0}
+
+    def __add__(self, other: _Exact) -> _Exact:
+        if self.dimension != other.dimension:
+            raise _Incompatible
+        return _Exact(self.magnitude + other.magnitude, self.factor, self.dimension)
+
+    def __sub__(self, other: _Exact) -> _Exact:
+        if self.dimension != other.dimension:
+            raise _Incompatible
+        return _Exact(self.magnitude - other.magnitude, self.factor, self.dimension)
+
+    def __mul__(self, other: _Exact) -> _Exact:
+        return _Exact(self.magnitude * other.magnitude, self.factor * other.factor,
+                      self._joined(other, 1))
+
+    def __truediv__(self, other: _Exact) -> _Exact:
+        return _Exact(self.magnitude / other.magnitude, self.factor / other.factor,
+                      self._joined(other, -1))
+
+    def __neg__(self) -> _Exact:
+        return _Exact(-self.magnitude, self.factor, self.dimension)
 
 
 _PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,

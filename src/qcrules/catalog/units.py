@@ -38,6 +38,7 @@ import attrs
 
 from ..base.errors import shortened
 from ..base.numbers import MAX_DIGITS, MAX_EXPONENT, exponent_in_range, too_many_digits
+from .unit_table import SHIPPED
 
 if TYPE_CHECKING:
     import pint
@@ -47,6 +48,8 @@ __all__ = [
     "UnitProblem",
     "canonical_unit",
     "check_declared",
+    "check_unit",
+    "computed_meaning",
     "conversion_factor",
     "declare_unit",
     "declare_units",
@@ -54,9 +57,12 @@ __all__ = [
     "is_percent_like",
     "parse_number",
     "parse_quantity",
+    "quotient_parts",
     "registry",
     "same_dimension",
+    "shipped_meaning",
     "unit_suggestions",
+    "unit_dimension",
     "unit_text",
     "unit_text_is_plain",
     "whole_scale",
@@ -316,7 +322,7 @@ def parse_quantity(text: str, *, check_unit: bool = True) -> ParsedQuantity:
                           expected='a number with one unit, e.g. "3.6%", "8.5万元/人"', got=text)
     if unit is not None:
         unit = without_measure_word(unit)
-    if unit is not None and check_unit:
+    if unit is not None and check_unit and shipped_meaning(unit) is None:
         canonical_unit(unit)  # raises on an unknown unit
     return ParsedQuantity(magnitude, unit)
 
@@ -400,10 +406,118 @@ def unit_text_is_plain(unit: str) -> bool:
     return not signs or (signs == [0] and written[1:2] in ("", "/"))
 
 
+# -- meanings shipped with qcrules -----------------------------------------------------------
+
+#: A unit's dimension: each base dimension with its exponent, sorted by name (``(("[currency]",
+#: 1), ("[person]", -1))`` for 万元/人), as pint's ``dimensionality`` has them.
+Dimension = tuple[tuple[str, Fraction | int], ...]
+
+#: A unit name as the shipped table holds it on its own: letters (Chinese characters are
+#: letters), a percent sign, or 1. Two of them over each other (万元/人) mean the one over the
+#: other, whatever the names are, so that quotient is computed without pint.
+_SIMPLE_NAME = re.compile(r"^(?:[^\W\d_]+|[%‰‱]|1)$")
+
+
+@functools.lru_cache(maxsize=4096)
+def shipped_meaning(unit: str) -> tuple[Fraction, Dimension] | None:
+    """The exact factor to the root units and the dimension of ``unit`` from the table shipped
+    with qcrules (:mod:`qcrules.catalog.unit_table`, computed once with pint, and checked
+    against pint by the tests), or ``None`` for a unit outside it, which only pint can read.
+
+    The table holds the built-in units (:data:`KNOWN_UNITS`, their aliases) and those of the
+    bundled plan; a unit written ``a/b`` of two of its names is the quotient of their meanings.
+    No catalogue can change what these mean: a declared unit of the same name must mean the
+    same (:func:`declare_unit`).
+    """
+    text = normalize_text(unit)
+    entry = SHIPPED.get(text)
+    if entry is not None:
+        return Fraction(entry[0], entry[1]), entry[2]
+    top, slash, bottom = text.partition("/")
+    if not slash or not _SIMPLE_NAME.match(top) or not _SIMPLE_NAME.match(bottom):
+        return None
+    upper, lower = SHIPPED.get(top), SHIPPED.get(bottom)
+    if upper is None or lower is None:
+        return None
+    exponents = dict(upper[2])
+    for name, exponent in lower[2]:
+        exponents[name] = exponents.get(name, 0) - exponent
+    dimension = tuple(sorted((name, e) for name, e in exponents.items() if e != 0))
+    return Fraction(upper[0] * lower[1], upper[1] * lower[0]), dimension
+
+
+def computed_meaning(unit: str) -> tuple[Fraction, Dimension]:
+    """:func:`shipped_meaning` as pint computes it, for any unit pint reads (this builds the
+    registry; the shipped table is made, and checked, with it).
+
+    Raises:
+        UnitProblem: an unknown unit (``QC110``).
+    """
+    root = registry().Quantity(Fraction(1), canonical_unit(unit)).to_root_units()
+    return Fraction(root.magnitude), _dimension_of(root.units)
+
+
+def _dimension_of(unit: Any) -> Dimension:
+    return tuple(sorted((name, _exponent(e)) for name, e in unit.dimensionality.items()))
+
+
+def unit_dimension(unit: str) -> Dimension:
+    """The dimension of a known unit (from the shipped table, or from pint for another unit).
+
+    Raises:
+        UnitProblem: an unknown unit (``QC110``).
+    """
+    meaning = shipped_meaning(unit)
+    if meaning is not None:
+        return meaning[1]
+    return _dimension_of(canonical_unit(unit))
+
+
+def check_unit(unit: str) -> None:
+    """Check that ``unit`` is a known unit (without pint for a unit of the shipped table).
+
+    Raises:
+        UnitProblem: an unknown unit (``QC110``), with did-you-mean suggestions.
+    """
+    if shipped_meaning(unit) is None:
+        canonical_unit(unit)
+
+
+def quotient_parts(unit: str) -> tuple[str, str] | None:
+    """``(a, b)`` when ``unit`` is written ``a/b`` and means a over b as pint reads it (not
+    ``a/b*c``, which is ``(a/b)*c``), else ``None``.
+
+    Raises:
+        UnitProblem: ``unit`` or one of its parts is unknown (``QC110``).
+    """
+    numerator, slash, denominator = normalize_text(unit).partition("/")
+    if not slash or "/" in denominator:
+        return None
+    if (_SIMPLE_NAME.match(numerator) and _SIMPLE_NAME.match(denominator)
+            and shipped_meaning(unit) is not None):
+        return numerator, denominator
+    if canonical_unit(numerator) / canonical_unit(denominator) == canonical_unit(unit):
+        return numerator, denominator
+    return None
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: One name of Chinese characters: 个百分点, 漂流筏.
+_CHINESE_NAME = re.compile(f"^[{_HAN}]+$")
+#: A name of Chinese characters over another (教师/学生): a unit expression pint reads, known
+#: or not, and never a malformed one.
+_FOREIGN_NAMES = re.compile(f"^[{_HAN}]+(?:/[{_HAN}]+)?$")
+
+
 @functools.lru_cache(maxsize=4096)
 def unit_is_malformed(unit: str) -> bool:
     """Whether ``unit`` is not even a unit expression (``万元/人)``, ``元/0``), as opposed to an
     expression naming units that may be unknown (``教师/学生``)."""
+    if shipped_meaning(unit) is not None:
+        return False
+    text = normalize_text(unit)
+    if len(text) <= MAX_UNIT_LENGTH and _FOREIGN_NAMES.match(text):
+        return False
     try:
         registry().parse_units(_pint_expression(unit))
     except _errors().UndefinedUnitError:
@@ -444,6 +558,12 @@ def unit_suggestions(unit: str) -> list[str]:
 
 
 def _known_part(part: str) -> bool:
+    if shipped_meaning(part) is not None:
+        return True
+    if _CHINESE_NAME.match(part) and part not in _DECLARED:
+        # The registry's names of Chinese characters are all in the shipped table; another is a
+        # unit only once a catalogue declares it (pint reads no prefix or plural into it).
+        return False
     try:
         registry().parse_units(_pint_expression(part))
     except Exception:
@@ -458,19 +578,34 @@ def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
     Raises:
         UnitProblem: unknown units (``QC110``) or incompatible dimensions (``QC111``).
     """
+    shipped_from, shipped_to = shipped_meaning(from_unit), shipped_meaning(to_unit)
+    if shipped_from is not None and shipped_to is not None:
+        if shipped_from[1] != shipped_to[1]:
+            raise _incompatible(from_unit, to_unit)
+        return shipped_from[0] / shipped_to[0]
     source = canonical_unit(from_unit)
     target = canonical_unit(to_unit)
     try:
         factor = registry().Quantity(Fraction(1), source).to(target).magnitude
     except _errors().DimensionalityError:
-        raise UnitProblem("QC111", f"{from_unit!r} cannot be converted to {to_unit!r}",
-                          expected=f"a unit of the same kind as {to_unit}",
-                          got=from_unit) from None
+        raise _incompatible(from_unit, to_unit) from None
     return Fraction(factor)
 
 
+def _incompatible(from_unit: str, to_unit: str) -> UnitProblem:
+    return UnitProblem("QC111", f"{from_unit!r} cannot be converted to {to_unit!r}",
+                       expected=f"a unit of the same kind as {to_unit}", got=from_unit)
+
+
 def same_dimension(unit_a: str, unit_b: str) -> bool:
-    """Whether two known units measure the same dimension."""
+    """Whether two known units measure the same dimension.
+
+    Raises:
+        UnitProblem: an unknown unit (``QC110``).
+    """
+    shipped_a, shipped_b = shipped_meaning(unit_a), shipped_meaning(unit_b)
+    if shipped_a is not None and shipped_b is not None:
+        return shipped_a[1] == shipped_b[1]
     return canonical_unit(unit_a).dimensionality == canonical_unit(unit_b).dimensionality
 
 
@@ -484,11 +619,10 @@ def whole_scale(unit: str | None) -> int:
     if unit is None:
         return 1
     try:
-        root = registry().Quantity(Fraction(1), canonical_unit(unit)).to_root_units()
+        factor, dimension = shipped_meaning(unit) or computed_meaning(unit)
     except UnitProblem:
         return 1
-    factor = Fraction(root.magnitude)
-    if list(root.units.dimensionality.values()) != [1] or factor.denominator != 1 or factor < 1:
+    if [exponent for _, exponent in dimension] != [1] or factor.denominator != 1 or factor < 1:
         return 1
     return factor.numerator
 

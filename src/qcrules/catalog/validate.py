@@ -19,7 +19,7 @@ import attrs
 
 from ..base.errors import CatalogError, Diagnostic, Location
 from ..base.numbers import terminates
-from .formula import FormulaError, parse_formula
+from .formula import Formula, FormulaError, parse_formula
 from .model import (
     DEFAULT_TOLERANCE,
     PATHS,
@@ -51,12 +51,14 @@ from .units import (
     UnitProblem,
     canonical_unit,
     check_declared,
+    check_unit,
     conversion_factor,
     declare_units,
     is_percent_like,
     normalize_text,
     parse_number,
     parse_quantity,
+    shipped_meaning,
     unit_text,
     whole_scale,
 )
@@ -420,7 +422,7 @@ class _RuleBuilder:
         unit = _text(raw, "unit", out, rule_id=rid, field="indicator.unit") or None
         if unit is not None:
             try:
-                canonical_unit(unit)
+                check_unit(unit)
                 check_declared(unit, self.own_units)
             except UnitProblem as problem:
                 out.add(problem.code, problem.message, raw.at("unit"), rule_id=rid,
@@ -956,7 +958,7 @@ class _RuleBuilder:
             unit = spec.get("unit")
             if unit is not None:
                 try:
-                    canonical_unit(str(unit))
+                    check_unit(str(unit))
                     check_declared(str(unit), self.own_units)
                 except UnitProblem as problem:
                     out.add(problem.code, problem.message, spec.at("unit"), rule_id=rid,
@@ -979,7 +981,9 @@ class _RuleBuilder:
         if len(inputs) != len(raw_inputs):
             return None
         if indicator is not None and indicator.unit is not None:
-            import pint  # already imported: the registry that reads the formula's units needs it
+            if self._formula_fits(formula, {i.name: i.unit for i in inputs}, indicator.unit):
+                return Derivation(formula.text, tuple(inputs))
+            import pint  # the registry reads the formula's units (a unit outside the shipped table)
 
             try:
                 result = formula.result_unit({i.name: i.unit for i in inputs})
@@ -1002,6 +1006,17 @@ class _RuleBuilder:
                         got=unit_text(result))
                 return None
         return Derivation(formula.text, tuple(inputs))
+
+    @staticmethod
+    def _formula_fits(formula: Formula, units: dict[str, str | None], unit: str) -> bool:
+        """Whether the formula's result is of ``unit``'s dimension, told from the shipped unit
+        table alone (``False`` also when it cannot tell: then pint decides, and says why not)."""
+        try:
+            meaning = formula.result_meaning(units)
+        except ZeroDivisionError:
+            return False
+        target = shipped_meaning(unit)
+        return meaning is not None and target is not None and meaning[1] == target[1]
 
     def _ratio(self, kind: Kind | None) -> RatioTerms | None:
         """The ratio's terms and order: a target written ``a:b`` makes any numeric rule read

@@ -27,14 +27,16 @@ from ..catalog.formula import Formula, parse_formula
 from ..catalog.model import Catalog, Kind, Op, Quantity, Rule
 from ..catalog.units import (
     KNOWN_UNITS,
+    Dimension,
     UnitProblem,
-    canonical_unit,
     check_declared,
     conversion_factor,
     declare_units,
     is_percent_like,
     normalize_text,
-    registry,
+    quotient_parts,
+    same_dimension,
+    unit_dimension,
     whole_scale,
 )
 from .results import Severity, UnitAssumed
@@ -155,9 +157,7 @@ def _is_whole(rule: Rule) -> bool:
         return True
     if rule.indicator.unit is None or rule.derivation is not None:
         return False
-    dimensionality = canonical_unit(rule.indicator.unit).dimensionality
-    return dimensionality in (canonical_unit("件").dimensionality,
-                              canonical_unit("位").dimensionality)
+    return same_dimension(rule.indicator.unit, "件") or same_dimension(rule.indicator.unit, "位")
 
 
 #: The unit a change is judged in, by measure (``None``: the indicator's own unit).
@@ -198,9 +198,7 @@ def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> Compile
                        normalize_text(f"{denominator}/{numerator}"))
     formula_factor = Fraction(1)
     if formula is not None:
-        result_unit = formula.result_unit(input_units)
-        formula_factor = Fraction(registry().Quantity(Fraction(1), result_unit)
-                                  .to(canonical_unit(unit or "1")).magnitude)
+        formula_factor = formula.result_factor(input_units, unit or "1")
     compiled = CompiledRule(rule, unit, bounds, minimum, in_unit(rule.indicator.max, unit),
                             whole, is_percent_like(unit), formula, input_units, ratio_units,
                             formula_factor, judged_unit=judged,
@@ -219,17 +217,17 @@ def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> Compile
     return compiled
 
 
-def _known_units(dimensionality: object) -> tuple[str, ...]:
-    return _known_by_dimension().get(dimensionality, ())
+def _known_units(dimension: Dimension) -> tuple[str, ...]:
+    return _known_by_dimension().get(dimension, ())
 
 
 @functools.cache
-def _known_by_dimension() -> dict[object, tuple[str, ...]]:
-    """The known units of each dimension, in :data:`KNOWN_UNITS` order (built on first use,
-    with the registry)."""
-    known: dict[object, tuple[str, ...]] = {}
+def _known_by_dimension() -> dict[Dimension, tuple[str, ...]]:
+    """The known units of each dimension, in :data:`KNOWN_UNITS` order (from the shipped unit
+    table: no registry is built)."""
+    known: dict[Dimension, tuple[str, ...]] = {}
     for unit in KNOWN_UNITS:
-        dimension = canonical_unit(unit).dimensionality
+        dimension = unit_dimension(unit)
         known[dimension] = (*known.get(dimension, ()), unit)
     return known
 
@@ -242,18 +240,18 @@ def _known_factors(unit: str) -> tuple[tuple[str, Fraction], ...]:
     A factor of ``x/y`` is the factor of ``x`` to ``a`` over that of ``y`` to ``b`` (units here
     are multiplicative), so a rule in 件/万人 costs one conversion per known unit of each
     dimension rather than one per pair. That holds only when ``unit`` is ``a`` over ``b`` as
-    pint reads it (``a/b*c`` is ``(a/b)*c``); otherwise each pair is converted by itself.
+    pint reads it (``a/b*c`` is ``(a/b)*c``); otherwise each pair is converted by itself. For
+    the units of the shipped table (every known unit, and the bundled plan's), all of this is
+    computed from the table, without the registry.
     """
     try:
-        target = canonical_unit(unit)
         factors = [(known, conversion_factor(known, unit))
-                   for known in _known_units(target.dimensionality)]
+                   for known in _known_units(unit_dimension(unit))]
         numerator, slash, denominator = normalize_text(unit).partition("/")
         if slash and "/" not in denominator:
-            top, bottom = canonical_unit(numerator), canonical_unit(denominator)
-            tops = _known_units(top.dimensionality)
-            bottoms = _known_units(bottom.dimensionality)
-            if top / bottom == target:
+            tops = _known_units(unit_dimension(numerator))
+            bottoms = _known_units(unit_dimension(denominator))
+            if quotient_parts(unit) is not None:
                 ups = [(x, conversion_factor(x, numerator)) for x in tops]
                 downs = [(y, conversion_factor(y, denominator)) for y in bottoms]
                 factors.extend((f"{x}/{y}", up / down) for x, up in ups for y, down in downs)
