@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import VERSION
 from .base.errors import (
@@ -41,10 +41,6 @@ from .catalog.model import (
     Reference,
     Rule,
 )
-from .drafting.build import Draft, draft
-from .drafting.compare import Comparison, compare_catalogs
-from .drafting.targets import Finding
-from .durable.monitor import Monitor, VerdictChange
 from .engine.compile import Plan, compile_catalog
 from .engine.evaluate import evaluate_plan
 from .engine.results import (
@@ -56,19 +52,43 @@ from .engine.results import (
     TrajectoryStatus,
     Verdict,
 )
-from .engine.table import TableResult, UnmatchedColumnWarning
-from .engine.table import evaluate_table as _evaluate_table
 from .facts.load import load_facts
 from .facts.model import Fact, FactForm, FactSet
 from .facts.periods import facts_by_period, one_period, period_argument, with_base_values
 from .facts.read import as_fact_set, facts_from_data
-from .frames.evaluate import evaluate_frame as _evaluate_frame
 from .progress.series import Progress, track
 from .progress.series import progress as _progress
 from .report.explain import Explanation, explain
 from .report.render import render, report_to_dict
 
+if TYPE_CHECKING:
+    from .drafting.build import Draft, draft
+    from .drafting.compare import Comparison, compare_catalogs
+    from .drafting.targets import Finding
+    from .durable.monitor import Monitor, VerdictChange
+    from .engine.table import TableResult, UnmatchedColumnWarning
+
 __version__ = VERSION
+
+#: Names whose modules are imported when first asked for, not with ``import qcrules``: the
+#: table path (with NumPy and narwhals), drafting and the monitor, which checking a fact set
+#: does not need.
+_LAZY = {"TableResult": "engine.table", "UnmatchedColumnWarning": "engine.table",
+         "Draft": "drafting.build", "draft": "drafting.build", "Comparison": "drafting.compare",
+         "compare_catalogs": "drafting.compare", "Finding": "drafting.targets",
+         "Monitor": "durable.monitor", "VerdictChange": "durable.monitor"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # asked once
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 ENGINES = ("native", "durable")
 
@@ -218,7 +238,9 @@ def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
         EvaluationError: columns of different lengths.
         UsageError: a table that is neither a mapping of columns nor a data frame (QC400).
     """
-    return _evaluate_table(_plan(catalog), table, units=units)
+    from .engine.table import evaluate_table as evaluate_columns
+
+    return evaluate_columns(_plan(catalog), table, units=units)
 
 
 def evaluate_frame(catalog: Catalog | Plan, frame: Any, *, layout: str = "wide",
@@ -237,8 +259,10 @@ def evaluate_frame(catalog: Catalog | Plan, frame: Any, *, layout: str = "wide",
         UsageError: not a data frame (QC400); an unknown layout or a missing column (QC411).
         FactError: a long frame giving one indicator twice for one key (QC204).
     """
-    return _evaluate_frame(_plan(catalog), frame, layout=layout, units=units, keys=keys,
-                           details=details)
+    from .frames.evaluate import evaluate_frame as evaluate_whole_frame
+
+    return evaluate_whole_frame(_plan(catalog), frame, layout=layout, units=units, keys=keys,
+                                details=details)
 
 
 __all__ = [

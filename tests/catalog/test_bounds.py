@@ -77,7 +77,7 @@ class TestDocumentsAreCountedWhileComposed:
     def test_a_composed_node_keeps_only_a_small_start_mark(self) -> None:
         """PyYAML's two marks a node, each with a dictionary, are most of a document's memory:
         only the start's line and column are kept."""
-        loader = _parse._SafeComposer(io.StringIO(many_keys(10)), "f.yaml")
+        loader = _parse._safe_composer()(io.StringIO(many_keys(10)), "f.yaml")
         try:
             node = loader.get_single_node()
         finally:

@@ -8,30 +8,37 @@ exact decimal, every bound in the catalogue's own words, and the defaults the lo
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import Diagnostic, UsageError
 from .model import DEFAULT_TOLERANCE, Bound, Catalog, Indicator, Kind, Op, Quantity, Rule
 from .words import Form, WordError, read_target
 
+if TYPE_CHECKING:
+    import yaml  # imported when a catalogue is first written, not with qcrules
+
 __all__ = ["dump_catalog"]
 
 
-class _Dumper(yaml.SafeDumper):
+@functools.cache
+def _dumper() -> type[yaml.SafeDumper]:
     """The safe dumper, writing exact decimals as plain YAML numbers."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(Decimal, _represent_decimal)
+    return Dumper
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
     text = f"{value:f}"
     tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
     return dumper.represent_scalar(tag, text)
-
-
-_Dumper.add_representer(Decimal, _represent_decimal)
 
 
 def _decimal(value: Fraction, rule_id: str | None, field: str) -> Decimal:
@@ -210,5 +217,7 @@ def dump_catalog(catalog: Catalog) -> str:
     if catalog.units:
         document["units"] = {unit.name: unit.definition for unit in catalog.units}
     document["rules"] = [_rule(rule) for rule in catalog.rules]
-    return yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    import yaml
+
+    return yaml.dump(document, Dumper=_dumper(), allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=100)

@@ -110,7 +110,7 @@ class Formula:
                         .to(canonical_unit(unit)).magnitude)
 
 
-class _Incompatible(Exception):  # noqa: N818 - a signal inside result_meaning, never raised out
+class _Incompatible(Exception):
     """Quantities of different dimensions added or subtracted."""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
 import attrs
@@ -21,6 +20,8 @@ BUNDLED_CATALOG = "tongcheng-2025-2027.yaml"
 
 def bundled_catalog_path() -> Path:
     """Where the bundled 桐城 catalogue is (inside the installed package, or a source checkout)."""
+    import importlib.resources  # a good part of qcrules's import time, so imported when asked
+
     packaged = importlib.resources.files("qcrules") / "rules" / BUNDLED_CATALOG
     if packaged.is_file():
         return Path(str(packaged))

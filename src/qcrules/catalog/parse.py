@@ -9,19 +9,22 @@ construct an object; alias expansion and nesting are bounded.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import re
 import stat
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import yaml
 
 from ..base.errors import Diagnostic, Location
 from ..base.numbers import MAX_DIGITS, MAX_EXPONENT, too_many_digits
+
+if TYPE_CHECKING:
+    import yaml  # imported when a document is first parsed, not with qcrules
 
 __all__ = [
     "LIMITS",
@@ -202,9 +205,13 @@ class _Builder:
     """Turns a composed YAML node tree into located, exact plain data."""
 
     def __init__(self, file: str | None) -> None:
+        import yaml
+
         self.file = file
         self.nodes = 0
         self.diagnostics: list[Diagnostic] = []
+        self.mapping_node, self.sequence_node = yaml.MappingNode, yaml.SequenceNode
+        self.scalar_node = yaml.ScalarNode
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         self.nodes += 1
@@ -216,9 +223,9 @@ class _Builder:
         if depth > LIMITS.max_depth:
             raise _TooBig(Diagnostic("QC155", "document nested too deeply", where,
                                      expected=f"at most {LIMITS.max_depth} levels"))
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, self.mapping_node):
             return self._mapping(node, depth, where)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.sequence_node):
             result = LocatedList()
             result.location = where
             result.item_locations = []
@@ -238,7 +245,7 @@ class _Builder:
                 self.diagnostics.append(Diagnostic("QC100", "merge keys (<<) are not supported",
                                                    key_where, expected="plain keys"))
                 continue
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = self._scalar(key_node) if isinstance(key_node, self.scalar_node) else None
             if not isinstance(key, (str, int, Fraction)) or isinstance(key, bool):
                 self.diagnostics.append(Diagnostic("QC101", "a key must be text", key_where,
                                                    expected="a text key", got=type(key).__name__))
@@ -324,54 +331,64 @@ class _Mark:
         """No excerpt of the text is kept (PyYAML's error messages ask for one)."""
 
 
-class _SafeComposer(yaml.SafeLoader):
-    """The safe loader; only composition is used, so no tag can construct an object.
+@functools.cache
+def _safe_composer() -> type[yaml.SafeLoader]:
+    """:class:`_SafeComposer`, made when a document is first parsed (with PyYAML's import)."""
+    import yaml
 
-    Values are counted, and nesting measured, while they are composed: a document of a million
-    keys is refused after ``LIMITS.max_nodes`` values, without reading the rest or holding it
-    in memory (the count is of values; a mapping's keys come with them).
-    """
+    class _SafeComposer(yaml.SafeLoader):
+        """The safe loader; only composition is used, so no tag can construct an object.
 
-    def __init__(self, stream: io.StringIO, file: str | None) -> None:
-        super().__init__(stream)
-        self.file = file
-        #: Values composed so far (an alias counts once here; :class:`_Builder` counts it
-        #: again each time it is expanded).
-        self.composed = 0
-        self.depth = 0
+        Values are counted, and nesting measured, while they are composed: a document of a million
+        keys is refused after ``LIMITS.max_nodes`` values, without reading the rest or holding it
+        in memory (the count is of values; a mapping's keys come with them).
+        """
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if not (isinstance(parent, yaml.MappingNode) and index is None):  # a key is no value
-            self.composed += 1
-            if self.composed > LIMITS.max_nodes:
-                raise _TooBig(Diagnostic(
-                    "QC155", "document too large", self._here(),
-                    expected=f"at most {LIMITS.max_nodes} values (aliases count each time "
-                             "they are used)"))
-        if self.depth > LIMITS.max_depth:
-            raise _TooBig(Diagnostic("QC155", "document nested too deeply", self._here(),
-                                     expected=f"at most {LIMITS.max_depth} levels"))
-        self.depth += 1
-        try:
-            node = super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-        if node is not None and not isinstance(node.start_mark, _Mark):  # an alias's node is compact already
-            # Only the start's line and column are used: a small mark instead of PyYAML's two
-            # (each with its own dictionary) holds a document in a fifth of the memory.
-            node.start_mark = _Mark(node.start_mark.line, node.start_mark.column)
-            node.end_mark = None
-        return node
+        def __init__(self, stream: io.StringIO, file: str | None) -> None:
+            super().__init__(stream)
+            self.file = file
+            #: Values composed so far (an alias counts once here; :class:`_Builder` counts it
+            #: again each time it is expanded).
+            self.composed = 0
+            self.depth = 0
 
-    def _here(self) -> Location:
-        return _location(self.file, self.peek_event().start_mark)
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+            if not (isinstance(parent, yaml.MappingNode) and index is None):  # a key is no value
+                self.composed += 1
+                if self.composed > LIMITS.max_nodes:
+                    raise _TooBig(Diagnostic(
+                        "QC155", "document too large", self._here(),
+                        expected=f"at most {LIMITS.max_nodes} values (aliases count each time "
+                                 "they are used)"))
+            if self.depth > LIMITS.max_depth:
+                raise _TooBig(Diagnostic("QC155", "document nested too deeply", self._here(),
+                                         expected=f"at most {LIMITS.max_depth} levels"))
+            self.depth += 1
+            try:
+                node = super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+            # (an alias's node is compact already)
+            if node is not None and not isinstance(node.start_mark, _Mark):
+                # Only the start's line and column are used: a small mark instead of PyYAML's two
+                # (each with its own dictionary) holds a document in a fifth of the memory.
+                node.start_mark = _Mark(node.start_mark.line, node.start_mark.column)
+                node.end_mark = None
+            return node
+
+        def _here(self) -> Location:
+            return _location(self.file, self.peek_event().start_mark)
+
+    return _SafeComposer
 
 
 def parse_yaml_text(text: str, *, file: str | None = None) -> ParseResult:
     """Parse YAML or JSON text into located, exact plain data."""
+    import yaml
+
     builder = _Builder(file)
     try:
-        loader = _SafeComposer(io.StringIO(text), file)
+        loader = _safe_composer()(io.StringIO(text), file)  # type: ignore[call-arg]
         try:
             node = loader.get_single_node()
         finally:

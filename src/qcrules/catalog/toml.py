@@ -10,10 +10,8 @@ times become ISO text, as from a spreadsheet.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 import sys
-import tomllib
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -41,6 +39,8 @@ def _parts(dotted: str) -> list[str]:
     for match in _PART.finditer(dotted):
         part = match.group()
         if part[:1] == '"':
+            import json
+
             try:
                 part = json.loads(part)   # TOML's basic-string escapes are JSON's, mostly
             except ValueError:
@@ -151,6 +151,8 @@ class _TooBig(Exception):
 
 def parse_toml_text(text: str, *, file: str | None = None) -> ParseResult:
     """Parse TOML text into located, exact plain data (as :func:`parse_yaml_text` does YAML)."""
+    import tomllib  # imported with the first TOML document, not with qcrules
+
     try:
         data = tomllib.loads(text, parse_float=_float)
     except tomllib.TOMLDecodeError as error:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from .. import draft
 from ..base.errors import CatalogError, Diagnostic, Location, UsageError
 from ..catalog.parse import read_text
 from ..report.render import write_atomically
@@ -44,6 +43,8 @@ def draft_command(plan: str, output: str | None, catalog_id: str | None, region:
     `qcrules validate` checks each quote against the plan. Exit 0 with a draft, 2 when the
     plan cannot be read.
     """
+    from ..drafting.build import draft  # drafting is loaded for this command alone
+
     if output == DASH:
         output = None
     period = _plan_period(plan_period)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import warnings
-import zipfile
 import zlib
 from decimal import Decimal
 from fractions import Fraction
@@ -58,6 +57,8 @@ def _check_archive(path: Path, file: str) -> None:
         raise _Refused(Diagnostic("QC156", "an old .xls workbook, not .xlsx", where,
                                   expected="an .xlsx workbook", got=".xls (BIFF) format",
                                   hint="save it as .xlsx or CSV"))
+    import zipfile  # imported with the first workbook, not with qcrules
+
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
