@@ -1,6 +1,7 @@
 """Benchmark: qcrules against fair plain-Python baselines, as ratios from one run.
 
-    python bench/bench_engine.py [--sets 64] [--rounds 7] [--rows 100000] [--no-table]
+    python bench/bench_engine.py [--sets 64] [--rounds 7] [--process-rounds 7]
+                                 [--table-rows 200000 1000000] [--table-rounds 5] [--no-table]
 
 1. One fact set at a time, over ``--sets`` varied fact sets of the bundled plan (values on,
    just inside and just outside every threshold, in the rule's unit and in other units, 5 %
@@ -13,10 +14,16 @@
    written here independently (Python ``decimal`` at 50 digits); the count of differences
    must be 0.
 2. Start-up, whole processes: ``import qcrules``, ``qcrules --help`` and
-   ``qcrules check examples/tongcheng-2026.yaml`` against a bare interpreter start.
-3. Throughput of the vectorised table path over ``--rows`` generated fact sets, in rule
-   evaluations per second, against the float baseline looping over the rows, and its
-   differences from the exact-decimal reference.
+   ``qcrules check examples/tongcheng-2026.yaml`` against a bare interpreter start, with the
+   bytecode cached as an installed package has it (kept in a temporary folder, written by a
+   first untimed run, even where ``PYTHONDONTWRITEBYTECODE`` is set).
+3. The table path (``evaluate_table``) on generated tables of each ``--table-rows`` size, with
+   a typical mix of values (spread over ±30 % of the threshold, 2 % exactly on it) and a
+   boundary mix (a fifth on or within a hair of a threshold, in other units), against NumPy
+   doing the same work per column (scaling, missing and domain checks, one comparison per
+   bound, status codes; no exact recheck); its peak memory (tracemalloc) beyond the table;
+   and its differences from the exact-decimal reference on every row near a threshold or a
+   domain edge, every row where it and NumPy disagree, and a random sample (must be 0).
 
 Every figure is the median of ``--rounds`` interleaved rounds (each round times every case
 once, in turn), with the minimum and maximum; a ratio is the median of the rounds' ratios.
@@ -28,12 +35,16 @@ from __future__ import annotations
 import argparse
 import math
 import operator
+import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from decimal import Decimal, getcontext
 from fractions import Fraction
 from pathlib import Path
@@ -110,45 +121,80 @@ def generate(plan: qcrules.Plan, rows: int, seed: int,
     return table, units
 
 
-# ---- the baseline: a dict of precompiled float comparisons ----------------------------------
+# ---- the table path's baseline: NumPy doing the same work per column ---------------------------
 
-def baseline_plan(plan: qcrules.Plan, units: dict[str, str]) -> list[tuple[Any, ...]]:
-    """(key, factor, [(op, threshold)], reference key) per numeric rule, floats only."""
-    compiled_rules = []
+UNKNOWN_CODE, INVALID_CODE = STATUS_ORDER.index(qcrules.Status.UNKNOWN), \
+    STATUS_ORDER.index(qcrules.Status.INVALID)
+MET_CODE, NOT_MET_CODE = STATUS_ORDER.index(qcrules.Status.MET), \
+    STATUS_ORDER.index(qcrules.Status.NOT_MET)
+NP_OPS = {qcrules.Op.GE: np.greater_equal, qcrules.Op.GT: np.greater,
+          qcrules.Op.LE: np.less_equal, qcrules.Op.LT: np.less, qcrules.Op.EQ: np.equal}
+
+
+def numpy_plan(plan: qcrules.Plan, units: dict[str, str]) -> list[tuple[Any, ...]]:
+    """Per rule, all floats: (rule id, value key, reference key, factor, minimum, maximum,
+    whole scale or 0, precision, [(ufunc, threshold or None for the reference)]); a yes-or-no
+    rule has factor ``None``."""
+    specs = []
     for compiled in plan.rules:
         rule = compiled.rule
         if not rule.kind.numeric:
-            compiled_rules.append((rule.id, None, [], None))
+            specs.append((rule.id, rule.id, None, None, None, None, 0, None, []))
             continue
-        factor = float(conversion_factor(units.get(rule.id, "1"), compiled.unit or "1")) \
-            if compiled.unit and (rule.id in units or compiled.percent_like) else 1.0
-        ref = rule.reference.id if rule.reference else None
-        thresholds = [(OPS[op], float(t)) for op, t in compiled.bounds if t is not None]
-        ops = [OPS[op] for op, _ in compiled.bounds]
-        compiled_rules.append((rule.id, factor, thresholds, (ref, ops)))
-    return compiled_rules
+        written = units.get(rule.id) or ("1" if compiled.percent_like else compiled.unit)
+        factor = float(conversion_factor(written, compiled.unit)) \
+            if compiled.unit and rule.kind is not qcrules.Kind.RATIO else 1.0
+        specs.append((
+            rule.id, rule.id, rule.reference.id if rule.reference else None, factor,
+            float(compiled.minimum) if compiled.minimum is not None else None,
+            float(compiled.maximum) if compiled.maximum is not None else None,
+            compiled.whole_scale if compiled.whole else 0,
+            float(rule.precision) if rule.precision is not None else None,
+            [(NP_OPS[op], float(t) if t is not None else None) for op, t in compiled.bounds]))
+    return specs
 
 
-def baseline_evaluate(rules: list[tuple[Any, ...]], facts: dict[str, float],
-                      ref_factor: float = 1.0) -> list[bool | None]:
-    out: list[bool | None] = []
-    for key, factor, thresholds, ref in rules:
-        value = facts.get(key)
-        if value is None or math.isnan(value):
-            out.append(None)
-            continue
+def numpy_evaluate(specs: list[tuple[Any, ...]], table: dict[str, np.ndarray]) -> dict[
+        str, np.ndarray]:
+    """Status codes per rule, as :func:`qcrules.evaluate_table` gives them, in plain NumPy
+    floats: the value scaled to the rule's unit; missing → unknown, outside the domain (or not
+    a whole count) → invalid, in the exact path's order (value, then reference); rounding to a
+    declared precision; one comparison per bound. No exact recheck: a row on a threshold in
+    another unit may come out wrong, which the reference check counts."""
+    out: dict[str, np.ndarray] = {}
+    for rule_id, key, ref_key, factor, low, high, whole, precision, bounds in specs:
+        x = table[key]
         if factor is None:
-            out.append(value == 1)
+            codes = np.full(len(x), INVALID_CODE, dtype=np.int8)
+            codes[x == 1] = MET_CODE
+            codes[x == 0] = NOT_MET_CODE
+            codes[np.isnan(x)] = UNKNOWN_CODE
+            out[rule_id] = codes
             continue
-        value *= factor
-        if ref is not None and ref[0] is not None:
-            reference = facts.get(ref[0])
-            if reference is None or math.isnan(reference):
-                out.append(None)
-                continue
-            out.append(all(op(value, reference * factor) for op in ref[1]))
-        else:
-            out.append(all(op(value, threshold) for op, threshold in thresholds))
+        if factor != 1.0:
+            x = x * factor
+        checks = [(x, low, high, whole)]
+        if ref_key is not None:
+            reference = table[ref_key] * factor
+            checks.append((reference, low, high, whole))
+        if precision is not None:
+            x = np.sign(x) * np.round(np.abs(x) / precision) * precision
+        holds = np.ones(len(x), dtype=bool)
+        for compare, threshold in bounds:
+            holds &= compare(x, reference if threshold is None else threshold)
+        codes = np.where(holds, MET_CODE, NOT_MET_CODE).astype(np.int8)
+        for column, lo, hi, scale in reversed(checks):  # the first check decides: applied last
+            invalid = np.zeros(len(x), dtype=bool)
+            if lo is not None:
+                invalid |= column < lo
+            if hi is not None:
+                invalid |= column > hi
+            if scale:
+                scaled = column * scale if scale != 1 else column
+                invalid |= scaled != np.rint(scaled)
+            codes[invalid] = INVALID_CODE
+            codes[np.isnan(column)] = UNKNOWN_CODE
+        out[rule_id] = codes
     return out
 
 
@@ -391,11 +437,21 @@ def process_times(rounds: int, root: Path) -> dict[str, list[float]]:
         "check": [*cli, "check", str(root / "examples" / "tongcheng-2026.yaml")],
     }
 
+    cache = tempfile.mkdtemp(prefix="qcrules-bench-pyc-")
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": cache}
+
     def run(command: list[str]) -> Any:
         return lambda _round: subprocess.run(command, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL, check=False, cwd=root)
+                                             stderr=subprocess.DEVNULL, check=False, cwd=root,
+                                             env=environment)
 
-    return interleaved(rounds, {name: run(command) for name, command in commands.items()})
+    try:
+        for command in commands.values():  # writes the bytecode an installed package has
+            run(command)(0)
+        return interleaved(rounds, {name: run(command) for name, command in commands.items()})
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def best_of(runs: int, function: Any) -> float:
@@ -412,7 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", type=int, default=64, help="varied fact sets per round")
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
     parser.add_argument("--process-rounds", type=int, default=7)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--table-rows", type=int, nargs="*", default=[200_000, 1_000_000],
+                        help="sizes of the generated tables")
+    parser.add_argument("--table-rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-table", action="store_true", help="skip the table path")
     args = parser.parse_args(argv)
@@ -507,64 +565,124 @@ def main(argv: list[str] | None = None) -> int:
         ("qcrules check examples/tongcheng-2026.yaml", ratios(processes, "check", "bare"), 15,
          "a bare interpreter start"),
     ]
-    print("\n| what | qcrules: median [min–max] | aim | against |\n|---|---:|---|---|")
-    for what, (median, low, high), aim, against in rows:
-        verdict = "" if aim is None else f"≤ {aim}× {'met' if median <= aim else 'missed'}"
-        print(f"| {what} | {median:,.1f}× [{low:,.1f}–{high:,.1f}] | {verdict} | {against} |")
     if args.no_table:
-        return 1 if differences else 0
+        args.table_rows = []
 
-    latency_differences = differences
-    table, units = generate(plan, args.rows, args.seed)
-    rules = baseline_plan(plan, units)
-    # 2. throughput of the table path, on both mixes
-    python_rows = [{k: (None if np.isnan(v[i]) else float(v[i])) for k, v in table.items()}
-                   for i in range(min(args.rows, 20_000))]
-    base_time = best_of(1, lambda: [baseline_evaluate(rules, r) for r in python_rows])
-    base_rate = len(python_rows) * n_rules / base_time
-    evaluations = args.rows * n_rules
-    print(f"\nvectorised table path, {args.rows:,} fact sets × {n_rules} rules")
-    print(f"  baseline loop (float dict)    {base_rate / 1e6:10.2f} M evaluations/s")
-    results = {}
-    for mix in ("typical", "boundary"):
-        mix_table, _ = (table, units) if mix == "boundary" else generate(plan, args.rows,
-                                                                         args.seed, mix)
-        holder: dict[str, Any] = {}
+    table_rows, table_differences = table_section(plan, args)
+    print("\n| what | qcrules: median [min–max] | aim | against |\n|---|---:|---|---|")
+    for what, (median, low, high), aim, against in rows + table_rows:
+        verdict = "" if aim is None else f"≤ {aim}× {'met' if median <= aim else 'missed'}"
+        print(f"| {what} | {median:,.2f}× [{low:,.2f}–{high:,.2f}] | {verdict} | {against} |")
+    return 1 if differences or table_differences else 0
 
-        def run_table(mix_table: dict[str, Any] = mix_table, holder: dict[str, Any] = holder) -> None:
-            holder["r"] = qcrules.evaluate_table(plan, mix_table, units=units)
 
-        table_time = best_of(3, run_table)
-        results[mix] = (mix_table, holder["r"])
-        rate = evaluations / table_time
-        exact = holder["r"].exact_rows
-        print(f"  qcrules, {mix + ' mix':14s}       {rate / 1e6:10.2f} M evaluations/s   ratio "
-              f"{rate / base_rate:6.1f}× the baseline; {table_time:.3f} s; "
-              f"{exact / evaluations:.1%} decided exactly")
-
-    # 3. differences from the exact-decimal reference, on both mixes
+def table_section(plan: qcrules.Plan, args: argparse.Namespace) -> tuple[list[Any], int]:
+    """The table path against NumPy doing the same work per column, on each size of
+    ``--table-rows`` and both mixes; its peak memory; its differences from the exact-decimal
+    reference. Returns the summary rows and the count of differences."""
+    n_rules = len(plan.rules)
+    summary: list[Any] = []
     differences = 0
-    for mix, (mix_table, result) in results.items():
-        start = time.perf_counter()
-        for compiled in plan.rules:
-            codes = result.codes[compiled.rule.id]
-            keys = [k for k in (compiled.rule.id,
-                                compiled.rule.reference.id if compiled.rule.reference else None)
-                    if k]
-            columns = [mix_table[k] for k in keys]
-            for i in range(args.rows):
-                row_i = {k: c[i] for k, c in zip(keys, columns, strict=True)}
-                expected = decimal_status(compiled, row_i, units)
-                if STATUS_ORDER[codes[i]].value != expected:
-                    differences += 1
-                    if differences <= 5:
-                        print(f"  DIFFERENCE {compiled.rule.id} row {i}: {row_i} -> "
-                              f"{STATUS_ORDER[codes[i]].value}, reference {expected}")
-        counts = result.counts()
-        print(f"\nexact-decimal reference, {mix} mix: {differences} differing verdicts of "
-              f"{evaluations:,} ({time.perf_counter() - start:.1f} s)")
-        print("  statuses: " + ", ".join(f"{s.value} {n:,}" for s, n in counts.items()))
-    return 1 if differences or latency_differences else 0
+    for size in args.table_rows:
+        for mix in ("typical", "boundary"):
+            table, units = generate(plan, size, args.seed, mix)
+            specs = numpy_plan(plan, units)
+            held: dict[str, Any] = {}
+
+            def run_numpy(_round: int, table: dict[str, Any] = table,
+                          specs: list[Any] = specs, held: dict[str, Any] = held) -> None:
+                held["numpy"] = numpy_evaluate(specs, table)
+
+            def run_qcrules(_round: int, table: dict[str, Any] = table,
+                            units: dict[str, str] = units, held: dict[str, Any] = held) -> None:
+                held["qcrules"] = qcrules.evaluate_table(plan, table, units=units)
+
+            times = interleaved(args.table_rounds, {"numpy": run_numpy, "qcrules": run_qcrules})
+            result = held["qcrules"]
+            peak, output = table_peak(plan, table, units)
+            found, checked, numpy_wrong = reference_differences(plan, table, units, result,
+                                                                held["numpy"], args.seed)
+            differences += found
+            median, low, high = spread(times["qcrules"])
+            base = statistics.median(times["numpy"])
+            print(f"\ntable path, {size:,} rows × {n_rules} rules, {mix} mix")
+            print(f"  NumPy, same work    {base * 1e3:9.1f} ms   "
+                  f"{size * n_rules / base / 1e6:8.1f} M evaluations/s")
+            print(f"  evaluate_table      {median * 1e3:9.1f} ms   "
+                  f"{size * n_rules / median / 1e6:8.1f} M evaluations/s   "
+                  f"[{low * 1e3:.1f}–{high * 1e3:.1f}]; "
+                  f"{result.exact_rows / (size * n_rules):.2%} decided exactly")
+            print(f"  peak memory beyond the table: {peak / 2**20:.1f} MiB "
+                  f"(of which the result's codes {output / 2**20:.1f} MiB)")
+            print(f"  exact-decimal reference: {found} differing verdicts of {checked:,} checked "
+                  f"(NumPy alone: {numpy_wrong})")
+            summary.append((f"evaluate_table, {size:,} rows, {mix} mix",
+                            ratios(times, "qcrules", "numpy"), 1.5,
+                            "NumPy doing the same work per column"))
+    return summary, differences
+
+
+def table_peak(plan: qcrules.Plan, table: dict[str, Any], units: dict[str, str]) -> tuple[
+        int, int]:
+    """The peak of memory allocated while evaluating the table (tracemalloc, which NumPy
+    reports its arrays to), and the size of the result's codes within it."""
+    tracemalloc.start()
+    try:
+        result = qcrules.evaluate_table(plan, table, units=units)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, sum(codes.nbytes for codes in result.codes.values())
+
+
+def reference_differences(plan: qcrules.Plan, table: dict[str, Any], units: dict[str, str],
+                          result: Any, numpy_codes: dict[str, np.ndarray],
+                          seed: int) -> tuple[int, int, int]:
+    """Verdicts of the table path that differ from the exact-decimal reference, over the rows
+    where float noise can matter and a sample of the rest: per rule, every row within a
+    relative 1e-9 of a threshold or a domain edge (or of its reference), every row where
+    qcrules and NumPy disagree, and 20,000 rows drawn at random; each distinct combination of
+    values once (the reference is a pure function of them). Returns (differences, rows
+    checked, NumPy's differences on the same rows)."""
+    rng = np.random.default_rng(seed)
+    found = checked = numpy_wrong = 0
+    for compiled in plan.rules:
+        rule = compiled.rule
+        codes, theirs = result.codes[rule.id], numpy_codes[rule.id]
+        keys = [rule.id] + ([rule.reference.id] if rule.reference else [])
+        columns = [np.asarray(table[k], dtype=np.float64) for k in keys]
+        rows = len(columns[0])
+        chosen = codes != theirs
+        chosen[rng.choice(rows, min(rows, 20_000), replace=False)] = True
+        marks = [float(t) for t in (compiled.minimum, compiled.maximum, *(t for _, t in
+                 compiled.bounds)) if t is not None]
+        if compiled.unit and rule.kind is not qcrules.Kind.RATIO:
+            written = units.get(rule.id) or ("1" if compiled.percent_like else compiled.unit)
+            scale = float(conversion_factor(written, compiled.unit))
+        else:
+            scale = 1.0
+        with np.errstate(invalid="ignore"):
+            for mark in marks:
+                chosen |= np.abs(columns[0] * scale - mark) <= 1e-9 * abs(mark)
+            if len(columns) == 2:
+                chosen |= np.abs(columns[0] - columns[1]) <= 1e-9 * np.abs(columns[1])
+        picked = np.flatnonzero(chosen)
+        combos: dict[tuple[float, ...], str] = {}
+        for i in picked:
+            values = tuple(float(c[i]) for c in columns)
+            expected = combos.get(values)
+            if expected is None:
+                row = {k: (math.nan if math.isnan(v) else v) for k, v in zip(keys, values,
+                                                                           strict=True)}
+                expected = combos[values] = decimal_status(compiled, row, units)
+            if STATUS_ORDER[codes[i]].value != expected:
+                found += 1
+                if found <= 5:
+                    print(f"  DIFFERENCE {rule.id} row {i}: {values} -> "
+                          f"{STATUS_ORDER[codes[i]].value}, reference {expected}")
+            numpy_wrong += STATUS_ORDER[theirs[i]].value != expected
+        checked += len(picked)
+    return found, checked, numpy_wrong
 
 
 if __name__ == "__main__":
