@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import qcrules
 from qcrules import Status
+from qcrules.engine import table as table_module
 from qcrules.engine.table import STATUS_ORDER
 
 DATA = Path(__file__).parents[1] / "data"
@@ -86,6 +87,79 @@ class TestAgreement:
         """Columns of different lengths are an evaluation error, not a crash."""
         with pytest.raises(qcrules.EvaluationError, match="differ in length"):
             qcrules.evaluate_table(PLAN, {"award": [1, 2], "pilot": [True]})
+
+
+class TestChunks:
+    """A table is judged a chunk of rows at a time; where the chunks end changes nothing, and
+    only rows within the noise band of a threshold or an edge go to the exact evaluator."""
+
+    @given(tables)
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def test_chunk_edges_anywhere(self, table: dict[str, list[object]]) -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(table_module, "CHUNK_ROWS", 3)
+            chunked = qcrules.evaluate_table(PLAN, table, units=UNITS)
+        whole = qcrules.evaluate_table(PLAN, table, units=UNITS)
+        for row in range(chunked.rows):
+            report = qcrules.evaluate(PLAN, chunked.fact_set(row))
+            for verdict in report:
+                assert chunked.statuses(verdict.rule_id)[row] is verdict.status, (
+                    row, verdict.rule_id, {k: v[row] for k, v in table.items()})
+        assert {k: list(v) for k, v in chunked.codes.items()} == \
+            {k: list(v) for k, v in whole.codes.items()}
+
+    def test_many_chunks_of_values_on_and_around_thresholds(self) -> None:
+        """Values on every threshold and edge in other units, a hair either side, missing and
+        out of range, over many chunks, against the exact path row by row."""
+        rng = np.random.default_rng(7)
+        size = 3 * 64 + 5
+        table = {key: [values[i] for i in rng.integers(0, len(values), size)]
+                 for key, values in NEAR.items()}
+        for key in ("gdp-per-capita", "quality-index", "gdp-rank"):
+            table[key] = np.array([np.nan if v is None else float(v) for v in table[key]])
+            table[key][rng.random(size) < 0.1] = np.nan
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(table_module, "CHUNK_ROWS", 64)
+            result = qcrules.evaluate_table(PLAN, table, units=UNITS)
+        for row in range(size):
+            report = qcrules.evaluate(PLAN, result.fact_set(row))
+            for verdict in report:
+                assert result.statuses(verdict.rule_id)[row] is verdict.status, (
+                    row, verdict.rule_id)
+
+    def test_only_rows_in_the_noise_band_are_decided_exactly(self) -> None:
+        """A value a hair from 8.5 万元/人 (in 元/人) is rechecked exactly; values clearly above
+        or below, missing ones and counts on their whole thresholds are not."""
+        table = {"gdp-per-capita": np.array([85000.0, 84000.0, 86000.0, np.nan, 85000.000001,
+                                             84999.99999999999]),
+                 "gdp-rank": np.array([10.0, 11.0, 1.0, np.nan, 10.0, 3.0])}
+        result = qcrules.evaluate_table(PLAN, table, units=UNITS)
+        assert result.statuses("gdp-per-capita") == [
+            Status.MET, Status.NOT_MET, Status.MET, Status.UNKNOWN, Status.MET, Status.NOT_MET]
+        assert result.statuses("gdp-rank") == [
+            Status.MET, Status.NOT_MET, Status.MET, Status.UNKNOWN, Status.MET, Status.MET]
+        # rows 0 and 5 of gdp-per-capita sit in the band (row 4 is 1e-11 above it); each other
+        # rule has no column: all unknown, nothing exact
+        assert result.exact_rows == 2
+
+    def test_memory_does_not_grow_with_the_table(self) -> None:
+        """Beyond its columns and its codes, the table path holds a few chunks' worth."""
+        import tracemalloc
+
+        def peak(rows: int) -> int:
+            values = np.random.default_rng(3).uniform(80000, 90000, rows)
+            values[::97] = 85000.0  # on the threshold: rechecked exactly
+            tracemalloc.start()
+            try:
+                result = qcrules.evaluate_table(PLAN, {"gdp-per-capita": values},
+                                                units={"gdp-per-capita": "元/人"})
+                _, top = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+            return top - sum(codes.nbytes for codes in result.codes.values())
+
+        small, large = peak(100_000), peak(800_000)
+        assert large < small + 2 * 2**20, (small, large)
 
 
 class TestOneFactInTwoColumns:

@@ -207,8 +207,8 @@ class _Vector:
             if isinstance(b, float):
                 # A window twice the relative tolerance wide, and never narrower than the
                 # smallest normal floats, so that an underflow cannot hide a sign.
-                half = max(2 * _TOLERANCE * abs(b), 1e-300)
-                return (a >= b - half) & (a <= b + half)
+                low, high = _band(b)
+                return (a >= low) & (a <= high)
             scale = np.maximum(np.abs(a), np.abs(b))
             return np.abs(a - b) <= _TOLERANCE * scale
 
@@ -332,9 +332,9 @@ def _vector_boolean(vector: _Vector, key: str | None, columns: _Columns) -> _Vec
     column = columns.numbers.get(key)
     if column is None:
         return None
-    vector.codes[np.isnan(column)] = UNKNOWN
-    vector.codes[column == 1] = MET
-    vector.codes[column == 0] = NOT_MET
+    np.copyto(vector.codes, UNKNOWN, where=np.isnan(column))
+    np.copyto(vector.codes, MET, where=column == 1)
+    np.copyto(vector.codes, NOT_MET, where=column == 0)
     vector.exact |= vector.codes == PENDING
     return vector
 
@@ -449,6 +449,8 @@ def _positional(values: Any) -> Sequence[Any]:
     part, and its nulls (pandas' ``<NA>``, Polars' and Arrow's nulls) become missing values.
     Float columns become NumPy arrays; integer columns keep exact Python integers.
     """
+    if isinstance(values, (list, tuple, np.ndarray)):  # not a series: as it is
+        return cast(Sequence[Any], values)
     series = nw.from_native(values, series_only=True, pass_through=True)
     if not isinstance(series, nw.Series):
         if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
@@ -539,18 +541,180 @@ def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]] | Any, *,
     exact_rows = 0
     for compiled in plan.rules:
         keys, also = _keys_for(compiled, columns_in)
-        vector = None if also else _vector_rule(compiled, arrays, keys, units, rows)
-        if vector is None:
-            pending = np.ones(rows, dtype=bool)
-            result = np.full(rows, PENDING, dtype=np.int8)
-        else:
-            pending = vector.exact | (vector.codes == PENDING)
-            result = vector.codes
+        result = np.full(rows, PENDING, dtype=np.int8)
+        pending = np.arange(rows) if also else _vector_chunks(compiled, arrays, keys, units,
+                                                             rows, result)
         needed = [k for k in keys.values() if k is not None] + also
-        _decide_exactly(compiled, columns_in, arrays, units, needed, np.flatnonzero(pending),
-                        result)
-        exact_rows += int(pending.sum())
+        _decide_exactly(compiled, columns_in, arrays, units, needed, pending, result)
+        exact_rows += len(pending)
         codes[compiled.rule.id] = result
     return TableResult(plan, rows, codes, columns_in, units, exact_rows, diagnostics)
 
 
+#: Rows judged at a time: a chunk's float column (256 KiB) and its masks stay in the cache
+#: while one rule's checks pass over it, and no temporary grows with the table.
+CHUNK_ROWS = 1 << 15
+
+
+def _vector_chunks(compiled: CompiledRule, arrays: _Columns, keys: dict[str, str | None],
+                   units: Mapping[str, str], rows: int, result: np.ndarray) -> np.ndarray:
+    """Judge a rule over the table chunk by chunk, writing codes into ``result``; the rows left
+    to the exact evaluator (all of them when the rule must take the exact path)."""
+    fast = _Fast.of(compiled, arrays, keys, units)
+    parts: list[np.ndarray] = []
+    for start in range(0, rows, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, rows)
+        if fast is not None:
+            parts.append(fast.judge(start, stop, result))
+            continue
+        chunk = _Columns({key: None if column is None else column[start:stop]
+                          for key, column in arrays.numbers.items()}, arrays.booleans)
+        vector = _vector_rule(compiled, chunk, keys, units, stop - start)
+        if vector is None:
+            parts.append(np.arange(start, stop))
+            continue
+        result[start:stop] = vector.codes
+        parts.append(np.flatnonzero(vector.exact | (vector.codes == PENDING)) + start)
+    return np.concatenate(parts) if parts else np.arange(0)
+
+
+class _Fast:
+    """The float path of a rule judged against fixed thresholds (a floor, ceiling, range or
+    count on one fact, no reference, formula or rounding), one chunk at a time.
+
+    Each bound costs two comparisons against the edges of its noise band (the same band
+    :meth:`_Vector.near` uses): a row above or below the band on every bound, strictly inside
+    the domain (beyond the band of its edges) and whole where the rule counts is decided by
+    them; every other row — missing, near a threshold or an edge, outside the domain, a
+    fraction of a count — is judged by :class:`_Vector`'s checks, in the exact path's order, on
+    those rows alone, and what they leave undecided goes to the exact evaluator.
+    """
+
+    def __init__(self, compiled: CompiledRule, column: np.ndarray | None, scale: float) -> None:
+        self.compiled = compiled
+        self.column = column
+        self.scale = scale
+        self.above_low = None if compiled.minimum is None else _band(float(compiled.minimum))[1]
+        self.below_high = None if compiled.maximum is None else \
+            _band(float(compiled.maximum))[0]
+        #: Per bound: whether it holds above the threshold (>=, >), below it (<=, <) or only on
+        #: it (=, never decided here), and its band's edges.
+        self.bounds = [(op in (Op.GE, Op.GT), op is Op.EQ, *_band(float(t)))
+                       for op, t in compiled.bounds if t is not None]
+        self.thresholds: list[tuple[Op, np.ndarray | float]] = [
+            (op, float(t)) for op, t in compiled.bounds if t is not None]
+        self.buffer = np.empty(CHUNK_ROWS, dtype=np.float64)
+        #: A count judged in its own unit against whole thresholds: a whole float value (below
+        #: 2**53) compares exactly, so no band is needed (as :meth:`_Vector.mark_whole` notes).
+        limits = [compiled.minimum, compiled.maximum, *(t for _, t in compiled.bounds)]
+        self.counted = (compiled.whole and scale == 1.0
+                        and all(t is None or t.denominator == 1 for t in limits))
+        if self.counted:
+            largest = float(2**53 - 1)
+            self.whole_low = max(float(compiled.minimum), -largest) \
+                if compiled.minimum is not None else -largest
+            self.whole_high = min(float(compiled.maximum), largest) \
+                if compiled.maximum is not None else largest
+
+    @classmethod
+    def of(cls, compiled: CompiledRule, arrays: _Columns, keys: dict[str, str | None],
+           units: Mapping[str, str]) -> _Fast | None:
+        """The fast path of ``compiled`` over these columns, or ``None`` when the rule needs
+        more than it (a reference, inputs to a formula, rounding, a change, a ratio in units,
+        a yes-or-no or text column)."""
+        rule = compiled.rule
+        if (not rule.kind.numeric or compiled.needs_base or rule.kind.needs_reference
+                or rule.precision is not None or len(compiled.thresholds) != len(compiled.bounds)
+                or any(key is not None for role, key in keys.items() if role != "value")):
+            return None
+        key = keys["value"]
+        if key is None:
+            return cls(compiled, None, 1.0)
+        if compiled.reads_ratio and units.get(key):
+            return None
+        column = arrays.numbers.get(key)
+        if column is None or key in arrays.booleans:
+            return None
+        scale = _scale(compiled, units.get(key))
+        return None if scale is None else cls(compiled, column, scale)
+
+    def judge(self, start: int, stop: int, result: np.ndarray) -> np.ndarray:
+        """Write the codes of rows ``start:stop`` into ``result``; the rows (absolute) left to
+        the exact evaluator."""
+        codes = result[start:stop]
+        if self.column is None:  # no column: every value is missing
+            codes[:] = UNKNOWN
+            return np.arange(0)
+        x = self.column[start:stop]
+        if self.scale != 1.0:
+            x = np.multiply(x, self.scale, out=self.buffer[:stop - start])
+        with np.errstate(invalid="ignore"):
+            if self.counted:
+                return self._judge_counts(x, start, codes)
+            # Not missing (a comparison with NaN is false) and inside the domain's edges.
+            if self.above_low is not None:
+                certain = x > self.above_low
+                if self.below_high is not None:
+                    certain &= x < self.below_high
+            elif self.below_high is not None:
+                certain = x < self.below_high
+            else:
+                certain = ~np.isnan(x)
+            holds: np.ndarray | None = None
+            for above, only_on, low, high in self.bounds:
+                beyond = x > high
+                certain &= (x >= low) == beyond  # not within the band
+                if only_on:
+                    beyond[:] = False
+                elif not above:
+                    np.logical_not(beyond, out=beyond)
+                if holds is None:
+                    holds = beyond
+                else:
+                    holds &= beyond
+            if self.compiled.whole:
+                certain &= x == np.rint(x)
+        return self._finish(x, start, codes, certain, holds)
+
+    def _judge_counts(self, x: np.ndarray, start: int, codes: np.ndarray) -> np.ndarray:
+        """:meth:`judge` of a count in its own unit: one exact comparison per bound."""
+        certain = x == np.rint(x)  # whole, and not missing
+        certain &= x >= self.whole_low
+        certain &= x <= self.whole_high
+        holds: np.ndarray | None = None
+        for op, threshold in self.thresholds:
+            held = op.compare(x, threshold)
+            if holds is None:
+                holds = held
+            else:
+                holds &= held
+        return self._finish(x, start, codes, certain, holds)
+
+    def _finish(self, x: np.ndarray, start: int, codes: np.ndarray, certain: np.ndarray,
+                holds: np.ndarray | None) -> np.ndarray:
+        """Write the certain rows' codes, judge the others; the rows left to the exact path."""
+        if holds is None:
+            codes[:] = MET
+        else:  # MET (0) where it holds, NOT_MET (1) where not
+            np.logical_not(holds, out=codes.view(np.bool_))
+        rest = np.flatnonzero(~certain)
+        if len(rest) == 0:
+            return rest
+        values = x[rest]
+        missing = np.isnan(values)
+        if missing.any():  # the first check: a missing value is unknown, whatever the rule
+            codes[rest[missing]] = UNKNOWN
+            rest, values = rest[~missing], values[~missing]
+        vector = _Vector(self.compiled, len(rest))
+        vector.mark_whole(values, self.scale)
+        vector.missing(values)
+        vector.domain(values)
+        vector.compare(values, self.thresholds)
+        codes[rest] = vector.codes
+        return rest[vector.exact | (vector.codes == PENDING)] + start
+
+
+def _band(threshold: float) -> tuple[float, float]:
+    """The edges of the noise band around a threshold, as :meth:`_Vector.near` draws it."""
+    half = max(2 * _TOLERANCE * abs(threshold), 1e-300)
+    return threshold - half, threshold + half
