@@ -594,9 +594,11 @@ class _Fast:
         self.compiled = compiled
         self.column = column
         self.scale = scale
-        self.above_low = None if compiled.minimum is None else _band(float(compiled.minimum))[1]
-        self.below_high = None if compiled.maximum is None else \
-            _band(float(compiled.maximum))[0]
+        #: The domain's edges with their bands: (below the band, above it).
+        self.low_band = None if compiled.minimum is None else _band(float(compiled.minimum))
+        self.high_band = None if compiled.maximum is None else _band(float(compiled.maximum))
+        self.above_low = None if self.low_band is None else self.low_band[1]
+        self.below_high = None if self.high_band is None else self.high_band[0]
         #: Per bound: whether it holds above the threshold (>=, >), below it (<=, <) or only on
         #: it (=, never decided here), and its band's edges.
         self.bounds = [(op in (Op.GE, Op.GT), op is Op.EQ, *_band(float(t)))
@@ -705,13 +707,36 @@ class _Fast:
         if missing.any():  # the first check: a missing value is unknown, whatever the rule
             codes[rest[missing]] = UNKNOWN
             rest, values = rest[~missing], values[~missing]
+        # Beyond an edge's band, a value is outside the domain (the check after a missing one).
+        outside = np.zeros(len(values), dtype=bool)
+        if self.low_band is not None:
+            outside |= values < self.low_band[0]
+        if self.high_band is not None:
+            above = values > self.high_band[1]
+            if self.low_band is not None:  # and not within the minimum's band (a domain of one)
+                above &= values > self.low_band[1]
+            outside |= above
+        if outside.any():
+            codes[rest[outside]] = INVALID
+            rest, values = rest[~outside], values[~outside]
+        exact = np.zeros(0, dtype=np.intp)
+        if not self.counted and self.bounds:
+            # A value in a threshold's band goes to the exact evaluator, whatever else holds
+            # of it (which that evaluator decides, in its order).
+            banded = np.zeros(len(values), dtype=bool)
+            for _, _, low, high in self.bounds:
+                banded |= (values >= low) & (values <= high)
+            if banded.any():
+                exact = rest[banded]
+                codes[exact] = PENDING
+                rest, values = rest[~banded], values[~banded]
         vector = _Vector(self.compiled, len(rest))
         vector.mark_whole(values, self.scale)
         vector.missing(values)
         vector.domain(values)
         vector.compare(values, self.thresholds)
         codes[rest] = vector.codes
-        return rest[vector.exact | (vector.codes == PENDING)] + start
+        return np.concatenate([exact, rest[vector.exact | (vector.codes == PENDING)]]) + start
 
 
 def _band(threshold: float) -> tuple[float, float]:
