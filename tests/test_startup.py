@@ -18,25 +18,22 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "tongcheng-2026.yaml"
 
 #: What a check of the bundled plan never needs: the unit registry's library, the table path's,
-#: the HTML report's, the workbook reader's, the spinner's; and qcrules's drafting, table,
-#: frame and durable-engine modules.
+#: the HTML report's, the workbook reader's, the spinner's, TOML's, package resources' (the
+#: bundled plan is a file beside the package); and qcrules's drafting, table, frame and
+#: durable-engine modules.
 NEVER_FOR_A_CHECK = ("pint", "numpy", "narwhals", "jinja2", "openpyxl", "rich", "cn2an",
-                     "durable_rules_engine", "qcrules.drafting", "qcrules.engine.table",
-                     "qcrules.frames", "qcrules.durable.engine")
+                     "durable_rules_engine", "tomllib", "zipfile", "importlib.resources",
+                     "qcrules.drafting", "qcrules.engine.table", "qcrules.frames",
+                     "qcrules.durable.engine")
 #: And ``import qcrules`` alone reads no file, so not even YAML (nor the monitor, which the
 #: CLI's ``watch`` command brings).
-NEVER_AT_IMPORT = (*NEVER_FOR_A_CHECK, "yaml", "click", "tomllib", "zipfile",
-                   "qcrules.durable.monitor")
+NEVER_AT_IMPORT = (*NEVER_FOR_A_CHECK, "yaml", "click", "qcrules.durable.monitor")
 
 _PROBE = """
 import json, sys
 {body}
 from qcrules.catalog import units
-loaded = sorted({{name.split(".")[0] if not name.startswith("qcrules.") else
-                  ".".join(name.split(".")[:3]) for name in sys.modules}})
-loaded += sorted({{".".join(name.split(".")[:2]) for name in sys.modules
-                   if name.startswith("qcrules.")}})
-print(json.dumps({{"loaded": loaded, "registry": units._REGISTRY is not None}}))
+print(json.dumps({{"loaded": sorted(sys.modules), "registry": units._REGISTRY is not None}}))
 """
 
 _CLI = """

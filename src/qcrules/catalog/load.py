@@ -20,12 +20,17 @@ BUNDLED_CATALOG = "tongcheng-2025-2027.yaml"
 
 def bundled_catalog_path() -> Path:
     """Where the bundled 桐城 catalogue is (inside the installed package, or a source checkout)."""
-    import importlib.resources  # a good part of qcrules's import time, so imported when asked
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[1] / "rules" / BUNDLED_CATALOG,   # an installed package
+                      here.parents[3] / "rules" / BUNDLED_CATALOG):  # a source checkout
+        if candidate.is_file():
+            return candidate
+    import importlib.resources  # a package in a zip archive (a good part of a start-up)
 
     packaged = importlib.resources.files("qcrules") / "rules" / BUNDLED_CATALOG
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "rules" / BUNDLED_CATALOG
+    return here.parents[3] / "rules" / BUNDLED_CATALOG
 
 
 def loads_catalog(text: str, *, file: str | None = None, source_text: str | None = None,
