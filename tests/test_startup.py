@@ -26,9 +26,8 @@ NEVER_FOR_A_CHECK = ("pint", "numpy", "narwhals", "jinja2", "openpyxl", "rich", 
                      "qcrules.drafting", "qcrules.engine.table", "qcrules.frames",
                      "qcrules.durable.engine")
 #: And ``import qcrules`` alone reads no file, so not even YAML (nor the monitor, which the
-#: CLI's ``watch`` command brings, nor progress).
-NEVER_AT_IMPORT = (*NEVER_FOR_A_CHECK, "yaml", "click", "qcrules.durable.monitor",
-                   "qcrules.progress")
+#: CLI's ``watch`` command brings).
+NEVER_AT_IMPORT = (*NEVER_FOR_A_CHECK, "yaml", "click", "qcrules.durable.monitor")
 
 _PROBE = """
 import json, sys

@@ -56,6 +56,8 @@ from .facts.load import load_facts
 from .facts.model import Fact, FactForm, FactSet
 from .facts.periods import facts_by_period, one_period, period_argument, with_base_values
 from .facts.read import as_fact_set, facts_from_data
+from .progress.series import Progress, track
+from .progress.series import progress as _progress
 from .report.explain import Explanation, explain
 from .report.render import render, report_to_dict
 
@@ -65,18 +67,16 @@ if TYPE_CHECKING:
     from .drafting.targets import Finding
     from .durable.monitor import Monitor, VerdictChange
     from .engine.table import TableResult, UnmatchedColumnWarning
-    from .progress.series import Progress
 
 __version__ = VERSION
 
 #: Names whose modules are imported when first asked for, not with ``import qcrules``: the
-#: table path (with NumPy and narwhals), drafting, the monitor and progress, which checking a
-#: fact set does not need.
+#: table path (with NumPy and narwhals), drafting and the monitor, which checking a fact set
+#: does not need.
 _LAZY = {"TableResult": "engine.table", "UnmatchedColumnWarning": "engine.table",
          "Draft": "drafting.build", "draft": "drafting.build", "Comparison": "drafting.compare",
          "compare_catalogs": "drafting.compare", "Finding": "drafting.targets",
-         "Monitor": "durable.monitor", "VerdictChange": "durable.monitor",
-         "Progress": "progress.series"}
+         "Monitor": "durable.monitor", "VerdictChange": "durable.monitor"}
 
 
 def __getattr__(name: str) -> Any:
@@ -185,8 +185,6 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
     report = run(plan, fact_set)
     if base_set is None:
         return report
-    from .progress.series import track
-
     return track(report, fact_set, run(plan, base_set), base_set, method=method)
 
 
@@ -222,9 +220,7 @@ def progress(catalog: Catalog | Plan,
     if isinstance(fact_sets, (FactSet, Mapping)):
         fact_sets = [fact_sets]
     grouped = facts_by_period([as_fact_set(facts) for facts in fact_sets])
-    from .progress.series import progress as progress_of
-
-    return progress_of(_plan(catalog), grouped, baseline=start, method=method)
+    return _progress(_plan(catalog), grouped, baseline=start, method=method)
 
 
 def evaluate_table(catalog: Catalog | Plan, table: Mapping[str, Any], *,
