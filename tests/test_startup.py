@@ -73,14 +73,19 @@ class TestImport:
         assert not registry
 
     def test_every_public_name_is_still_there(self) -> None:
-        """The names imported on first use are the same objects as their modules'."""
+        """The names imported on first use are the same objects as their modules', and no
+        subpackage imported later takes the place of a public name (``qcrules.progress`` is
+        the function, whatever is imported after it)."""
         body = ("import qcrules\nfrom qcrules.engine import table\nfrom qcrules.drafting import "
                 "build\nfrom qcrules.durable import monitor\n"
                 "assert qcrules.TableResult is table.TableResult\n"
                 "assert qcrules.UnmatchedColumnWarning is table.UnmatchedColumnWarning\n"
                 "assert qcrules.draft is build.draft and qcrules.Draft is build.Draft\n"
                 "assert qcrules.Monitor is monitor.Monitor\n"
-                "assert all(hasattr(qcrules, name) for name in qcrules.__all__)")
+                "assert all(hasattr(qcrules, name) for name in qcrules.__all__)\n"
+                "import types, qcrules.progress.series, qcrules.frames.evaluate\n"
+                "assert not [name for name in qcrules.__all__\n"
+                "            if isinstance(getattr(qcrules, name), types.ModuleType)]")
         loaded, _ = _probe(body)
         assert "numpy" in loaded  # asked for, so imported
 
