@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     import pint
 
 __all__ = [
+    "Dimension",
     "ParsedQuantity",
     "UnitProblem",
     "canonical_unit",
