@@ -385,6 +385,15 @@ class TestReadingTables:
         assert code == 1, err
         assert [(line["region"], line["period"]) for line in summary(out)] == WORST_FIRST
 
+    def test_parquet_on_standard_input(self, tmp_path: Path) -> None:
+        """Parquet piped in is sniffed by its first bytes (PAR1)."""
+        data = Path(write_parquet(tmp_path)).read_bytes()
+        result = CliRunner().invoke(main, ["check", "-", "--rules", RULES, "-f", "json"],
+                                    input=data)
+        assert result.exit_code == 1, result.stderr
+        assert [(line["region"], line["period"]) for line in summary(result.stdout)] == \
+            WORST_FIRST
+
     def test_parquet_with_numbers_and_nulls(self, tmp_path: Path) -> None:
         """A numeric value column with a unit column and nulls: a null is missing."""
         import pyarrow as pa

@@ -85,16 +85,18 @@ def totals_line(reports: Sequence[Report], lang: str) -> str:
 
 
 def _totals(rows: Sequence[RegionCounts], lang: str) -> str:
-    regions = len({r.region for r in rows})
-    periods = len({r.period for r in rows})
+    regions = len({r.region for r in rows} - {None})
+    periods = len({r.period for r in rows} - {None})
     status = {s: sum(r.status[s] for r in rows) for s in Status}
     violations = sum(r.severity[Severity.VIOLATION] for r in rows)
     if lang == "zh":
-        return (f"共 {len(rows)} 组（{regions} 个地区，{periods} 个时期）：达标 {status[Status.MET]}，"
+        held = "，".join([*([f"{regions} 个地区"] if regions else []), f"{periods} 个时期"])
+        return (f"共 {len(rows)} 组（{held}）：达标 {status[Status.MET]}，"
                 f"未达标 {status[Status.NOT_MET]}（违反确保目标 {violations}），"
                 f"缺数据 {status[Status.UNKNOWN]}，数据无效 {status[Status.INVALID]}")
-    return (f"{len(rows)} region-periods ({regions} region{'' if regions == 1 else 's'}, "
-            f"{periods} period{'' if periods == 1 else 's'}): "
+    held = ", ".join([*([f"{regions} region{'' if regions == 1 else 's'}"] if regions else []),
+                      f"{periods} period{'' if periods == 1 else 's'}"])
+    return (f"{len(rows)} region-periods ({held}): "
             f"{status[Status.MET]} met, {status[Status.NOT_MET]} not met "
             f"({violations} violation{'' if violations == 1 else 's'}), "
             f"{status[Status.UNKNOWN]} unknown, "
@@ -102,11 +104,21 @@ def _totals(rows: Sequence[RegionCounts], lang: str) -> str:
 
 
 _ORDER_NOTE = {
-    "zh": "排序：违反确保目标最多者在前，其次未达标、缺数据、数据无效最多者。"
-          "单个地区的完整报告：--region 地区 --period 时期",
-    "en": "Worst first: most violations, then most not met, most unknown, most invalid. "
-          "One region's full report: --region REGION --period PERIOD",
+    "zh": "排序：违反确保目标最多者在前，其次未达标、缺数据、数据无效最多者。",
+    "en": "Worst first: most violations, then most not met, most unknown, most invalid. ",
 }
+_ONE_NOTE = {
+    ("zh", True): "单个地区的完整报告：--region 地区 --period 时期",
+    ("zh", False): "单个时期的完整报告：--period 时期",
+    ("en", True): "One region's full report: --region REGION --period PERIOD",
+    ("en", False): "One period's full report: --period PERIOD",
+}
+
+
+def _note(rows: Sequence[RegionCounts], lang: str) -> str:
+    regional = any(r.region is not None for r in rows)
+    lang = lang if lang in _HEADINGS else "en"
+    return _ORDER_NOTE[lang] + _ONE_NOTE[lang, regional]
 
 
 def render_summary(reports: Sequence[Report], fmt: str = "text", *, lang: str = "zh",
@@ -124,10 +136,12 @@ def render_summary(reports: Sequence[Report], fmt: str = "text", *, lang: str = 
                           ensure_ascii=False, indent=2) + "\n"
     headings = list(_HEADINGS.get(lang, _HEADINGS["en"]))
     table = [[printable(cell) for cell in _cells(r)] for r in rows]
+    if not any(r.region is not None for r in every):   # periods of one place: no region column
+        headings, table = headings[1:], [row[1:] for row in table]
     if fmt == "markdown":
         lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
         lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in table]
-        return "\n".join([*lines, "", _totals(every, lang), "", _ORDER_NOTE[lang], ""])
+        return "\n".join([*lines, "", _totals(every, lang), "", _note(every, lang), ""])
     if fmt != "text":
         msg = f"unknown summary format {fmt!r}; expected one of {', '.join(SUMMARY_FORMATS)}"
         raise ValueError(msg)
@@ -135,7 +149,7 @@ def render_summary(reports: Sequence[Report], fmt: str = "text", *, lang: str = 
               for i in range(len(headings))]
     lines = ["  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in [headings, *table]]
-    return "\n".join([*lines, "", _totals(every, lang), _ORDER_NOTE[lang], ""])
+    return "\n".join([*lines, "", _totals(every, lang), _note(every, lang), ""])
 
 
 def _md(text: str) -> str:
