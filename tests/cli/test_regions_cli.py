@@ -273,6 +273,13 @@ class TestChoosing:
         assert code == 2
         assert "QC213" in err
 
+    def test_explain_judges_one_county(self, tmp_path: Path) -> None:
+        """explain shows one verdict: a table of several counties is QC215, never one picked."""
+        code, out, err = invoke("explain", "pass-rate", write_csv(tmp_path), "--rules", RULES)
+        assert code == 2
+        assert out == ""
+        assert "QC215 field region: the facts hold several regions" in err
+
     def test_a_row_without_a_region(self, tmp_path: Path) -> None:
         """A row with no region beside rows of several is not given to one: QC214, located."""
         path = write_csv(tmp_path, [*ROWS, ["", "2026", "人均GDP", "9", "万元/人", ""]])

@@ -270,10 +270,22 @@ def _fact_sets(loaded: FactSet, plan: Plan, period: tuple[str, ...],
     """The fact sets to evaluate and whether they are *many* (a summary): one fact set as
     before, unless the facts hold several regions or periods or --region / several --period
     choose among them (exit 2 on a region or period they do not hold)."""
-    from ..facts.regions import is_several, select, split_by_region_and_period
+    from ..facts.regions import (
+        is_several,
+        option_values,
+        regions_of,
+        select,
+        split_by_region_and_period,
+    )
 
-    several_periods = len([p for given in period for p in given.split(",") if p.strip()]) > 1
-    if not is_several(loaded) and not region and not several_periods:
+    several_periods = len(option_values(period)) > 1
+    if not is_several(loaded) and not several_periods:
+        if region:   # one fact set: the region named must be its own (else QC213)
+            held = next(iter(regions_of(loaded)), None)
+            try:
+                select([attrs.evolve(loaded, region=held)], regions=region)
+            except QcrulesError as error:
+                fail(error)
         return [period_or_exit(loaded, period[0] if period else None, bases=plan.bases)], False
     try:
         sets = select(split_by_region_and_period(loaded, bases=plan.bases), regions=region,

@@ -18,7 +18,7 @@ from ..base.errors import Diagnostic, FactError, Location, QcrulesError, UsageEr
 from .model import Fact, FactSet
 from .periods import Bases, facts_by_period, parse_period, period_argument, with_base_values
 
-__all__ = ["is_several", "regions_of", "select", "split_by_region_and_period"]
+__all__ = ["is_several", "option_values", "regions_of", "select", "split_by_region_and_period"]
 
 
 def _rows(fact_set: FactSet) -> list[tuple[str, Fact]]:
@@ -107,7 +107,7 @@ def _nearest(given: str, choices: Sequence[str]) -> str | None:
     return f"did you mean {close[0]!r}?" if close else None
 
 
-def _values(given: Iterable[str]) -> list[str]:
+def option_values(given: Iterable[str]) -> list[str]:
     """Option values, each of which may list several, comma-separated (ASCII or full-width)."""
     values: list[str] = []
     for text in given:
@@ -126,8 +126,8 @@ def select(sets: Sequence[FactSet], *, regions: Iterable[str] = (),
         UsageError: a region the facts do not hold (QC213), a period that cannot be read
             (QC207) or that they do not hold (QC211); each with the nearest one held.
     """
-    wanted_regions = _values(regions)
-    wanted_periods = _values(periods)
+    wanted_regions = option_values(regions)
+    wanted_periods = option_values(periods)
     held_regions = list(dict.fromkeys(s.region for s in sets if s.region is not None))
     held_periods = sorted({s.period for s in sets if s.period is not None}, key=_period_order)
     problems: list[Diagnostic] = []
