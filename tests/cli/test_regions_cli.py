@@ -280,6 +280,13 @@ class TestChoosing:
         assert out == ""
         assert "QC215 field region: the facts hold several regions" in err
 
+    def test_progress_follows_one_county(self, tmp_path: Path) -> None:
+        """progress of a table of several counties is QC215, not a conflict between them."""
+        code, _, err = invoke("progress", write_csv(tmp_path), "--rules", RULES)
+        assert code == 2
+        assert "QC215" in err
+        assert "QC204" not in err
+
     def test_a_row_without_a_region(self, tmp_path: Path) -> None:
         """A row with no region beside rows of several is not given to one: QC214, located."""
         path = write_csv(tmp_path, [*ROWS, ["", "2026", "人均GDP", "9", "万元/人", ""]])

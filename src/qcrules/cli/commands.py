@@ -475,6 +475,7 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
         catalog = catalog_or_exit(rules)
         sets = [fact_set_or_exit((path,), encoding, keep_going, input_format=input_format)
                 for path in facts]
+        _one_region(sets)
         if baseline is not None:
             _not_a_period(baseline)
             base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
@@ -498,6 +499,21 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
         echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(EXIT_OK)
+
+
+def _one_region(sets: Sequence[FactSet]) -> None:
+    """``progress`` follows one region: a file of several is QC215 (exit 2), not a conflict of
+    one county's figures with another's."""
+    from ..facts.regions import regions_of
+
+    for fact_set in sets:
+        regions = [region for region in regions_of(fact_set) if region is not None]
+        if len(regions) > 1:
+            fail(UsageError(Diagnostic(
+                "QC215", "the facts hold several regions, and progress follows one",
+                Location(fact_set.sources[0]) if fact_set.sources else None, field="region",
+                expected="facts of one region", got=", ".join(regions),
+                hint="give one region's rows, or judge every region with qcrules check")))
 
 
 def _not_a_period(baseline: str) -> None:
