@@ -122,6 +122,11 @@ class TestSummary:
         first = lines[0]
         assert first["status"] == {"met": 0, "not_met": 2, "unknown": 8, "invalid": 0}
         assert first["severity"] == {"violation": 1, "shortfall": 1, "miss": 0}
+        data = json.loads(out)
+        assert set(data) == {"schema", "catalog", "order", "regions", "totals"}
+        assert data["catalog"] == "mini"
+        assert data["totals"] == {"met": 6, "not_met": 5, "unknown": 49, "invalid": 0,
+                                  "violation": 2, "region_periods": 6}
 
     def test_boundaries_in_other_units(self, tmp_path: Path) -> None:
         """85000 元/人, 0.00085 亿元/人 and 980‰ meet their targets exactly; 0.01 人/亿元 does
