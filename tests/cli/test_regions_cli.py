@@ -404,6 +404,27 @@ class TestReadingTables:
         assert code == 1, err
         assert [(line["region"], line["period"]) for line in summary(out)] == WORST_FIRST
 
+    def test_parquet_that_cannot_be_read(self, tmp_path: Path) -> None:
+        """A damaged file is QC100, an empty one QC152, one without an indicator and a value
+        column QC205, one over the row limit QC155: one line each, exit 2."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from qcrules.catalog.parse import LIMITS
+
+        damaged, empty = tmp_path / "damaged.parquet", tmp_path / "empty.parquet"
+        damaged.write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
+        empty.write_bytes(b"")
+        headless, large = tmp_path / "headless.parquet", tmp_path / "large.parquet"
+        pq.write_table(pa.table({"县": ["青溪县"], "数": [1]}), headless)
+        pq.write_table(pa.table({"indicator": ["人均GDP"] * (LIMITS.max_rows + 1),
+                                 "value": [8.5] * (LIMITS.max_rows + 1)}), large)
+        for path, expected in ((damaged, "QC100"), (empty, "QC152"), (headless, "QC205"),
+                               (large, "QC155")):
+            code, out, err = invoke("check", str(path), "--rules", RULES)
+            assert (code, out, err.count("\n")) == (2, "", 1), path
+            assert f"error: {path}: {expected}" in err
+
     def test_parquet_on_standard_input(self, tmp_path: Path) -> None:
         """Parquet piped in is sniffed by its first bytes (PAR1)."""
         data = Path(write_parquet(tmp_path)).read_bytes()

@@ -31,7 +31,7 @@ def pyarrow_missing(where: Location | None, what: str = "reading") -> Diagnostic
         import pyarrow.parquet  # noqa: F401
     except ImportError as error:
         return Diagnostic(PYARROW_MISSING, f"{what} Parquet needs pyarrow, which is not installed",
-                          where, expected="pyarrow", got=str(error) or "ImportError",
+                          where, expected="pyarrow", got=" ".join(str(error).split()) or "ImportError",
                           hint='pip install "qcrules[pyarrow]", or use CSV')
     return None
 
@@ -64,7 +64,8 @@ def parse_parquet(path: str | Path, *, file: str | None = None) -> ParseResult:
                 got=str(parquet.metadata.num_rows)),))
         table = parquet.read()
     except (pa.ArrowException, OSError, ValueError) as error:
-        return ParseResult(None, (Diagnostic("QC100", f"invalid Parquet: {error}", where,
+        said = " ".join(str(error).split())   # pyarrow's own words, on one line
+        return ParseResult(None, (Diagnostic("QC100", f"invalid Parquet: {said}", where,
                                              expected="a Parquet table"),))
     fields: dict[str, str] = {}
     for column in table.column_names:
