@@ -235,6 +235,13 @@ class TestChoosing:
                               "--region", "石门县", "--period", "2026")
         assert "抽检合格率 97.9%，未达到目标（不低于 98%），差 0.1个百分点" in out
 
+    def test_one_period_however_written(self) -> None:
+        """`--period 2026，` (a stray full-width comma) is the one period 2026: its report."""
+        series = str(Path(__file__).parents[2] / "examples" / "tongcheng-series.csv")
+        code, out, err = invoke("check", series, "-f", "json", "--period", "2026，")
+        assert code == 0, err
+        assert json.loads(out)["period"] == "2026"
+
     def test_one_period_of_a_county_with_one(self, tmp_path: Path) -> None:
         """--region alone gives the full report when that county has one period."""
         code, out, _ = invoke("check", write_csv(tmp_path), "--rules", RULES, "-f", "json",

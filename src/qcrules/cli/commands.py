@@ -278,15 +278,15 @@ def _fact_sets(loaded: FactSet, plan: Plan, period: tuple[str, ...],
         split_by_region_and_period,
     )
 
-    several_periods = len(option_values(period)) > 1
-    if not is_several(loaded) and not several_periods:
+    periods = option_values(period)
+    if not is_several(loaded) and len(periods) <= 1:
         if region:   # one fact set: the region named must be its own (else QC213)
             held = next(iter(regions_of(loaded)), None)
             try:
                 select([attrs.evolve(loaded, region=held)], regions=region)
             except QcrulesError as error:
                 fail(error)
-        return [period_or_exit(loaded, period[0] if period else None, bases=plan.bases)], False
+        return [period_or_exit(loaded, periods[0] if periods else None, bases=plan.bases)], False
     try:
         sets = select(split_by_region_and_period(loaded, bases=plan.bases), regions=region,
                       periods=period)
