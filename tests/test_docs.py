@@ -278,16 +278,21 @@ def _squeeze(line: str) -> str:
 
 @pytest.mark.parametrize(("command", "expected", "exit_code"), _transcripts())
 def test_console_transcripts_are_what_qcrules_prints(command: str, expected: list[str],
-                                                     exit_code: int | None,
+                                                     exit_code: int | None, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """A shown command prints the shown lines (runs of spaces aside; "…" skips lines)."""
+    """A shown command prints the shown lines (runs of spaces aside; "…" skips lines).
+
+    It runs in a folder that links to everything at the repository's top, so that the files
+    a command writes (``report -o result.csv``) land there and not in the repository."""
     import shlex
 
     from click.testing import CliRunner
 
     from qcrules.cli import main
 
-    monkeypatch.chdir(ROOT)
+    for entry in ROOT.iterdir():
+        (tmp_path / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    monkeypatch.chdir(tmp_path)
     result = CliRunner(env={"NO_COLOR": "1"}).invoke(main, shlex.split(command)[1:])
     printed = [_squeeze(line) for line in result.stdout.splitlines()]
     position = 0

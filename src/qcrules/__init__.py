@@ -173,7 +173,8 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
         UsageError: an unknown engine or a wrong argument type; a ``period`` that is not one
             (QC207); an unknown ``method`` (QC142).
         FactError: facts of several periods and no ``period`` (QC210); no facts of ``period``
-            (QC211); with a baseline, a missing or unreadable period (QC207, QC208).
+            (QC211); facts of several regions (QC215: ``evaluate_frame`` judges them all);
+            with a baseline, a missing or unreadable period (QC207, QC208).
         EvaluationError: a baseline period that does not come first (QC209).
     """
     plan = _plan(catalog)

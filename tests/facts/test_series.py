@@ -1,9 +1,10 @@
 """One file for a whole time series: a 时期 column (CSV, .xlsx) or ``facts:`` as a list (YAML).
 
 Rows of one indicator for different periods are its series, read by ``qcrules progress`` and
-``qcrules.progress``; for one period they must agree (QC204). What judges one period (``check``,
-``report``, ``explain``, ``qcrules.evaluate``) never picks a row itself: it refuses a series
-(QC210) unless ``--period`` / ``period=`` chooses one (QC211 when the file does not hold it).
+``qcrules.progress``; for one period they must agree (QC204). What judges one period
+(``explain``, ``qcrules.evaluate``) never picks a row itself: it refuses a series (QC210) unless
+``--period`` / ``period=`` chooses one (QC211 when the file does not hold it); ``check`` and
+``report`` judge every period and summarise them, one line each, unless ``--period`` chooses one.
 """
 
 from __future__ import annotations
@@ -125,16 +126,15 @@ class TestOneFileSeries:
             assert path is not None
             assert path.status is qcrules.TrajectoryStatus.ON_TRACK
 
-    def test_check_refuses_the_series(self, tmp_path: Path, kind: str) -> None:
-        """check without --period names the periods and the repeated fact (QC210, exit 2)."""
+    def test_check_summarises_the_series(self, tmp_path: Path, kind: str) -> None:
+        """check without --period judges every period, one summary line each (no row is
+        picked for all): 人均GDP misses 8.5 in each, a strive target, so exit 0."""
         path = series_file(tmp_path, kind)
-        code, out, err = invoke("check", path)
-        assert code == 2
-        assert out == ""
-        assert "QC210" in err
-        assert "field period: the facts hold several periods (expected facts of one period; " \
-               "got 2024, 2025, 2026)" in err
-        assert "qcrules check --period P" in err
+        code, out, err = invoke("check", path, "--format", "json")
+        assert code == 0, err
+        lines = json.loads(out)["regions"]
+        assert sorted(line["period"] for line in lines) == ["2024", "2025", "2026"]
+        assert all(line["severity"]["shortfall"] >= 1 for line in lines)
 
     def test_check_one_period(self, tmp_path: Path, kind: str) -> None:
         """check --period 2026 judges the 2026 row: 8.2 万元/人 misses 8.5 (a strive target)."""
@@ -276,12 +276,13 @@ class TestOnePeriodOfASeries:
         assert verdicts["rd-intensity"]["trajectory"]["status"] == "behind"
 
     def test_report_and_explain(self, tmp_path: Path) -> None:
-        """report and explain judge one period too: refused without --period, done with it."""
+        """report summarises every period without --period and judges one with it; explain
+        judges one period: refused without --period, done with it."""
         output = str(tmp_path / "r.json")
         code, _, err = invoke("report", SERIES, "-o", output)
-        assert code == 2
-        assert "QC210" in err
-        assert not Path(output).exists()
+        assert code == 0, err
+        summary = json.loads(Path(output).read_text(encoding="utf-8"))
+        assert [line["period"] for line in summary["regions"]] == ["2024", "2025", "2026"]
         code, _, err = invoke("report", SERIES, "-o", output, "--period", "2024")
         assert code == 0, err
         verdicts = {v["rule_id"]: v for v in json.loads(Path(output).read_text())["verdicts"]}
@@ -295,13 +296,13 @@ class TestOnePeriodOfASeries:
         assert "7.9" in out
 
     def test_rows_without_a_period(self, tmp_path: Path) -> None:
-        """A row of no period beside rows of one is a series too: check names 'no period';
-        --period then refuses the period-less row (QC208), as progress does."""
+        """A row of no period beside rows of one is a series too: check refuses the
+        period-less row (QC208, located), with or without --period, as progress does."""
         path = write(tmp_path, "s.csv", "指标,数值,单位,时期\n人均GDP,7.6,万元/人,2024\n"
                                         "人均GDP,8.2,万元/人,\n")
         code, _, err = invoke("check", path)
         assert code == 2
-        assert "got 2024, no period" in err
+        assert "s.csv:3: QC208 fact 人均GDP, field period: facts without a period" in err
         code, _, err = invoke("check", path, "--period", "2024")
         assert code == 2
         assert "QC208" in err
@@ -347,16 +348,18 @@ class TestFactSet:
 
     def test_two_files_of_two_periods(self, plan: qcrules.Plan) -> None:
         """load_facts over a 2024 and a 2026 file is a series (no longer a conflict per fact):
-        progress takes it, and check refuses the two files together (QC210)."""
+        progress takes it, and check summarises the two periods, one line each."""
         facts = qcrules.load_facts(Y2024, Y2026)
         assert facts.series
         assert not [d for d in facts.diagnostics if d.code == "QC204"]
         result = qcrules.progress(plan, facts)
         assert [p.text for p in result.periods] == ["2024", "2026"]
-        code, _, err = invoke("check", Y2024, Y2026)
-        assert code == 2
-        assert "QC210" in err
-        assert "got 2024, 2026" in err
+        code, out, err = invoke("check", Y2024, Y2026, "--format", "json")
+        assert code == 1, err       # 2024 misses a 确保 target
+        lines = {line["period"]: line for line in json.loads(out)["regions"]}
+        assert list(lines) == ["2024", "2026"]    # the worst first
+        assert lines["2024"]["severity"]["violation"] == 1
+        assert lines["2026"]["severity"]["violation"] == 0
 
     def test_series_beside_a_period_file(self, tmp_path: Path, plan: qcrules.Plan) -> None:
         """A series of 2024–2025 and a file of 2026 make one three-period progress."""

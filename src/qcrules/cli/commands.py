@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import attrs
 import click
 from click.shell_completion import CompletionItem
 
@@ -31,6 +32,7 @@ from ..facts.periods import with_base_values
 from ..report import render as _render
 from ..report.cells import summary_line
 from ..report.explain import explain, quantity_text
+from ..report.regions import long_parquet, render_long_csv, render_summary, totals_line
 from ..report.render import write_atomically
 from .activity import working
 from .common import (
@@ -56,7 +58,9 @@ from .common import (
     output_option,
     period_option,
     period_or_exit,
+    periods_option,
     quiet_option,
+    region_option,
     rules_option,
     strict_option,
 )
@@ -92,7 +96,7 @@ main.add_command(draft_command)
 
 #: The suffixes a catalogue may have (the reader is YAML for all but TOML).
 CATALOGUE_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
-_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".pq")
 
 
 def _is_facts_file(path: Path) -> bool:
@@ -217,62 +221,166 @@ def test_command(paths: tuple[str, ...], min_coverage: float, lang: str, verbose
 @output_option("Write the report to a file instead of standard output ('-': standard output).")
 @baseline_option
 @method_option
-@period_option
+@periods_option
+@region_option
 @color_option
 @bom_option
 @quiet_option
 def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: str,
           fail_on: tuple[str, ...], strict: bool, keep_going: bool, encoding: str | None,
           input_format: str | None, engine: str, output: str | None, baseline: str | None,
-          method: str | None, period: str | None, color: str, bom: bool | None,
-          quiet: bool) -> None:
-    """Evaluate FACTS (YAML, JSON, TOML, CSV or .xlsx files; '-' for standard input) against
-    the catalogue.
+          method: str | None, period: tuple[str, ...], region: tuple[str, ...], color: str,
+          bom: bool | None, quiet: bool) -> None:
+    """Evaluate FACTS (YAML, JSON, TOML, CSV, .xlsx or Parquet files; '-' for standard input)
+    against the catalogue.
+
+    Facts of several regions or periods (a long table) give one line per region and period,
+    the worst first (text, json, markdown; csv: one row per region, period and rule); --region
+    and --period choose, and one region and period chosen gives its full report.
 
     Exit 0 when no target is in a --fail-on state (by default: no 确保 target missed), 1 when
     one is, 2 on bad input or usage.
     """
-    catalog, report, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
-                                         encoding=encoding, input_format=input_format,
-                                         engine=engine, baseline=baseline, period=period,
-                                         quiet=quiet, method=method)
+    catalog, reports, errors, many = _evaluated(
+        facts, rules=rules, keep_going=keep_going, encoding=encoding,
+        input_format=input_format, engine=engine, baseline=baseline, period=period,
+        region=region, quiet=quiet, method=method, many_formats=_MANY_CHECK_FORMATS, fmt=fmt)
+    only_unmet = only == "unmet"
+    if many:
+        text = render_long_csv(reports, only_unmet=only_unmet) if fmt == "csv" else \
+            render_summary(reports, fmt, lang=lang, only_unmet=only_unmet)
+        _output(text, output, bom=fmt == "csv" and csv_bom_wanted(bom, output))
+        _finish_many(reports, errors, catalog, fail_on=fail_on, strict=strict)
+    (report,) = reports
     to_stdout = output is None or output == DASH
     options: dict[str, Any] = {}
     if fmt == "text" and to_stdout:
         options = {"colour": colour_wanted(color), "width": terminal_width()}
-    _emit(report, output, fmt, lang, only_unmet=only == "unmet", bom=bom, **options)
+    _emit(report, output, fmt, lang, only_unmet=only_unmet, bom=bom, **options)
     _finish(report, errors, catalog, fail_on=fail_on, strict=strict)
+
+
+#: The formats of `check` for facts of several regions or periods: a summary (text, json,
+#: markdown) or the long result (csv).
+_MANY_CHECK_FORMATS = ("text", "json", "markdown", "csv")
+
+
+def _fact_sets(loaded: FactSet, plan: Plan, period: tuple[str, ...],
+               region: tuple[str, ...]) -> tuple[list[FactSet], bool]:
+    """The fact sets to evaluate and whether they are *many* (a summary): one fact set as
+    before, unless the facts hold several regions or periods or --region / several --period
+    choose among them (exit 2 on a region or period they do not hold)."""
+    from ..facts.regions import (
+        is_several,
+        option_values,
+        regions_of,
+        select,
+        split_by_region_and_period,
+    )
+
+    periods = option_values(period)
+    if not is_several(loaded) and len(periods) <= 1:
+        if region:   # one fact set: the region named must be its own (else QC213)
+            held = next(iter(regions_of(loaded)), None)
+            try:
+                select([attrs.evolve(loaded, region=held)], regions=region)
+            except QcrulesError as error:
+                fail(error)
+        return [period_or_exit(loaded, periods[0] if periods else None, bases=plan.bases)], False
+    try:
+        sets = select(split_by_region_and_period(loaded, bases=plan.bases), regions=region,
+                      periods=period)
+    except QcrulesError as error:
+        fail(error)
+    if not sets:
+        fail(UsageError(Diagnostic(
+            "QC211", "no facts of the regions and periods chosen",
+            Location(loaded.sources[0]) if loaded.sources else None, field="period",
+            expected="a region and period the facts hold together",
+            got=", ".join((*region, *period)))))
+    if len(sets) == 1:   # one region and period chosen: its full report, its problems its own
+        return [attrs.evolve(sets[0], diagnostics=loaded.diagnostics)], False
+    return sets, True
 
 
 def _evaluated(facts: tuple[str, ...], *, rules: str | None, keep_going: bool,
                encoding: str | None, input_format: str | None, engine: str,
-               baseline: str | None, period: str | None, quiet: bool,
-               method: str | None = None) -> tuple[Catalog, Report, list[Diagnostic]]:
-    """The catalogue, the report (with trajectories from ``baseline``) and the input errors
-    found in it; bad input exits 2 here unless ``keep_going``."""
+               baseline: str | None, period: tuple[str, ...], region: tuple[str, ...],
+               quiet: bool, method: str | None = None,
+               many_formats: tuple[str, ...] = (), fmt: str | None = None,
+               ) -> tuple[Catalog, list[Report], list[Diagnostic], bool]:
+    """The catalogue, the reports (one, with trajectories from ``baseline``; or one per region
+    and period: *many*), the input errors found in them, and whether they are many; bad input
+    exits 2 here unless ``keep_going``, as does a format (not in ``many_formats``) or a
+    baseline that cannot go with many."""
     with working("reading the catalogue and the facts", quiet=quiet):
         catalog = catalog_or_exit(rules, keep_going=keep_going)
         plan = compile_catalog(catalog)
-        fact_set = period_or_exit(fact_set_or_exit(facts, encoding, keep_going,
-                                                   input_format=input_format), period,
-                                  bases=plan.bases)
+        loaded = fact_set_or_exit(facts, encoding, keep_going, input_format=input_format)
+        sets, many = _fact_sets(loaded, plan, period, region)
+        if many:
+            _can_show_many(fmt, many_formats, baseline)
         base_set = None
-        if baseline is not None:
+        fact_set = sets[0]
+        if baseline is not None and not many:
             base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going,
                                                        input_format=input_format), None,
                                       "baseline facts")
             fact_set = with_base_values(fact_set, [base_set], plan.bases)
     with working("evaluating", quiet=quiet):
-        report = evaluate(plan, fact_set, engine=engine)
-        if base_set is not None:
-            report = _track(plan, report, fact_set, base_set, keep_going, engine, method)
-    errors = input_errors(report)
+        if many:
+            reports = [evaluate(plan, one, engine=engine) for one in sets]
+        else:
+            report = evaluate(plan, fact_set, engine=engine)
+            if base_set is not None:
+                report = _track(plan, report, fact_set, base_set, keep_going, engine, method)
+            reports = [report]
+    errors = _unique([*(loaded.diagnostics if many else ()),
+                      *(error for one in reports for error in input_errors(one))])
     if errors and not keep_going:
         echo_diagnostics(errors)
         click.echo("bad fact input; no report written (use --keep-going to evaluate the rest)",
                    err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    return catalog, report, errors
+    return catalog, reports, errors, many
+
+
+def _unique(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return list(dict.fromkeys(diagnostics))
+
+
+def _can_show_many(fmt: str | None, formats: tuple[str, ...], baseline: str | None) -> None:
+    """Refuse (exit 2) a format that shows one fact set, or a baseline, for many regions and
+    periods."""
+    if fmt is not None and fmt not in formats:
+        fail(UsageError(Diagnostic(
+            "QC412", f"the {fmt} format shows one region and period, and the facts hold several",
+            field="format", expected=", ".join(formats), got=fmt,
+            hint="choose one with --region and --period")))
+    if baseline is not None:
+        fail(UsageError(Diagnostic(
+            "QC412", "a baseline goes with one region and period, and the facts hold several",
+            Location(baseline), field="baseline", expected="one region and period",
+            hint="choose one with --region and --period")))
+
+
+def _finish_many(reports: Sequence[Report], errors: list[Diagnostic], catalog: Catalog, *,
+                 fail_on: tuple[str, ...], strict: bool) -> NoReturn:
+    """After the summary is out: each unmatched fact once, then the exit code — 2 for bad
+    input, else 1 when any region and period is in a --fail-on state."""
+    warned: dict[str | None, Diagnostic] = {}
+    for report in reports:
+        for diagnostic in report.diagnostics:
+            if diagnostic.code == "QC202":
+                warned.setdefault(diagnostic.fact_id, diagnostic)
+    echo_diagnostics(list(warned.values()), prefix="warning")
+    if errors:
+        echo_diagnostics(errors)
+        raise SystemExit(EXIT_BAD_INPUT)
+    if catalog.problems:
+        raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(max((exit_code_for(report, fail_on, strict=strict) for report in reports),
+                         default=EXIT_OK))
 
 
 def _emit(report: Report, output: str | None, fmt: str, lang: str, *, only_unmet: bool,
@@ -367,6 +475,7 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
         catalog = catalog_or_exit(rules)
         sets = [fact_set_or_exit((path,), encoding, keep_going, input_format=input_format)
                 for path in facts]
+        _one_region(sets)
         if baseline is not None:
             _not_a_period(baseline)
             base_set = period_or_exit(fact_set_or_exit((baseline,), encoding, keep_going), None,
@@ -390,6 +499,21 @@ def progress_command(facts: tuple[str, ...], baseline: str | None, baseline_peri
         echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
     raise SystemExit(EXIT_OK)
+
+
+def _one_region(sets: Sequence[FactSet]) -> None:
+    """``progress`` follows one region: a file of several is QC215 (exit 2), not a conflict of
+    one county's figures with another's."""
+    from ..facts.regions import regions_of
+
+    for fact_set in sets:
+        regions = [region for region in regions_of(fact_set) if region is not None]
+        if len(regions) > 1:
+            fail(UsageError(Diagnostic(
+                "QC215", "the facts hold several regions, and progress follows one",
+                Location(fact_set.sources[0]) if fact_set.sources else None, field="region",
+                expected="facts of one region", got=", ".join(regions),
+                hint="give one region's rows, or judge every region with qcrules check")))
 
 
 def _not_a_period(baseline: str) -> None:
@@ -418,14 +542,19 @@ def input_errors(report: Report) -> list[Diagnostic]:
     return errors
 
 
-REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
+REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit", "parquet")
+#: The formats of `report` for facts of several regions or periods: the long result (csv,
+#: parquet) or the summary (json, markdown).
+_MANY_REPORT_FORMATS = ("csv", "parquet", "json", "markdown")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @main.command()
 @click.argument("facts", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="The report file; its extension gives the format (.html/.htm, .md, .csv, "
-                   ".json, .xml for JUnit); '-': standard output (then --format is needed).")
+                   ".json, .xml for JUnit, .parquet); '-': standard output (then --format is "
+                   "needed).")
 @click.option("--format", "-f", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help="Report format (default: from the output file's extension).")
 @rules_option
@@ -439,33 +568,77 @@ REPORT_FORMATS = ("html", "markdown", "csv", "json", "junit")
 @engine_option
 @baseline_option
 @method_option
-@period_option
+@periods_option
+@region_option
 @bom_option
 @quiet_option
 def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | None, lang: str,
            only: str, fail_on: tuple[str, ...], strict: bool, keep_going: bool,
            encoding: str | None, input_format: str | None, engine: str, baseline: str | None,
-           method: str | None, period: str | None, bom: bool | None, quiet: bool) -> None:
-    """Write a report to hand on: HTML, Markdown, CSV, JSON or JUnit XML.
+           method: str | None, period: tuple[str, ...], region: tuple[str, ...],
+           bom: bool | None, quiet: bool) -> None:
+    """Write a report to hand on: HTML, Markdown, CSV, JSON, JUnit XML or Parquet.
 
-    The format is taken from the extension of the -o file unless --format is given. Exit codes
-    as for `check`: 0 no target in a --fail-on state (by default: no 确保 target missed), 1 one
-    is, 2 bad input or usage (no file is written).
+    The format is taken from the extension of the -o file unless --format is given. Facts of
+    several regions or periods give the long result (.csv, .parquet: one row per region,
+    period and rule) or the summary per region and period (.json, .md). Exit codes as for
+    `check`: 0 no target in a --fail-on state (by default: no 确保 target missed), 1 one is, 2
+    bad input or usage (no file is written).
     """
-    fmt = fmt or (_render.format_for(output) if output != DASH else None)
+    fmt = fmt or (_render.format_for(output) if output != DASH else None) or (
+        "parquet" if Path(output).suffix.lower() in _PARQUET_SUFFIXES else None)
     if fmt is None or fmt not in REPORT_FORMATS:
         fail(UsageError(Diagnostic(
             "QC404", "cannot tell the report format from the file name", Location(output),
-            field="output", expected=".html, .htm, .md, .csv, .json or .xml, or --format",
+            field="output",
+            expected=".html, .htm, .md, .csv, .json, .xml or .parquet, or --format",
             got="standard output" if output == DASH else Path(output).suffix or "no extension")))
-    catalog, result, errors = _evaluated(facts, rules=rules, keep_going=keep_going,
-                                         encoding=encoding, input_format=input_format,
-                                         engine=engine, baseline=baseline, period=period,
-                                         quiet=quiet, method=method)
-    _emit(result, output, fmt, lang, only_unmet=only == "unmet", bom=bom)
+    if fmt == "parquet":
+        _can_write_parquet(output)
+    catalog, reports, errors, many = _evaluated(
+        facts, rules=rules, keep_going=keep_going, encoding=encoding,
+        input_format=input_format, engine=engine, baseline=baseline, period=period,
+        region=region, quiet=quiet, method=method, many_formats=_MANY_REPORT_FORMATS, fmt=fmt)
+    only_unmet = only == "unmet"
+    if fmt == "parquet":
+        _output_bytes(long_parquet(reports, only_unmet=only_unmet), output)
+    elif many and fmt == "csv":
+        _output(render_long_csv(reports, only_unmet=only_unmet), output,
+                bom=csv_bom_wanted(bom, output))
+    elif many:
+        _output(render_summary(reports, fmt, lang=lang, only_unmet=only_unmet), output)
+    else:
+        _emit(reports[0], output, fmt, lang, only_unmet=only_unmet, bom=bom)
     # The summary goes where the report does not.
-    click.echo(f"{output} ({fmt}): {summary_line(result, lang)}", err=output == DASH)
-    _finish(result, errors, catalog, fail_on=fail_on, strict=strict)
+    summary = totals_line(reports, lang) if many else summary_line(reports[0], lang)
+    click.echo(f"{output} ({fmt}): {summary}", err=output == DASH)
+    if many:
+        _finish_many(reports, errors, catalog, fail_on=fail_on, strict=strict)
+    _finish(reports[0], errors, catalog, fail_on=fail_on, strict=strict)
+
+
+def _can_write_parquet(output: str) -> None:
+    """Parquet goes to a file (it is binary), and needs pyarrow: else QC413 or QC159, exit 2,
+    before anything is evaluated."""
+    from ..facts.parquet import pyarrow_missing
+
+    if output == DASH:
+        fail(UsageError(Diagnostic(
+            "QC413", "Parquet is written to a file, not to standard output", field="output",
+            expected="-o FILE.parquet", got="-", hint="or -o - --format csv")))
+    missing = pyarrow_missing(Location(output), "writing")
+    if missing is not None:
+        fail(UsageError(missing))
+
+
+def _output_bytes(data: bytes, output: str) -> None:
+    """``data`` written atomically to the file ``output`` (QC405 when it cannot be)."""
+    try:
+        write_atomically(Path(output), data)
+    except OSError as error:
+        fail(UsageError(Diagnostic("QC405", "cannot write the report file", Location(output),
+                                    field="output", expected="a writable file path",
+                                    got=error.strerror or type(error).__name__)))
 
 
 def complete_rule_ids(context: click.Context, _param: click.Parameter,
@@ -515,7 +688,6 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
 
 
 def _only(catalog: Catalog, rule_id: str) -> Catalog:
-    import attrs
 
     return attrs.evolve(catalog, rules=(catalog[rule_id],))
 

@@ -77,6 +77,17 @@ period_option = click.option("--period", metavar="PERIOD", default=None,
                               help="Evaluate only the facts of this period (2026, 2026Q3, "
                                    "2026-07); needed for a file holding several periods.")
 
+periods_option = click.option(
+    "--period", "period", metavar="PERIOD", multiple=True,
+    help="Evaluate only the facts of this period (2026, 2026Q3, 2026-07); repeatable, or "
+         "several comma-separated. Facts of several regions or periods are summarised per "
+         "region and period; one chosen gives its full report.")
+
+region_option = click.option(
+    "--region", "region", metavar="REGION", multiple=True,
+    help="Evaluate only the facts of this region (a table's region / 地区 column); "
+         "repeatable, or several comma-separated.")
+
 
 strict_option = click.option("--strict", is_flag=True,
                               help="Exit 1 on any missed target, not only 确保 ones (the same as "

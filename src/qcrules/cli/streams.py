@@ -28,15 +28,19 @@ DASH = "-"
 #: How facts read from standard input are named in messages.
 STDIN_NAME = "<stdin>"
 #: The formats facts may come in on standard input, with the suffix that reads them.
-INPUT_FORMATS = {"yaml": ".yaml", "json": ".json", "toml": ".toml", "csv": ".csv", "xlsx": ".xlsx"}
+INPUT_FORMATS = {"yaml": ".yaml", "json": ".json", "toml": ".toml", "csv": ".csv", "xlsx": ".xlsx",
+                 "parquet": ".parquet"}
 
 
 def sniff_format(data: bytes) -> str:
     """The format of facts given on standard input without ``--input-format``: a zip archive
-    is a workbook; text that parses as JSON is JSON; a first line ``[table]`` or ``key = value``
-    is TOML; a first line holding ``key:`` is YAML; anything else is CSV (a header row)."""
+    is a workbook; data starting ``PAR1`` is Parquet; text that parses as JSON is JSON; a first
+    line ``[table]`` or ``key = value`` is TOML; a first line holding ``key:`` is YAML;
+    anything else is CSV (a header row)."""
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if data.startswith(b"PAR1"):
+        return "parquet"
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     try:
         json.loads(text)

@@ -10,6 +10,7 @@ from ..base.errors import Diagnostic, FactError, Location
 from ..catalog.parse import LIMITS, parse_yaml_text, read_text
 from ..catalog.toml import TOML_SUFFIXES, parse_toml_text
 from .model import FactSet
+from .parquet import PARQUET_SUFFIXES, parse_parquet
 from .read import facts_from_data, merge_fact_sets
 from .tables import parse_csv_text
 from .xlsx import XLSX_SUFFIXES, parse_xlsx
@@ -26,9 +27,12 @@ def _parse_fact_file(path: Path, file: str, encoding: str | None) -> FactSet:
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         parsed = parse_xlsx(path, file=file)
+    elif suffix in PARQUET_SUFFIXES:
+        parsed = parse_parquet(path, file=file)
     elif suffix in _UNREADABLE_SUFFIXES:
         raise FactError(Diagnostic("QC156", f"{suffix} files are not read", Location(file),
-                                   expected=".yaml, .yml, .json, .toml, .csv or .xlsx", got=suffix,
+                                   expected=".yaml, .yml, .json, .toml, .csv, .xlsx or .parquet",
+                                   got=suffix,
                                    hint=_UNREADABLE_SUFFIXES[suffix]))
     else:
         text, problems = read_text(path, encoding=encoding)
@@ -75,8 +79,9 @@ def load_facts(*paths: str | Path, encoding: str | None = None) -> FactSet:
     """Read one or more fact files into one :class:`FactSet`.
 
     The reader is chosen by suffix: ``.csv`` (UTF-8, UTF-8 with BOM or GB18030, or
-    ``encoding``), ``.xlsx`` (every worksheet with a header row), and YAML for ``.yaml``,
-    ``.yml``, ``.json`` and any other suffix.
+    ``encoding``), ``.xlsx`` (every worksheet with a header row), ``.parquet`` (with pyarrow,
+    the extra ``qcrules[pyarrow]``; QC159 without it), and YAML for ``.yaml``, ``.yml``,
+    ``.json`` and any other suffix.
 
     Facts that cannot be read are kept as invalid facts and listed in ``diagnostics``; a
     file that cannot be read at all raises.

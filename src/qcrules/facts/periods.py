@@ -349,11 +349,22 @@ def one_period(fact_set: FactSet, period: Period | None = None, *,
     A fact set holding a time series (the same indicator for several periods) is never
     evaluated as it is: which row would count is not for qcrules to guess.
 
+    Facts of several regions are never evaluated as one either (QC215).
+
     Raises:
         FactError: (QC210) a series and no ``period``; (QC211) no facts of ``period``; with
-            ``period``, an unreadable period or a fact without one (QC207, QC208).
+            ``period``, an unreadable period or a fact without one (QC207, QC208); (QC215)
+            facts of several regions.
     """
     where = Location(fact_set.sources[0]) if fact_set.sources else None
+    regions = [r for r in dict.fromkeys(f.region for f in fact_set.series or fact_set.facts.values())
+               if r is not None]
+    if len(regions) > 1:
+        raise FactError(Diagnostic(
+            "QC215", f"the {what} hold several regions", where, field="region",
+            expected="facts of one region", got=", ".join(regions),
+            hint="choose one (qcrules check --region R) or judge them all (qcrules check, "
+                 "qcrules.evaluate_frame)"))
     if period is None:
         if not fact_set.series:
             return fact_set

@@ -407,15 +407,16 @@ def _facts_from_list(items: list[Any], defaults: dict[str, str | None],
 def _gather(read: Iterable[tuple[str, Fact]]) -> tuple[dict[str, Fact], tuple[Fact, ...],
                                                        list[Diagnostic]]:
     """Facts keyed as given (the first for each key), every fact kept when some key is given
-    for more than one period (else no series), and the conflicts: one key given twice for one
-    period with different values (QC204). The same value twice is kept once."""
+    for more than one region or period (else no series), and the conflicts: one key given twice
+    for one region and period with different values (QC204). The same value twice is kept
+    once."""
     facts: dict[str, Fact] = {}
-    kept: dict[tuple[str, str | None], Fact] = {}
+    kept: dict[tuple[str, str | None, str | None], Fact] = {}
     order: list[Fact] = []
     conflicts: list[Diagnostic] = []
     several = False
     for key, fact in read:
-        slot = (key, period_key(fact.period))
+        slot = (key, fact.region, period_key(fact.period))
         if slot in kept:
             if not _same_value(kept[slot], fact):
                 conflicts.append(_conflict(kept[slot], fact))
@@ -441,20 +442,23 @@ def _same_value(a: Fact, b: Fact) -> bool:
 
 
 def merge_fact_sets(sets: Iterable[FactSet]) -> FactSet:
-    """One fact set from several files; the same fact for one period with different values is
-    an error, and for different periods a time series (``FactSet.series``)."""
+    """One fact set from several files; the same fact for one region and period with different
+    values is an error, and for different regions or periods a series (``FactSet.series``)."""
     diagnostics: list[Diagnostic] = []
-    region = period = None
+    period = None
+    regions: list[str | None] = []
     sources: list[str] = []
     read: list[tuple[str, Fact]] = []
     for fact_set in sets:
         diagnostics.extend(fact_set.diagnostics)
-        region = region or fact_set.region
+        if fact_set.region is not None and fact_set.region not in regions:
+            regions.append(fact_set.region)
         period = period or fact_set.period
         sources.extend(fact_set.sources)
         read.extend(((fact.id, fact) for fact in fact_set.series) if fact_set.series
                     else fact_set.facts.items())
     facts, series, conflicts = _gather(read)
+    region = regions[0] if len(regions) == 1 else None
     return FactSet(facts, region=region, period=None if series else period,
                    sources=tuple(sources), diagnostics=(*diagnostics, *conflicts), series=series)
 
