@@ -32,7 +32,6 @@ from ..facts.periods import with_base_values
 from ..report import render as _render
 from ..report.cells import summary_line
 from ..report.explain import explain, quantity_text
-from ..report.regions import long_parquet, render_long_csv, render_summary, totals_line
 from ..report.render import write_atomically
 from .activity import working
 from .common import (
@@ -247,6 +246,9 @@ def check(facts: tuple[str, ...], rules: str | None, fmt: str, lang: str, only: 
         region=region, quiet=quiet, method=method, many_formats=_MANY_CHECK_FORMATS, fmt=fmt)
     only_unmet = only == "unmet"
     if many:
+        # with the frames' result columns (and NumPy): loaded for many regions only
+        from ..report.regions import render_long_csv, render_summary
+
         text = render_long_csv(reports, only_unmet=only_unmet) if fmt == "csv" else \
             render_summary(reports, fmt, lang=lang, only_unmet=only_unmet)
         _output(text, output, bom=fmt == "csv" and csv_bom_wanted(bom, output))
@@ -600,17 +602,21 @@ def report(facts: tuple[str, ...], output: str, fmt: str | None, rules: str | No
         input_format=input_format, engine=engine, baseline=baseline, period=period,
         region=region, quiet=quiet, method=method, many_formats=_MANY_REPORT_FORMATS, fmt=fmt)
     only_unmet = only == "unmet"
+    if many or fmt == "parquet":
+        # with the frames' result columns (and NumPy): loaded for many regions or Parquet only
+        from ..report import regions
+
     if fmt == "parquet":
-        _output_bytes(long_parquet(reports, only_unmet=only_unmet), output)
+        _output_bytes(regions.long_parquet(reports, only_unmet=only_unmet), output)
     elif many and fmt == "csv":
-        _output(render_long_csv(reports, only_unmet=only_unmet), output,
+        _output(regions.render_long_csv(reports, only_unmet=only_unmet), output,
                 bom=csv_bom_wanted(bom, output))
     elif many:
-        _output(render_summary(reports, fmt, lang=lang, only_unmet=only_unmet), output)
+        _output(regions.render_summary(reports, fmt, lang=lang, only_unmet=only_unmet), output)
     else:
         _emit(reports[0], output, fmt, lang, only_unmet=only_unmet, bom=bom)
     # The summary goes where the report does not.
-    summary = totals_line(reports, lang) if many else summary_line(reports[0], lang)
+    summary = regions.totals_line(reports, lang) if many else summary_line(reports[0], lang)
     click.echo(f"{output} ({fmt}): {summary}", err=output == DASH)
     if many:
         _finish_many(reports, errors, catalog, fail_on=fail_on, strict=strict)
