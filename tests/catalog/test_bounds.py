@@ -92,7 +92,9 @@ class TestDocumentsAreCountedWhileComposed:
         result = parse_yaml_text(text, file="deep.yaml")
         assert [d.code for d in result.diagnostics] == ["QC155"]
         assert "nested too deeply" in str(result.diagnostics[0])
-        assert composed[0] <= LIMITS.max_depth + 3
+        # libyaml's parser stops at its own depth first; the Python parser reads the document
+        # again to report it, and stops at the limit: twice a bounded reading at most
+        assert composed[0] <= 2 * (LIMITS.max_depth + 3)
 
     def test_a_catalogue_of_many_rules_stops_at_the_limit(self, small_limit: int,
                                                           composed: list[int]) -> None:

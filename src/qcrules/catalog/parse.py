@@ -16,7 +16,7 @@ import stat
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -332,11 +332,30 @@ class _Mark:
 
 
 @functools.cache
-def _safe_composer() -> type[yaml.SafeLoader]:
-    """:class:`_SafeComposer`, made when a document is first parsed (with PyYAML's import)."""
+def _safe_composer(fast: bool = False) -> type[yaml.SafeLoader]:
+    """:class:`_SafeComposer`, made when a document is first parsed (with PyYAML's import):
+    PyYAML's pure-Python loader, or (``fast``) the same composer reading the events of
+    libyaml's parser, which PyYAML's wheels include (see :func:`_composed`)."""
     import yaml
 
-    class _SafeComposer(yaml.SafeLoader):
+    if fast:
+        from yaml._yaml import CParser
+        from yaml.composer import Composer
+        from yaml.constructor import SafeConstructor
+        from yaml.resolver import Resolver
+
+        class Loader(Composer, CParser, SafeConstructor, Resolver):
+            def __init__(self, stream: str) -> None:
+                CParser.__init__(self, stream)
+                Composer.__init__(self)
+                SafeConstructor.__init__(self)
+                Resolver.__init__(self)
+
+        base: type[Any] = Loader
+    else:
+        base = yaml.SafeLoader
+
+    class _SafeComposer(base):
         """The safe loader; only composition is used, so no tag can construct an object.
 
         Values are counted, and nesting measured, while they are composed: a document of a million
@@ -344,7 +363,7 @@ def _safe_composer() -> type[yaml.SafeLoader]:
         in memory (the count is of values; a mapping's keys come with them).
         """
 
-        def __init__(self, stream: io.StringIO, file: str | None) -> None:
+        def __init__(self, stream: io.StringIO | str, file: str | None) -> None:
             super().__init__(stream)
             self.file = file
             #: Values composed so far (an alias counts once here; :class:`_Builder` counts it
@@ -382,17 +401,47 @@ def _safe_composer() -> type[yaml.SafeLoader]:
     return _SafeComposer
 
 
+def _composed(text: str, file: str | None) -> yaml.Node | None:
+    """The node tree of ``text``, composed (and counted) by :class:`_SafeComposer`.
+
+    The events come from libyaml's parser, written in C, when PyYAML has it (six to eight times
+    faster than its Python parser), and the limits are counted as they are composed, as ever;
+    any other problem — invalid YAML, anything — has the document read again by the Python
+    parser, so that the problem, and the place it names, is the one qcrules has always
+    reported. The two
+    parsers give the same tree for every document they both read (tests compare them on every
+    YAML file of the repository and on the forms YAML allows).
+    """
+    import yaml
+
+    if yaml.__with_libyaml__ and not _PURE_YAML:
+        try:
+            return _composed_by(_safe_composer(fast=True)(text, file))  # type: ignore[call-arg]
+        except _TooBig:
+            raise  # counted by the same composer, at the same place: not read twice
+        except Exception:  # read again below, where the problem is reported as always
+            pass
+    return _composed_by(_safe_composer()(io.StringIO(text), file))  # type: ignore[call-arg]
+
+
+#: Compose with PyYAML's Python parser only (the tests compare the two).
+_PURE_YAML = False
+
+
+def _composed_by(loader: Any) -> yaml.Node | None:
+    try:
+        return cast(Any, loader.get_single_node())
+    finally:
+        loader.dispose()
+
+
 def parse_yaml_text(text: str, *, file: str | None = None) -> ParseResult:
     """Parse YAML or JSON text into located, exact plain data."""
     import yaml
 
     builder = _Builder(file)
     try:
-        loader = _safe_composer()(io.StringIO(text), file)  # type: ignore[call-arg]
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _composed(text, file)
     except _TooBig as error:
         return ParseResult(None, (error.diagnostic,))
     except yaml.MarkedYAMLError as error:
