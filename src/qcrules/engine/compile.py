@@ -23,6 +23,7 @@ from fractions import Fraction
 import attrs
 
 from ..base.errors import CatalogError, Diagnostic, Location
+from ..base.numbers import round_gbt8170
 from ..catalog.formula import Formula, parse_formula
 from ..catalog.model import Catalog, Kind, Op, Quantity, Rule
 from ..catalog.units import (
@@ -37,7 +38,20 @@ from ..catalog.units import (
     registry,
     whole_scale,
 )
-from .results import Severity, UnitAssumed
+from ..facts.model import Fact, FactForm
+from .results import (
+    Compared,
+    Converted,
+    FactUsed,
+    LazySteps,
+    Rounded,
+    Severity,
+    Status,
+    Step,
+    UnitAssumed,
+    Verdict,
+    judged_verdict,
+)
 
 __all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit", "judges_whole_numbers"]
 
@@ -45,6 +59,10 @@ __all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit", "judges_who
 #: A fixed threshold ready to judge: the bound, its threshold, and ``op.compare`` with the
 #: threshold's numerator and denominator (``value op threshold`` is ``compare(n * td, tn * d)``).
 Comparison = tuple[Op, Fraction, Callable[[int, int], bool], int, int]
+
+#: A rule's compiled evaluator: the facts of one fact set (keyed as given) → the verdict, or
+#: ``None`` when the facts call for the general path (see :func:`build_judge`).
+Judge = Callable[[Mapping[str, Fact]], "Verdict | None"]
 
 
 @attrs.define(eq=False)
@@ -94,6 +112,9 @@ class CompiledRule:
     #: own names and its reference): the same for every fact set, so made once.
     assumed: dict[str, UnitAssumed] = attrs.field(init=False, factory=dict)
     _factors: dict[tuple[str, str | None], Fraction | UnitProblem] = attrs.field(factory=dict)
+    #: The rule's compiled evaluator (:func:`build_judge`), or ``None``: every fact set takes
+    #: the general path.
+    judge: Judge | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         rule = self.rule
@@ -216,6 +237,7 @@ def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> Compile
             compiled.factor(from_unit)
         for from_unit, factor in _known_factors(unit):
             compiled._factors.setdefault((from_unit, None), factor)
+    compiled.judge = build_judge(compiled)
     return compiled
 
 
@@ -342,3 +364,206 @@ def _declare(catalog: Catalog) -> frozenset[str]:
                                        got=problem.got, hint=problem.hint or None)
                             for name, problem in problems.items()])
     return own
+
+
+# The compiled evaluator. Each rule of the common kinds gets a closure over its constants (the
+# names of its fact, its thresholds and domain as whole numerators and denominators, its unit
+# factors) that judges a fact set with a few integer operations and records only the values
+# it used; the steps are built from them when first read (LazySteps). Whatever the closure
+# does not decide — it returns None — goes to the general path (evaluate.evaluate_rule), which
+# records its steps as it goes; both give the same verdict, field by field.
+
+_MISSING = FactForm.MISSING
+_QUANTITY = FactForm.QUANTITY
+_NUMBER = FactForm.NUMBER
+_BOOLEAN = FactForm.BOOLEAN
+
+
+def build_judge(compiled: CompiledRule) -> Judge | None:
+    """The compiled evaluator of one rule, or ``None`` when its kind keeps the general path.
+
+    The fast path takes the common kinds: a floor, ceiling, range, equality or count on one
+    fact (a quantity in any unit with a known factor, or a bare number in the rule's unit, a
+    fraction for percent-like units), with the indicator's domain and a declared precision;
+    and a yes-or-no assessment given as true or false. It returns ``None`` — the general path
+    decides — for a fact in a unit whose factor is not known yet, in any other form (text, a
+    ratio a:b, not a number, unreadable), outside the indicator's domain, given under both of
+    its names, or missing when the indicator can be derived.
+
+    Kept on the general path altogether: changes and growths (a base value), relative and
+    assigned targets (a reference fact), ratios (a:b and inverse units), and a derived
+    indicator's formula. Compound targets (groups) are judged on the report, from the verdicts.
+    """
+    if compiled.needs_base or compiled.needs_reference:
+        return None
+    if not compiled.numeric:
+        return _boolean_judge(compiled)
+    if compiled.reads_ratio:
+        return None
+    return _numeric_judge(compiled)
+
+
+def _lookup(keys: tuple[str, ...]) -> Callable[[Mapping[str, Fact]], Fact | None | bool]:
+    """The indicator's fact under one of ``keys``: the fact, ``None`` when none is given, or
+    ``False`` when more than one is (the general path decides whether they conflict)."""
+    if len(keys) == 1:
+        only = keys[0]
+
+        def one(given: Mapping[str, Fact]) -> Fact | None | bool:
+            fact = given.get(only)
+            return None if fact is None or fact.form is _MISSING else fact
+
+        return one
+    first_key, second_key = keys
+
+    def two(given: Mapping[str, Fact]) -> Fact | None | bool:
+        first = given.get(first_key)
+        if first is not None and first.form is _MISSING:
+            first = None
+        second = given.get(second_key)
+        if second is not None and second.form is not _MISSING:
+            return False if first is not None else second
+        return first
+
+    return two
+
+
+def _boolean_judge(compiled: CompiledRule) -> Judge:
+    rule = compiled.rule
+    rule_id = rule.id
+    lookup = _lookup(compiled.keys)
+    unit = compiled.unit
+    miss = compiled.miss_severity
+    unknown = (rule_id,)
+    reference = rule.reference
+
+    def judge(given: Mapping[str, Fact]) -> Verdict | None:
+        fact = lookup(given)
+        if fact is None:
+            if reference is not None:
+                return None
+            return Verdict(rule, rule_id, Status.UNKNOWN, unit=compiled.judged_unit,
+                           missing=unknown)
+        if fact is False or fact.form is not _BOOLEAN:  # type: ignore[union-attr]
+            return None
+        holds = bool(fact.value)  # type: ignore[union-attr]
+        steps = LazySteps(_boolean_steps, fact, holds)
+        if holds:
+            return judged_verdict(rule, rule_id, _MET, _NONE, True, unit, (), steps)
+        return judged_verdict(rule, rule_id, _NOT_MET, miss, False, unit, (), steps)
+
+    return judge
+
+
+def _boolean_steps(fact: Fact, holds: bool) -> tuple[Step, ...]:
+    return (FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, "value"),
+            Compared(holds, None, None, holds))
+
+
+_MET, _NOT_MET, _NONE = Status.MET, Status.NOT_MET, Severity.NONE
+
+
+def _numeric_judge(compiled: CompiledRule) -> Judge:
+    rule = compiled.rule
+    rule_id = rule.id
+    keys = compiled.keys
+    first_key = keys[0]
+    second_key = keys[1] if len(keys) > 1 else None
+    unit = compiled.unit
+    percent_like = compiled.percent_like
+    fn, fd = compiled.fraction_factor.as_integer_ratio()
+    low, high = compiled.low, compiled.high
+    ln, ld = low if low is not None else (0, 0)
+    hn, hd = high if high is not None else (0, 0)
+    whole = compiled.whole
+    scale = compiled.whole_scale
+    precision = rule.precision
+    comparisons = compiled.comparisons
+    thresholds = compiled.thresholds
+    single = len(comparisons) == 1
+    _, _, compare, tn, td = comparisons[0] if comparisons else (None, None, None, 0, 0)
+    miss = compiled.miss_severity
+    derivable = compiled.formula is not None or rule.reference is not None
+    unknown = (rule_id,)
+    judged_unit_ = compiled.judged_unit
+    factor = compiled.factor
+    steps_of = _numeric_steps
+
+    def judge(given: Mapping[str, Fact]) -> Verdict | None:
+        fact = given.get(first_key)
+        if fact is not None and fact.form is _MISSING:
+            fact = None
+        if second_key is not None:
+            other = given.get(second_key)
+            if other is not None and other.form is not _MISSING:
+                if fact is not None:
+                    return None   # given under both names: the general path compares them
+                fact = other
+        if fact is None:
+            if derivable:
+                return None
+            return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_, missing=unknown)
+        form = fact.form
+        read: Fraction = fact.value  # type: ignore[assignment]
+        if form is _QUANTITY:
+            if fact.unit != unit:
+                try:
+                    by = factor(fact.unit)  # type: ignore[arg-type]
+                except UnitProblem:
+                    return None
+                n, d = read.as_integer_ratio()
+                bn, bd = by.as_integer_ratio()
+                read = Fraction(n * bn, d * bd)
+        elif form is _NUMBER:
+            if percent_like:
+                n, d = read.as_integer_ratio()
+                read = Fraction(n * fn, d * fd)
+        else:
+            return None
+        n, d = read.as_integer_ratio()
+        if ((low is not None and n * ld < ln * d) or (high is not None and n * hd > hn * d)
+                or (whole and scale % d)):
+            return None   # outside the domain: the general path says how
+        value = read
+        if precision is not None:
+            value = round_gbt8170(read, precision)
+            n, d = value.as_integer_ratio()
+        if single:
+            holds_all = compare(n * td, tn * d)  # type: ignore[misc]
+            holds: tuple[bool, ...] = (holds_all,)
+        else:
+            holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in comparisons])
+            holds_all = all(holds)
+        steps = LazySteps(steps_of, compiled, fact, read, value, holds)
+        if holds_all:
+            return judged_verdict(rule, rule_id, _MET, _NONE, value, unit, thresholds, steps)
+        return judged_verdict(rule, rule_id, _NOT_MET, miss, value, unit, thresholds, steps)
+
+    return judge
+
+
+def _numeric_steps(compiled: CompiledRule, fact: Fact, read: Fraction, value: Fraction,
+                   holds: tuple[bool, ...]) -> tuple[Step, ...]:
+    """The steps the general path records for a fact read as ``read`` in the rule's unit,
+    judged as ``value`` (after any rounding) with the outcomes ``holds``."""
+    steps: list[Step] = [FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period,
+                                  "value")]
+    unit = compiled.unit
+    given: Fraction = fact.value  # type: ignore[assignment]
+    if fact.form is _QUANTITY:
+        if fact.unit != unit:
+            assert fact.unit is not None
+            steps.append(Converted(fact.id, given, fact.unit, compiled.factor(fact.unit), read,
+                                   unit or "1"))
+    elif unit is not None:
+        assumed = compiled.assumed.get(fact.id)
+        steps.append(assumed if assumed is not None
+                     else UnitAssumed(fact.id, unit, compiled.percent_like))
+        if compiled.percent_like:
+            steps.append(Converted(fact.id, given, "1", compiled.fraction_factor, read, unit))
+    precision = compiled.rule.precision
+    if precision is not None:
+        steps.append(Rounded(precision, read, value))
+    steps.extend(Compared(value, op, threshold, outcome)
+                 for (op, threshold), outcome in zip(compiled.thresholds, holds, strict=True))
+    return tuple(steps)

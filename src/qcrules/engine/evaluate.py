@@ -588,10 +588,25 @@ def unmatched_facts(plan: Plan, facts: FactSet) -> list[Diagnostic]:
     return warnings
 
 
-def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact]) -> Report:
-    """Evaluate every rule of ``plan`` against one fact set, in catalogue order."""
+def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,
+                  compiled: bool = True) -> Report:
+    """Evaluate every rule of ``plan`` against one fact set, in catalogue order.
+
+    Each rule is judged by its compiled evaluator (:func:`~qcrules.engine.compile.build_judge`)
+    where it has one and the facts suit it, else by :func:`evaluate_rule`; with
+    ``compiled=False``, by :func:`evaluate_rule` alone. Both give the same report.
+    """
     fact_set = as_fact_set(facts)
-    verdicts = tuple([evaluate_rule(compiled, fact_set) for compiled in plan.rules])
+    if compiled:
+        given = fact_set.facts
+        verdicts = []
+        for rule in plan.rules:
+            judge = rule.judge
+            verdict = judge(given) if judge is not None else None
+            verdicts.append(verdict if verdict is not None else evaluate_rule(rule, fact_set))
+        judged = tuple(verdicts)
+    else:
+        judged = tuple([evaluate_rule(rule, fact_set) for rule in plan.rules])
     diagnostics = (*fact_set.diagnostics, *unmatched_facts(plan, fact_set))
-    return Report(plan.catalog, verdicts, region=fact_set.region, period=fact_set.period,
+    return Report(plan.catalog, judged, region=fact_set.region, period=fact_set.period,
                   sources=fact_set.sources, diagnostics=diagnostics)
