@@ -44,6 +44,7 @@ from .results import (
     Converted,
     FactUsed,
     LazySteps,
+    ReferenceUsed,
     Rounded,
     Severity,
     Status,
@@ -387,14 +388,15 @@ def build_judge(compiled: CompiledRule) -> Judge | None:
     fraction for percent-like units), with the indicator's domain and a declared precision;
     and a yes-or-no assessment given as true or false. It returns ``None`` — the general path
     decides — for a fact in a unit whose factor is not known yet, in any other form (text, a
-    ratio a:b, not a number, unreadable), outside the indicator's domain, given under both of
-    its names, or missing when the indicator can be derived.
+    ratio a:b, not a number, unreadable), given under both of its names, or missing when the
+    indicator can be derived. A value outside the indicator's domain is judged invalid here,
+    with the problem every path reports.
 
-    Kept on the general path altogether: changes and growths (a base value), relative and
-    assigned targets (a reference fact), ratios (a:b and inverse units), and a derived
-    indicator's formula. Compound targets (groups) are judged on the report, from the verdicts.
+    A relative or assigned target (a reference fact) takes it too, the reference read the
+    same way. Kept on the general path altogether: changes and growths (a base value), ratios
+    (a:b and inverse units), and a derived indicator's formula. Compound targets (groups) are judged on the report, from the verdicts.
     """
-    if compiled.needs_base or compiled.needs_reference:
+    if compiled.needs_base:
         return None
     if not compiled.numeric:
         return _boolean_judge(compiled)
@@ -403,20 +405,20 @@ def build_judge(compiled: CompiledRule) -> Judge | None:
     return _numeric_judge(compiled)
 
 
-def _lookup(keys: tuple[str, ...]) -> Callable[[Mapping[str, Fact]], Fact | None | bool]:
+def _lookup(keys: tuple[str, ...]) -> Callable[[Mapping[str, Fact]], Fact | bool | None]:
     """The indicator's fact under one of ``keys``: the fact, ``None`` when none is given, or
     ``False`` when more than one is (the general path decides whether they conflict)."""
     if len(keys) == 1:
         only = keys[0]
 
-        def one(given: Mapping[str, Fact]) -> Fact | None | bool:
+        def one(given: Mapping[str, Fact]) -> Fact | bool | None:
             fact = given.get(only)
             return None if fact is None or fact.form is _MISSING else fact
 
         return one
     first_key, second_key = keys
 
-    def two(given: Mapping[str, Fact]) -> Fact | None | bool:
+    def two(given: Mapping[str, Fact]) -> Fact | bool | None:
         first = given.get(first_key)
         if first is not None and first.form is _MISSING:
             first = None
@@ -463,6 +465,21 @@ def _boolean_steps(fact: Fact, holds: bool) -> tuple[Step, ...]:
 _MET, _NOT_MET, _NONE = Status.MET, Status.NOT_MET, Severity.NONE
 
 
+def domain_terms(compiled: CompiledRule, which: str) -> tuple[str, str, str]:
+    """The code, message and expected value of a value outside the indicator's domain
+    (``which``: ``below``, ``above`` or ``whole``), as every path words it."""
+    if which == "below":
+        return ("QC302", "below the indicator's possible values",
+                f">= {compiled.minimum} {compiled.unit or ''}".strip())
+    if which == "above":
+        return ("QC302", "above the indicator's possible values",
+                f"<= {compiled.maximum} {compiled.unit or ''}".strip())
+    if compiled.whole_scale == 1:
+        return "QC303", "not a whole number", "a whole number"
+    return ("QC303", "not a whole count",
+            f"a multiple of 1/{compiled.whole_scale} {compiled.unit}")
+
+
 def _numeric_judge(compiled: CompiledRule) -> Judge:
     rule = compiled.rule
     rule_id = rule.id
@@ -483,11 +500,55 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
     single = len(comparisons) == 1
     _, _, compare, tn, td = comparisons[0] if comparisons else (None, None, None, 0, 0)
     miss = compiled.miss_severity
-    derivable = compiled.formula is not None or rule.reference is not None
-    unknown = (rule_id,)
+    derivable = compiled.formula is not None
+    reference = rule.reference
+    reference_id = reference.id if reference is not None else ""
+    referenced = compiled.needs_reference
+    ops = tuple((op, op.compare) for op, _ in compiled.bounds)
+    unknown = (rule_id,) if reference is None else (rule_id, reference_id)
     judged_unit_ = compiled.judged_unit
     factor = compiled.factor
     steps_of = _numeric_steps
+    #: The domain problem of each kind, worded once: (code, message, expected).
+    outside = {which: domain_terms(compiled, which) for which in ("below", "above", "whole")}
+
+    def read(fact: Fact) -> Fraction | None:
+        """The fact's value in the rule's unit, or ``None`` for the general path."""
+        form = fact.form
+        value: Fraction = fact.value  # type: ignore[assignment]
+        if form is _QUANTITY:
+            if fact.unit != unit:
+                try:
+                    by = factor(fact.unit)  # type: ignore[arg-type]
+                except UnitProblem:
+                    return None
+                n, d = value.as_integer_ratio()
+                bn, bd = by.as_integer_ratio()
+                return Fraction(n * bn, d * bd)
+            return value
+        if form is _NUMBER:
+            if percent_like:
+                n, d = value.as_integer_ratio()
+                return Fraction(n * fn, d * fd)
+            return value
+        return None
+
+    def problem(fact: Fact, value: Fraction) -> str | None:
+        """Which side of the domain ``value`` is outside (``None``: inside)."""
+        n, d = value.as_integer_ratio()
+        if low is not None and n * ld < ln * d:
+            return "below"
+        if high is not None and n * hd > hn * d:
+            return "above"
+        if whole and scale % d:
+            return "whole"
+        return None
+
+    def invalid(fact: Fact, which: str, steps: LazySteps) -> Verdict:
+        code, message, expected = outside[which]
+        return Verdict(rule, rule_id, Status.INVALID, unit=unit, steps=steps,
+                       problem=Diagnostic(code, message, fact.location, rule_id, fact.id,
+                                          "value", expected, fact.raw))
 
     def judge(given: Mapping[str, Fact]) -> Verdict | None:
         fact = given.get(first_key)
@@ -502,52 +563,60 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
         if fact is None:
             if derivable:
                 return None
+            if reference is not None:
+                base = given.get(reference_id)
+                if base is not None and base.form is not _MISSING:
+                    return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
+                                   missing=unknown[:1])
             return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_, missing=unknown)
-        form = fact.form
-        read: Fraction = fact.value  # type: ignore[assignment]
-        if form is _QUANTITY:
-            if fact.unit != unit:
-                try:
-                    by = factor(fact.unit)  # type: ignore[arg-type]
-                except UnitProblem:
-                    return None
-                n, d = read.as_integer_ratio()
-                bn, bd = by.as_integer_ratio()
-                read = Fraction(n * bn, d * bd)
-        elif form is _NUMBER:
-            if percent_like:
-                n, d = read.as_integer_ratio()
-                read = Fraction(n * fn, d * fd)
-        else:
+        value = read(fact)
+        if value is None:
             return None
-        n, d = read.as_integer_ratio()
-        if ((low is not None and n * ld < ln * d) or (high is not None and n * hd > hn * d)
-                or (whole and scale % d)):
-            return None   # outside the domain: the general path says how
-        value = read
+        which = problem(fact, value)
+        if which is not None:
+            return invalid(fact, which, LazySteps(steps_of, compiled, fact, value))
+        if referenced:
+            base = given.get(reference_id)
+            if base is None or base.form is _MISSING:
+                return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
+                               steps=LazySteps(steps_of, compiled, fact, value),
+                               missing=unknown[1:])
+            target = read(base)
+            if target is None:
+                return None
+            which = problem(base, target)
+            if which is not None:
+                return invalid(base, which,
+                               LazySteps(steps_of, compiled, fact, value, None, (), base, target))
+            judged = tuple([(op, target) for op, _ in ops])
+            rn, rd = target.as_integer_ratio()
+            judging = tuple([(op, target, compare_, rn, rd) for op, compare_ in ops])
+        else:
+            base = target = None
+            judged = thresholds
+            judging = comparisons
+        rounded = value
         if precision is not None:
-            value = round_gbt8170(read, precision)
-            n, d = value.as_integer_ratio()
-        if single:
+            rounded = round_gbt8170(value, precision)
+        n, d = rounded.as_integer_ratio()
+        if single and not referenced:
             holds_all = compare(n * td, tn * d)  # type: ignore[misc]
             holds: tuple[bool, ...] = (holds_all,)
         else:
-            holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in comparisons])
+            holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in judging])
             holds_all = all(holds)
-        steps = LazySteps(steps_of, compiled, fact, read, value, holds)
+        steps = LazySteps(steps_of, compiled, fact, value, rounded, holds, base, target)
         if holds_all:
-            return judged_verdict(rule, rule_id, _MET, _NONE, value, unit, thresholds, steps)
-        return judged_verdict(rule, rule_id, _NOT_MET, miss, value, unit, thresholds, steps)
+            return judged_verdict(rule, rule_id, _MET, _NONE, rounded, unit, judged, steps)
+        return judged_verdict(rule, rule_id, _NOT_MET, miss, rounded, unit, judged, steps)
 
     return judge
 
 
-def _numeric_steps(compiled: CompiledRule, fact: Fact, read: Fraction, value: Fraction,
-                   holds: tuple[bool, ...]) -> tuple[Step, ...]:
-    """The steps the general path records for a fact read as ``read`` in the rule's unit,
-    judged as ``value`` (after any rounding) with the outcomes ``holds``."""
-    steps: list[Step] = [FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period,
-                                  "value")]
+def _read_steps(compiled: CompiledRule, steps: list[Step], fact: Fact, read: Fraction,
+                role: str) -> None:
+    """The steps the general path records for ``fact``, read as ``read`` in the rule's unit."""
+    steps.append(FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role))
     unit = compiled.unit
     given: Fraction = fact.value  # type: ignore[assignment]
     if fact.form is _QUANTITY:
@@ -561,9 +630,30 @@ def _numeric_steps(compiled: CompiledRule, fact: Fact, read: Fraction, value: Fr
                      else UnitAssumed(fact.id, unit, compiled.percent_like))
         if compiled.percent_like:
             steps.append(Converted(fact.id, given, "1", compiled.fraction_factor, read, unit))
-    precision = compiled.rule.precision
+
+
+def _numeric_steps(compiled: CompiledRule, fact: Fact, read: Fraction,
+                   value: Fraction | None = None, holds: tuple[bool, ...] = (),
+                   base: Fact | None = None, target: Fraction | None = None) -> tuple[Step, ...]:
+    """The steps the general path records for a fact read as ``read`` in the rule's unit, and
+    its reference ``base`` read as ``target``, judged as ``value`` (after any rounding) with
+    the outcomes ``holds`` (``value`` is ``None`` when the verdict went no further)."""
+    steps: list[Step] = []
+    _read_steps(compiled, steps, fact, read, "value")
+    rule = compiled.rule
+    thresholds = compiled.thresholds
+    if base is not None and target is not None and rule.reference is not None:
+        _read_steps(compiled, steps, base, target,
+                    "assigned" if rule.kind is Kind.ASSIGNED else "reference")
+        if value is None:   # the reference is outside the domain
+            return tuple(steps)
+        steps.append(ReferenceUsed(rule.reference.id, target, compiled.unit, rule.reference.zh))
+        thresholds = tuple((op, target) for op, _ in compiled.bounds)
+    if value is None:
+        return tuple(steps)
+    precision = rule.precision
     if precision is not None:
         steps.append(Rounded(precision, read, value))
     steps.extend(Compared(value, op, threshold, outcome)
-                 for (op, threshold), outcome in zip(compiled.thresholds, holds, strict=True))
+                 for (op, threshold), outcome in zip(thresholds, holds, strict=True))
     return tuple(steps)

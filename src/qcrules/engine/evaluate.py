@@ -19,7 +19,7 @@ from ..catalog.units import UnitProblem, normalize_text
 from ..facts.model import Fact, FactForm, FactSet
 from ..facts.periods import PeriodProblem, months_between, parse_period
 from ..facts.read import FALSE_WORDS, TRUE_WORDS, as_fact_set
-from .compile import CompiledRule, Plan
+from .compile import CompiledRule, Plan, domain_terms
 from .results import (
     ChangeMeasured,
     Compared,
@@ -261,16 +261,8 @@ def _check_domain(compiled: CompiledRule, value: Fraction, fact: Fact | None) ->
 
 def domain_problem(compiled: CompiledRule, which: str, fact: Fact | None) -> Unusable:
     """The problem of a value outside the indicator's domain (``below``, ``above`` or ``whole``)."""
-    if which == "below":
-        return Unusable("QC302", "below the indicator's possible values", fact,
-                         expected=f">= {compiled.minimum} {compiled.unit or ''}".strip())
-    if which == "above":
-        return Unusable("QC302", "above the indicator's possible values", fact,
-                         expected=f"<= {compiled.maximum} {compiled.unit or ''}".strip())
-    if compiled.whole_scale == 1:
-        return Unusable("QC303", "not a whole number", fact, expected="a whole number")
-    return Unusable("QC303", "not a whole count", fact,
-                    expected=f"a multiple of 1/{compiled.whole_scale} {compiled.unit}")
+    code, message, expected = domain_terms(compiled, which)
+    return Unusable(code, message, fact, expected=expected)
 
 
 def input_facts(compiled: CompiledRule, facts: FactSet) -> list[tuple[str, Fact]]:

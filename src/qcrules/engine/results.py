@@ -246,19 +246,23 @@ class Verdict:
         """Whether the target is met (false for unknown and invalid)."""
         return self.status is Status.MET
 
-    def _closest(self) -> tuple[Fraction, Fraction] | None:
+    def _closest(self) -> tuple[Fraction, Fraction, Fraction | None] | None:
+        """(margin, threshold, relative margin), computed on the first reading and kept."""
         closest = self._closest_pair
         if closest is not _UNSET:
             return closest  # type: ignore[no-any-return]
         value = self.value
         if not self.thresholds or value is None or isinstance(value, bool):
             closest = None
-        elif len(self.thresholds) == 1:
-            op, threshold = self.thresholds[0]
-            closest = (_margin(op, value, threshold), threshold)
         else:
-            closest = min(((_margin(op, value, threshold), threshold)
-                           for op, threshold in self.thresholds), key=lambda pair: pair[0])
+            if len(self.thresholds) == 1:
+                op, threshold = self.thresholds[0]
+                margin = _margin(op, value, threshold)
+            else:
+                margin, threshold = min(((_margin(op, value, threshold), threshold)
+                                         for op, threshold in self.thresholds),
+                                        key=lambda pair: pair[0])
+            closest = (margin, threshold, margin / abs(threshold) if threshold != 0 else None)
         object.__setattr__(self, "_closest_pair", closest)
         return closest
 
@@ -279,9 +283,7 @@ class Verdict:
     def relative_margin(self) -> Fraction | None:
         """The margin as a fraction of the threshold's magnitude (``None`` for a zero threshold)."""
         closest = self._closest()
-        if closest is None or closest[1] == 0:
-            return None
-        return closest[0] / abs(closest[1])
+        return closest[2] if closest else None
 
 
 def _slot_setters() -> tuple[Callable[[Verdict, Any], None], ...]:

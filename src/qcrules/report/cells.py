@@ -6,10 +6,9 @@ import functools
 import unicodedata
 from fractions import Fraction
 
-from ..base.numbers import format_number
 from ..catalog.model import Op
 from ..engine.results import Report, Severity, Status, Verdict
-from .explain import display_number, op_word, quantity_text, status_word
+from .explain import display_number, format_number, op_word, quantity_text, status_word
 
 __all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "pad", "shorten", "summary_line",
            "target_cell", "text_width"]

@@ -6,11 +6,12 @@ it. :func:`explain` returns an :class:`Explanation`: a one-line summary and one 
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 import attrs
 
-from ..base.numbers import format_number, round_gbt8170
+from ..base.numbers import format_number as _format_number
 from ..catalog.model import Commitment, Kind, Op, Rule
 from ..engine.compile import judges_whole_numbers
 from ..engine.results import (
@@ -32,7 +33,7 @@ from ..engine.results import (
 )
 
 __all__ = ["DISPLAY_DIGITS", "DISPLAY_PLACES", "LANGUAGES", "Explanation", "category_word",
-           "change_phrase", "display_number", "explain", "method_word", "quantity_text",
+           "change_phrase", "display_number", "explain", "format_number", "method_word", "quantity_text",
            "trajectory_cell"]
 
 #: Display rounding (tables of every format; never JSON or an explanation's steps): a value
@@ -98,28 +99,57 @@ def _lang(lang: str) -> str:
     return lang
 
 
+def format_number(value: Fraction, *, places: int | None = None, max_places: int = 6) -> str:
+    """:func:`qcrules.base.numbers.format_number`, each value worded once (kept by its
+    numerator and denominator, the wording's options)."""
+    return _formatted(value.numerator, value.denominator, places, max_places)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(numerator: int, denominator: int, places: int | None, max_places: int) -> str:
+    return _format_number(Fraction(numerator, denominator), places=places, max_places=max_places)
+
+
 def display_number(value: Fraction, *, whole: bool = False) -> str:
     """``value`` rounded for display: to a whole number when ``whole`` (a count, a rank: 11位
     and not 11.333333位); exact with at most :data:`DISPLAY_PLACES` decimals; otherwise to
     :data:`DISPLAY_DIGITS` significant digits, every whole digit kept. Rounding is GB/T 8170
     (half to even), and applies to the display only.
     """
+    return _display(value.numerator, value.denominator, whole)
+
+
+@functools.lru_cache(maxsize=8192)
+def _display(numerator: int, denominator: int, whole: bool) -> str:
+    """:func:`display_number` of ``numerator / denominator``, in whole numbers, kept by value
+    (as the pair, which hashes faster than a fraction): a threshold or a common value is
+    worded once."""
     if whole:
-        return format_number(round_gbt8170(value, Fraction(1)))
-    if (value * 10**DISPLAY_PLACES).denominator == 1 or value == 0:
-        return format_number(value)
-    magnitude = abs(value)
-    digits = 0
-    while magnitude >= 1:   # the whole digits
-        magnitude /= 10
-        digits += 1
+        return format_number(_rounded(numerator, denominator, 0))
+    if _DISPLAY_POWER % denominator == 0:   # at most DISPLAY_PLACES decimals (0 included)
+        return format_number(Fraction(numerator, denominator))
+    size = abs(numerator)
+    digits = len(str(size // denominator)) if size >= denominator else 0  # the whole digits
     places = max(0, DISPLAY_DIGITS - digits)
     if digits == 0:   # below one: count the zeros after the point too
-        scaled = abs(value)
-        while scaled < Fraction(1, 10):
+        scaled = size * 10
+        while scaled < denominator:
             scaled *= 10
             places += 1
-    return format_number(round_gbt8170(value, Fraction(1, 10**places)))
+    return format_number(_rounded(numerator, denominator, places))
+
+
+_DISPLAY_POWER = 10**DISPLAY_PLACES
+
+
+def _rounded(numerator: int, denominator: int, places: int) -> Fraction:
+    """``round_gbt8170(numerator / denominator, 10**-places)`` in whole numbers: the absolute
+    value rounded half to even, the sign restored."""
+    power = 10**places
+    steps, rest = divmod(abs(numerator) * power, denominator)
+    if 2 * rest > denominator or (2 * rest == denominator and steps % 2 == 1):
+        steps += 1
+    return Fraction(-steps if numerator < 0 else steps, power)
 
 
 def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule | None = None,
