@@ -394,7 +394,8 @@ def build_judge(compiled: CompiledRule) -> Judge | None:
 
     A relative or assigned target (a reference fact) takes it too, the reference read the
     same way. Kept on the general path altogether: changes and growths (a base value), ratios
-    (a:b and inverse units), and a derived indicator's formula. Compound targets (groups) are judged on the report, from the verdicts.
+    (a:b and inverse units), and a derived indicator's formula. Compound targets (groups) are
+    judged on the report, from the verdicts.
     """
     if compiled.needs_base:
         return None

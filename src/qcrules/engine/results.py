@@ -237,7 +237,7 @@ class Verdict:
         steps = self._steps
         if type(steps) is not LazySteps:
             return steps  # type: ignore[return-value]
-        built = steps()  # type: ignore[operator]
+        built = steps()
         object.__setattr__(self, "_steps", built)
         return built
 
@@ -250,7 +250,7 @@ class Verdict:
         """(margin, threshold, relative margin), computed on the first reading and kept."""
         closest = self._closest_pair
         if closest is not _UNSET:
-            return closest  # type: ignore[no-any-return]
+            return closest
         value = self.value
         if not self.thresholds or value is None or isinstance(value, bool):
             closest = None
