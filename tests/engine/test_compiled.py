@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import qcrules
 from qcrules import strategies as qst
 from qcrules.engine.evaluate import evaluate_plan
-from qcrules.engine.results import LazySteps, Report, Verdict
+from qcrules.engine.results import Lazy, Report, Verdict
 from qcrules.report.explain import explain
 from qcrules.report.render import FORMATS
 
@@ -156,7 +156,7 @@ class TestFastPath:
         steps themselves, the same tuple every time."""
         report = evaluate_plan(_floor_plan(), {"gdp": 85000.0, "rate": 0.99})
         verdict = report["rate"]
-        assert isinstance(verdict._steps, LazySteps)
+        assert isinstance(verdict._steps, Lazy)
         steps = verdict.steps
         assert verdict.steps is steps
         assert isinstance(verdict._steps, tuple)
@@ -188,3 +188,24 @@ class TestFastPath:
         again = pickle.loads(pickle.dumps(report))
         assert again == report
         assert again["gdp"].steps == report["gdp"].steps
+
+
+def test_the_nearest_name_is_searched_for_when_the_diagnostics_are_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fact matching no rule costs no did-you-mean search until the report's diagnostics are
+    read; then they say what the search found, as before."""
+    asked: list[str] = []
+    search = qcrules.Plan.nearest_key
+
+    def counting(plan: qcrules.Plan, name: str) -> str | None:
+        asked.append(name)
+        return search(plan, name)
+
+    monkeypatch.setattr(qcrules.Plan, "nearest_key", counting)
+    report = evaluate_plan(_floor_plan(), {"gpd": "8.6万元/人", "rate": 0.99})
+    assert asked == []
+    [warning] = report.diagnostics
+    assert asked == ["gpd"]
+    assert (warning.code, warning.fact_id, warning.hint) == ("QC202", "gpd", "did you mean 'gdp'?")
+    assert report == evaluate_plan(_floor_plan(), {"gpd": "8.6万元/人", "rate": 0.99},
+                                   compiled=False)

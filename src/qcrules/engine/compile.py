@@ -43,7 +43,7 @@ from .results import (
     Compared,
     Converted,
     FactUsed,
-    LazySteps,
+    Lazy,
     ReferenceUsed,
     Rounded,
     Severity,
@@ -197,7 +197,24 @@ def judged_unit(rule: Rule) -> str | None:
 def judges_whole_numbers(rule: Rule) -> bool:
     """Whether the values a rule judges are whole numbers (a count of firms, a rank): those of
     a count or rank indicator, unless a change or growth judges them as a rate."""
-    return _is_whole(rule) and judged_unit(rule) == rule.indicator.unit
+    return _judges_whole(rule.kind, rule.indicator.unit, rule.derivation is not None,
+                         rule.change.measure if rule.change is not None else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _judges_whole(kind: Kind, unit: str | None, derived: bool, measure: str | None) -> bool:
+    """:func:`judges_whole_numbers` of a rule of ``kind`` whose indicator is in ``unit``
+    (kept by what it depends on: a report asks it of every value it shows)."""
+    if kind in (Kind.COUNT, Kind.RANK):
+        whole = True
+    elif unit is None or derived:
+        whole = False
+    else:
+        dimensionality = canonical_unit(unit).dimensionality
+        whole = dimensionality in (canonical_unit("件").dimensionality,
+                                   canonical_unit("位").dimensionality)
+    judged = _CHANGE_UNITS.get(measure, unit) if measure is not None else unit
+    return whole and judged == unit
 
 
 def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> CompiledRule:
@@ -370,7 +387,7 @@ def _declare(catalog: Catalog) -> frozenset[str]:
 # The compiled evaluator. Each rule of the common kinds gets a closure over its constants (the
 # names of its fact, its thresholds and domain as whole numerators and denominators, its unit
 # factors) that judges a fact set with a few integer operations and records only the values
-# it used; the steps are built from them when first read (LazySteps). Whatever the closure
+# it used; the steps are built from them when first read (Lazy). Whatever the closure
 # does not decide — it returns None — goes to the general path (evaluate.evaluate_rule), which
 # records its steps as it goes; both give the same verdict, field by field.
 
@@ -450,7 +467,7 @@ def _boolean_judge(compiled: CompiledRule) -> Judge:
         if fact is False or fact.form is not _BOOLEAN:  # type: ignore[union-attr]
             return None
         holds = bool(fact.value)  # type: ignore[union-attr]
-        steps = LazySteps(_boolean_steps, fact, holds)
+        steps = Lazy(_boolean_steps, fact, holds)
         if holds:
             return judged_verdict(rule, rule_id, _MET, _NONE, True, unit, (), steps)
         return judged_verdict(rule, rule_id, _NOT_MET, miss, False, unit, (), steps)
@@ -545,7 +562,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             return "whole"
         return None
 
-    def invalid(fact: Fact, which: str, steps: LazySteps) -> Verdict:
+    def invalid(fact: Fact, which: str, steps: Lazy) -> Verdict:
         code, message, expected = outside[which]
         return Verdict(rule, rule_id, Status.INVALID, unit=unit, steps=steps,
                        problem=Diagnostic(code, message, fact.location, rule_id, fact.id,
@@ -575,12 +592,12 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             return None
         which = problem(fact, value)
         if which is not None:
-            return invalid(fact, which, LazySteps(steps_of, compiled, fact, value))
+            return invalid(fact, which, Lazy(steps_of, compiled, fact, value))
         if referenced:
             base = given.get(reference_id)
             if base is None or base.form is _MISSING:
                 return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
-                               steps=LazySteps(steps_of, compiled, fact, value),
+                               steps=Lazy(steps_of, compiled, fact, value),
                                missing=unknown[1:])
             target = read(base)
             if target is None:
@@ -588,7 +605,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             which = problem(base, target)
             if which is not None:
                 return invalid(base, which,
-                               LazySteps(steps_of, compiled, fact, value, None, (), base, target))
+                               Lazy(steps_of, compiled, fact, value, None, (), base, target))
             judged = tuple([(op, target) for op, _ in ops])
             rn, rd = target.as_integer_ratio()
             judging = tuple([(op, target, compare_, rn, rd) for op, compare_ in ops])
@@ -606,7 +623,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
         else:
             holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in judging])
             holds_all = all(holds)
-        steps = LazySteps(steps_of, compiled, fact, value, rounded, holds, base, target)
+        steps = Lazy(steps_of, compiled, fact, value, rounded, holds, base, target)
         if holds_all:
             return judged_verdict(rule, rule_id, _MET, _NONE, rounded, unit, judged, steps)
         return judged_verdict(rule, rule_id, _NOT_MET, miss, rounded, unit, judged, steps)

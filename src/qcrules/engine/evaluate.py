@@ -26,6 +26,7 @@ from .results import (
     Converted,
     Derived,
     FactUsed,
+    Lazy,
     RatioRead,
     ReferenceUsed,
     Report,
@@ -567,6 +568,10 @@ def finish_verdict(compiled: CompiledRule, steps: list[Step], holds: bool, value
                    thresholds, tuple(steps))
 
 
+def _all_diagnostics(plan: Plan, facts: FactSet) -> tuple[Diagnostic, ...]:
+    return (*facts.diagnostics, *unmatched_facts(plan, facts))
+
+
 def unmatched_facts(plan: Plan, facts: FactSet) -> list[Diagnostic]:
     warnings = []
     for key, fact in facts.facts.items():
@@ -599,6 +604,10 @@ def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact
         judged = tuple(verdicts)
     else:
         judged = tuple([evaluate_rule(rule, fact_set) for rule in plan.rules])
-    diagnostics = (*fact_set.diagnostics, *unmatched_facts(plan, fact_set))
+    keys = plan.keys
+    diagnostics: tuple[Diagnostic, ...] | Lazy = fact_set.diagnostics
+    if any(key not in keys for key in fact_set.facts):
+        # the did-you-mean search runs when the diagnostics are read, not here
+        diagnostics = Lazy(_all_diagnostics, plan, fact_set)
     return Report(plan.catalog, judged, region=fact_set.region, period=fact_set.period,
                   sources=fact_set.sources, diagnostics=diagnostics)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
@@ -20,7 +19,7 @@ __all__ = [
     "Derived",
     "FactUsed",
     "GroupVerdict",
-    "LazySteps",
+    "Lazy",
     "RatioRead",
     "Reason",
     "ReferenceUsed",
@@ -46,6 +45,10 @@ class Status(enum.Enum):
     UNKNOWN = "unknown"   # a fact, reference or assigned target is missing
     INVALID = "invalid"   # a fact is present but unusable
 
+    #: Members are compared by identity, so they hash by it too, in C: a report keys its
+    #: counts and words by status for every verdict (enum's own hash is Python code).
+    __hash__ = object.__hash__
+
 
 class Severity(enum.Enum):
     """How much a miss matters, from the rule's commitment."""
@@ -54,6 +57,8 @@ class Severity(enum.Enum):
     VIOLATION = "violation"   # a missed 确保 (ensure) target
     SHORTFALL = "shortfall"   # a missed 力争 (strive) target
     MISS = "miss"             # a missed plain requirement
+
+    __hash__ = object.__hash__   # as Status's
 
     @classmethod
     def for_miss(cls, commitment: Commitment) -> Severity:
@@ -169,24 +174,27 @@ Step = (FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed
         | ChangeMeasured | Compared)
 
 
-class LazySteps:
-    """A verdict's steps, not yet built: ``build(*values)`` makes them from the values the
-    verdict was judged with, the first time they are read, and they are kept from then on.
+class Lazy:
+    """A value not made yet: ``build(*values)`` makes it the first time it is read, and it is
+    kept from then on.
 
-    The compiled evaluator (:mod:`qcrules.engine.compile`) judges with whole numbers and
-    records only those values; a caller that never reads :attr:`Verdict.steps` (nor explains
-    or renders the verdict) never pays for the step objects. ``build`` is a module-level
-    function, so a verdict with lazy steps pickles like any other.
+    A verdict's steps are one (:attr:`Verdict.steps`): the compiled evaluator
+    (:mod:`qcrules.engine.compile`) judges with whole numbers and records only the values it
+    used, so a caller that never reads the steps (nor explains or renders the verdict) never
+    pays for the step objects. A report's diagnostics are another (:attr:`Report.diagnostics`):
+    the did-you-mean search for a fact that matches no rule runs when they are read. ``build``
+    is a module-level function, so a verdict or report holding one pickles like any other (as
+    the value made).
     """
 
     __slots__ = ("_built", "build", "values")
 
-    def __init__(self, build: Callable[..., tuple[Step, ...]], *values: Any) -> None:
+    def __init__(self, build: Callable[..., tuple[Any, ...]], *values: Any) -> None:
         self.build = build
         self.values = values
-        self._built: tuple[Step, ...] | None = None
+        self._built: tuple[Any, ...] | None = None
 
-    def __call__(self) -> tuple[Step, ...]:
+    def __call__(self) -> tuple[Any, ...]:
         built = self._built
         if built is None:
             built = self._built = self.build(*self.values)
@@ -196,9 +204,9 @@ class LazySteps:
         return (tuple, (self(),))
 
 
-def _built(steps: tuple[Step, ...] | LazySteps) -> tuple[Step, ...]:
-    """The steps themselves (built now if they are lazy)."""
-    return steps() if type(steps) is LazySteps else steps  # type: ignore[return-value]
+def _built(value: tuple[Any, ...] | Lazy) -> tuple[Any, ...]:
+    """The value itself (made now if it is lazy)."""
+    return value() if type(value) is Lazy else value  # type: ignore[return-value]
 
 
 #: :meth:`Verdict._closest` not computed yet.
@@ -223,7 +231,7 @@ class Verdict:
     unit: str | None = None
     thresholds: tuple[tuple[Op, Fraction], ...] = ()
     #: The steps, or the values to build them from when they are first read (:attr:`steps`).
-    _steps: tuple[Step, ...] | LazySteps = attrs.field(default=(), alias="steps", eq=_built,
+    _steps: tuple[Step, ...] | Lazy = attrs.field(default=(), alias="steps", eq=_built,
                                                        repr=lambda s: repr(_built(s)))
     missing: tuple[str, ...] = ()
     problem: Diagnostic | None = None
@@ -235,7 +243,7 @@ class Verdict:
     def steps(self) -> tuple[Step, ...]:
         """How the verdict was reached, step by step (built when first read, then kept)."""
         steps = self._steps
-        if type(steps) is not LazySteps:
+        if type(steps) is not Lazy:
             return steps  # type: ignore[return-value]
         built = steps()
         object.__setattr__(self, "_steps", built)
@@ -302,7 +310,7 @@ _new = object.__new__
 def judged_verdict(rule: Rule, rule_id: str, status: Status, severity: Severity,
                    value: Fraction | bool, unit: str | None,
                    thresholds: tuple[tuple[Op, Fraction], ...],
-                   steps: tuple[Step, ...] | LazySteps) -> Verdict:
+                   steps: tuple[Step, ...] | Lazy) -> Verdict:
     """``Verdict(rule, rule_id, status, severity, value, unit, thresholds, steps)``, the same
     object made faster: the compiled evaluator's (its fields set directly, in the slots attrs
     made, with no arguments to sort out)."""
@@ -339,7 +347,9 @@ class Report:
     region: str | None = None
     period: str | None = None
     sources: tuple[str, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()
+    #: The diagnostics, or what to make them from when they are first read (:attr:`diagnostics`).
+    _diagnostics: tuple[Diagnostic, ...] | Lazy = attrs.field(
+        default=(), alias="diagnostics", eq=_built, repr=lambda d: repr(_built(d)))
     engine: str = "native"
     #: The verdicts by rule id (the first of each id), built on the first look-up.
     _by_id: dict[str, Verdict] | None = attrs.field(default=None, init=False, eq=False,
@@ -350,6 +360,16 @@ class Report:
 
     def __len__(self) -> int:
         return len(self.verdicts)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """What could not be read, and the facts that match no rule (with the nearest name)."""
+        diagnostics = self._diagnostics
+        if type(diagnostics) is not Lazy:
+            return diagnostics  # type: ignore[return-value]
+        made = diagnostics()
+        object.__setattr__(self, "_diagnostics", made)
+        return made
 
     def __getitem__(self, rule_id: str) -> Verdict:
         by_id = self._by_id
@@ -363,14 +383,18 @@ class Report:
     @property
     def by_status(self) -> dict[Status, int]:
         """How many verdicts are in each state (every state present, zero included)."""
-        counts = Counter(v.status for v in self.verdicts)
-        return {status: counts.get(status, 0) for status in Status}
+        counts = _NO_STATUS.copy()
+        for verdict in self.verdicts:
+            counts[verdict.status] += 1
+        return counts
 
     @property
     def by_severity(self) -> dict[Severity, int]:
         """How many misses of each severity."""
-        counts = Counter(v.severity for v in self.verdicts)
-        return {severity: counts.get(severity, 0) for severity in Severity}
+        counts = _NO_SEVERITY.copy()
+        for verdict in self.verdicts:
+            counts[verdict.severity] += 1
+        return counts
 
     @property
     def by_section(self) -> dict[str, dict[Status, int]]:
@@ -433,9 +457,16 @@ def _group(verdicts: tuple[Verdict, ...], keys: object) -> dict[str, dict[Status
     groups: dict[str, dict[Status, int]] = {}
     for verdict in verdicts:
         for key in keys(verdict):  # type: ignore[operator]
-            counts = groups.setdefault(key, dict.fromkeys(Status, 0))
+            counts = groups.get(key)
+            if counts is None:
+                counts = groups[key] = _NO_STATUS.copy()
             counts[verdict.status] += 1
     return groups
+
+
+#: Every status (and severity) with a count of zero, in order: copied, not built, per count.
+_NO_STATUS: dict[Status, int] = dict.fromkeys(Status, 0)
+_NO_SEVERITY: dict[Severity, int] = dict.fromkeys(Severity, 0)
 
 
 class TrajectoryStatus(enum.Enum):

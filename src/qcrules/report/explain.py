@@ -32,9 +32,21 @@ from ..engine.results import (
     Verdict,
 )
 
-__all__ = ["DISPLAY_DIGITS", "DISPLAY_PLACES", "LANGUAGES", "Explanation", "category_word",
-           "change_phrase", "display_number", "explain", "format_number", "method_word", "quantity_text",
-           "trajectory_cell"]
+__all__ = [
+    "DISPLAY_DIGITS",
+    "DISPLAY_PLACES",
+    "LANGUAGES",
+    "Explanation",
+    "category_word",
+    "change_phrase",
+    "display_number",
+    "explain",
+    "format_number",
+    "method_word",
+    "percent_number",
+    "quantity_text",
+    "trajectory_cell",
+]
 
 #: Display rounding (tables of every format; never JSON or an explanation's steps): a value
 #: with at most ``DISPLAY_PLACES`` decimals is shown as it is, as statistics publish it
@@ -108,6 +120,11 @@ def format_number(value: Fraction, *, places: int | None = None, max_places: int
 @functools.lru_cache(maxsize=8192)
 def _formatted(numerator: int, denominator: int, places: int | None, max_places: int) -> str:
     return _format_number(Fraction(numerator, denominator), places=places, max_places=max_places)
+
+
+def percent_number(value: Fraction) -> str:
+    """``format_number(abs(value) * 100, places=1)``, with no fraction made for it."""
+    return _formatted(abs(value.numerator) * 100, value.denominator, 1, 6)
 
 
 def display_number(value: Fraction, *, whole: bool = False) -> str:
@@ -201,7 +218,7 @@ def _names(items: tuple[str, ...]) -> str:
 
 
 def _percent(value: Fraction) -> str:
-    return f"{format_number(abs(value) * 100, places=1)}%"
+    return f"{percent_number(value)}%"
 
 
 def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
@@ -249,7 +266,7 @@ def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -
     if margin is None:
         margin = Fraction(0)
     relative_margin = verdict.relative_margin
-    gap = gap_text(abs(margin), unit, rule, lang)
+    gap = gap_text(abs(margin) if margin < 0 else margin, unit, rule, lang)
     relative = ""
     if relative_margin is not None:
         relative = (f"（相对 {_percent(relative_margin)}）" if lang == "zh"
