@@ -5,7 +5,8 @@
 1. One fact set at a time, over ``--sets`` varied fact sets of the bundled plan (values on,
    just inside and just outside every threshold, in the rule's unit and in other units, 5 %
    missing): ``evaluate`` on a parsed ``FactSet``, on a raw dict of floats, on a raw dict of
-   strings with units, and raw dict → ``render(report, "text")``. The baseline is a straight
+   strings with units, and raw dict → ``render(report, "text")``; and on a ``FactSet`` with
+   every verdict's steps read (they are built on first reading). The baseline is a straight
    loop over the rules (no generator per rule) making the same domain checks qcrules makes
    (missing value, minimum, maximum, whole counts) and the same comparisons, with float
    factors computed beforehand; for strings it also splits the number from the unit and looks
@@ -456,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
         "loop, strings": lambda i: [loop_evaluate(spelled_loop, f)
                                     for f in of_round(spelled_dicts, i)],
         "FactSet": lambda i: [qcrules.evaluate(plan, f) for f in of_round(parsed, i)],
+        "FactSet, steps read": lambda i: [[v.steps for v in qcrules.evaluate(plan, f)]
+                                          for f in of_round(parsed, i)],
         "dict of floats": lambda i: [qcrules.evaluate(plan, f) for f in of_round(plain_dicts, i)],
         "dict of strings": lambda i: [qcrules.evaluate(plan, f)
                                       for f in of_round(spelled_dicts, i)],
@@ -486,6 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("evaluate on a parsed FactSet", ratios(per_set, "FactSet", "loop, floats"),
          5, "the straight loop on floats"),
+        ("evaluate on a parsed FactSet, every verdict's steps read",
+         ratios(per_set, "FactSet, steps read", "loop, floats"), None,
+         "the straight loop on floats (steps are built when first read)"),
         ("evaluate on a raw dict of floats", ratios(per_set, "dict of floats", "loop, floats"),
          12, "the same loop"),
         ("evaluate on a raw dict of strings with units",

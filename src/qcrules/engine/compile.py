@@ -320,6 +320,8 @@ class Plan:
     keys: Mapping[str, tuple[str, ...]]
     #: :meth:`nearest_key` of each name asked so far.
     _nearest: dict[str, str | None] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _bases: dict[str, tuple[tuple[str, ...], int]] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[CompiledRule]:
         return iter(self.rules)
@@ -345,10 +347,17 @@ class Plan:
     @property
     def bases(self) -> dict[str, tuple[tuple[str, ...], int]]:
         """What the changes and growths with a base year need of earlier periods:
-        ``<rule-id>.baseline`` → (the names of the indicator's fact, the base year)."""
-        return {rule.baseline_id: ((rule.id, rule.indicator.zh), rule.change.base)
-                for rule in self.catalog.rules
-                if rule.change is not None and rule.change.base is not None}
+        ``<rule-id>.baseline`` → (the names of the indicator's fact, the base year).
+
+        Worked out on the first reading (every evaluation asks) and kept; each reading gets
+        its own copy."""
+        bases = self._bases
+        if bases is None:
+            bases = {rule.baseline_id: ((rule.id, rule.indicator.zh), rule.change.base)
+                     for rule in self.catalog.rules
+                     if rule.change is not None and rule.change.base is not None}
+            object.__setattr__(self, "_bases", bases)
+        return dict(bases)
 
 
 def compile_catalog(catalog: Catalog) -> Plan:

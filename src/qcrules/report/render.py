@@ -164,23 +164,30 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
             cells = (*cells, trajectory_cell(verdict.trajectory, lang)
                      if verdict.trajectory is not None else "")
         rows.append((verdict, cells))
-    widths = [max([text_width(h)] + [text_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
+    # each cell's display width, measured once
+    measured = [[text_width(cell) for cell in cells] for _verdict, cells in rows]
+    widths = [max([text_width(h)] + [cell_widths[i] for cell_widths in measured])
+              for i, h in enumerate(headers)]
     if width is not None:
         excess = sum(widths) + 2 * (len(widths) - 1) - width
         if excess > 0:   # only the indicator column gives way, down to its header's width
             widths[2] = max(text_width(headers[2]), 8, widths[2] - excess)
             rows = [(verdict, (*cells[:2], shorten(cells[2], widths[2]), *cells[3:]))
                     for verdict, cells in rows]
+            for (_verdict, cells), cell_widths in zip(rows, measured, strict=True):
+                cell_widths[2] = text_width(cells[2])
     lines = []
     title = report.catalog.title
     context = " · ".join(x for x in (report.region, report.period) if x)
     lines.append(f"{title}{(' — ' + context) if context else ''}")
     lines.append("  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
     styled: dict[int, str] = {}   # line number: colour
-    for verdict, cells in rows:
+    for (verdict, cells), cell_widths in zip(rows, measured, strict=True):
         if colour:
             styled[len(lines)] = COLOURS[verdict.status]
-        lines.append("  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        lines.append("  ".join(c + " " * (w - cw) if w > cw else c
+                               for c, w, cw in zip(cells, widths, cell_widths, strict=True))
+                     .rstrip())
     lines.append("")
     lines.append(summary_line(report, lang))
     lines += group_lines(report, lang)
