@@ -535,7 +535,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
     unknown = (rule_id,) if reference is None else (rule_id, reference_id)
     judged_unit_ = compiled.judged_unit
     factor = compiled.factor
-    steps_of = _numeric_steps
+    steps_of = _step_builder(compiled)
     #: The domain problem of each kind, worded once: (code, message, expected).
     outside = {which: domain_terms(compiled, which) for which in ("below", "above", "whole")}
 
@@ -601,12 +601,12 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             return None
         which = problem(fact, value)
         if which is not None:
-            return invalid(fact, which, Lazy(steps_of, compiled, fact, value))
+            return invalid(fact, which, Lazy(steps_of, fact, value))
         if referenced:
             base = given.get(reference_id)
             if base is None or base.form is _MISSING:
                 return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
-                               steps=Lazy(steps_of, compiled, fact, value),
+                               steps=Lazy(steps_of, fact, value),
                                missing=unknown[1:])
             target = read(base)
             if target is None:
@@ -614,7 +614,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             which = problem(base, target)
             if which is not None:
                 return invalid(base, which,
-                               Lazy(steps_of, compiled, fact, value, None, (), base, target))
+                               Lazy(steps_of, fact, value, None, (), base, target))
             judged = tuple([(op, target) for op, _ in ops])
             rn, rd = target.as_integer_ratio()
             judging = tuple([(op, target, compare_, rn, rd) for op, compare_ in ops])
@@ -632,7 +632,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
         else:
             holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in judging])
             holds_all = all(holds)
-        steps = Lazy(steps_of, compiled, fact, value, rounded, holds, base, target)
+        steps = Lazy(steps_of, fact, value, rounded, holds, base, target)
         if holds_all:
             return judged_verdict(rule, rule_id, _MET, _NONE, rounded, unit, judged, steps)
         return judged_verdict(rule, rule_id, _NOT_MET, miss, rounded, unit, judged, steps)
@@ -640,47 +640,65 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
     return judge
 
 
-def _read_steps(compiled: CompiledRule, steps: list[Step], fact: Fact, read: Fraction,
-                role: str) -> None:
-    """The steps the general path records for ``fact``, read as ``read`` in the rule's unit."""
-    steps.append(FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, role))
-    unit = compiled.unit
-    given: Fraction = fact.value  # type: ignore[assignment]
-    if fact.form is _QUANTITY:
-        if fact.unit != unit:
-            assert fact.unit is not None
-            steps.append(Converted(fact.id, given, fact.unit, compiled.factor(fact.unit), read,
-                                   unit or "1"))
-    elif unit is not None:
-        assumed = compiled.assumed.get(fact.id)
-        steps.append(assumed if assumed is not None
-                     else UnitAssumed(fact.id, unit, compiled.percent_like))
-        if compiled.percent_like:
-            steps.append(Converted(fact.id, given, "1", compiled.fraction_factor, read, unit))
-
-
-def _numeric_steps(compiled: CompiledRule, fact: Fact, read: Fraction,
-                   value: Fraction | None = None, holds: tuple[bool, ...] = (),
-                   base: Fact | None = None, target: Fraction | None = None) -> tuple[Step, ...]:
-    """The steps the general path records for a fact read as ``read`` in the rule's unit, and
-    its reference ``base`` read as ``target``, judged as ``value`` (after any rounding) with
-    the outcomes ``holds`` (``value`` is ``None`` when the verdict went no further)."""
-    steps: list[Step] = []
-    _read_steps(compiled, steps, fact, read, "value")
+def _step_builder(compiled: CompiledRule) -> Callable[..., tuple[Step, ...]]:
+    """The function that builds, from the values a verdict of the fast path was judged with,
+    the steps the general path records (``evaluate._read`` and ``evaluate_rule``), for one
+    rule: its constants bound once. (A verdict is pickled with its steps built, so the
+    function need not pickle.)"""
     rule = compiled.rule
-    thresholds = compiled.thresholds
-    if base is not None and target is not None and rule.reference is not None:
-        _read_steps(compiled, steps, base, target,
-                    "assigned" if rule.kind is Kind.ASSIGNED else "reference")
-        if value is None:   # the reference is outside the domain
-            return tuple(steps)
-        steps.append(ReferenceUsed(rule.reference.id, target, compiled.unit, rule.reference.zh))
-        thresholds = tuple((op, target) for op, _ in compiled.bounds)
-    if value is None:
-        return tuple(steps)
+    unit = compiled.unit
+    to_unit = unit or "1"
+    percent_like = compiled.percent_like
+    fraction_factor = compiled.fraction_factor
+    assumed = compiled.assumed
+    factor = compiled.factor
     precision = rule.precision
-    if precision is not None:
-        steps.append(Rounded(precision, read, value))
-    steps.extend(Compared(value, op, threshold, outcome)
-                 for (op, threshold), outcome in zip(thresholds, holds, strict=True))
-    return tuple(steps)
+    thresholds = compiled.thresholds
+    single = thresholds[0] if len(thresholds) == 1 else None
+    reference = rule.reference
+    role = "assigned" if rule.kind is Kind.ASSIGNED else "reference"
+    ops = tuple(op for op, _ in compiled.bounds)
+
+    def read(steps: list[Step], fact: Fact, value: Fraction, role: str) -> None:
+        fact_id = fact.id
+        steps.append(FactUsed(fact_id, fact.raw, fact.source, fact.date, fact.period, role))
+        if fact.form is _QUANTITY:
+            if fact.unit != unit:
+                steps.append(Converted(fact_id, fact.value, fact.unit,  # type: ignore[arg-type]
+                                       factor(fact.unit), value, to_unit))  # type: ignore[arg-type]
+        elif unit is not None:
+            made = assumed.get(fact_id)
+            steps.append(made if made is not None
+                         else UnitAssumed(fact_id, unit, percent_like))
+            if percent_like:
+                steps.append(Converted(fact_id, fact.value, "1",  # type: ignore[arg-type]
+                                       fraction_factor, value, unit))
+
+    def build(fact: Fact, read_value: Fraction, value: Fraction | None = None,
+              holds: tuple[bool, ...] = (), base: Fact | None = None,
+              target: Fraction | None = None) -> tuple[Step, ...]:
+        """The steps of a fact read as ``read_value`` in the rule's unit, and of its reference
+        ``base`` read as ``target``, judged as ``value`` (after any rounding) with the outcomes
+        ``holds``; ``value`` is ``None`` when the verdict went no further."""
+        steps: list[Step] = []
+        read(steps, fact, read_value, "value")
+        judged = thresholds
+        if base is not None and target is not None and reference is not None:
+            read(steps, base, target, role)
+            if value is None:   # the reference is outside the domain
+                return tuple(steps)
+            steps.append(ReferenceUsed(reference.id, target, unit, reference.zh))
+            judged = tuple([(op, target) for op in ops])
+        elif value is None:
+            return tuple(steps)
+        assert value is not None
+        if precision is not None:
+            steps.append(Rounded(precision, read_value, value))
+        if single is not None and judged is thresholds:
+            steps.append(Compared(value, single[0], single[1], holds[0]))
+        else:
+            for (op, threshold), outcome in zip(judged, holds, strict=True):
+                steps.append(Compared(value, op, threshold, outcome))
+        return tuple(steps)
+
+    return build

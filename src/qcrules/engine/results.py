@@ -182,9 +182,8 @@ class Lazy:
     (:mod:`qcrules.engine.compile`) judges with whole numbers and records only the values it
     used, so a caller that never reads the steps (nor explains or renders the verdict) never
     pays for the step objects. A report's diagnostics are another (:attr:`Report.diagnostics`):
-    the did-you-mean search for a fact that matches no rule runs when they are read. ``build``
-    is a module-level function, so a verdict or report holding one pickles like any other (as
-    the value made).
+    the did-you-mean search for a fact that matches no rule runs when they are read. A verdict
+    or report holding one pickles like any other, as the value made.
     """
 
     __slots__ = ("_built", "build", "values")
