@@ -9,7 +9,9 @@ seen for that rule and then reused, never recomputed per fact.
 What evaluation needs on every fact set is prepared here too, so that judging a fact is a few
 operations on whole numbers: the names a rule's fact may be given under, each threshold as a
 comparison function with its numerator and denominator, and the indicator's possible values as
-numerators and denominators.
+numerators and denominators. Each rule of the common kinds also gets its compiled evaluator
+(:func:`build_judge`): a closure over those constants that judges a fact set with integer
+comparisons and leaves its explanation steps to be built when they are read.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ from .results import (
     judged_verdict,
 )
 
-__all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit", "judges_whole_numbers"]
+__all__ = ["CompiledRule", "Judge", "Plan", "build_judge", "compile_catalog", "domain_terms",
+           "judged_unit", "judges_whole_numbers"]
 
 
 #: A fixed threshold ready to judge: the bound, its threshold, and ``op.compare`` with the

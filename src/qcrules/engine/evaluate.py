@@ -3,6 +3,10 @@
 Every number is a :class:`~fractions.Fraction`, so a value equal to the threshold in any
 compatible unit is equal, and binary float noise cannot flip a verdict. The judgement is
 full-value comparison unless the rule declares a precision (GB/T 8170 §4.3).
+
+:func:`evaluate_rule` is the general path: it records each step as it goes. :func:`evaluate_plan`
+first asks each rule's compiled evaluator (:func:`qcrules.engine.compile.build_judge`), which
+decides the common cases with the same result, and falls back to :func:`evaluate_rule`.
 """
 
 from __future__ import annotations
