@@ -63,6 +63,7 @@ def assert_same(plan: qcrules.Plan, facts: Any) -> tuple[Report, Report]:
         assert _verdict_fields(one) == _verdict_fields(other), one.rule_id
     assert fast == general
     assert fast.diagnostics == general.diagnostics
+    assert repr(fast) == repr(general)
     return fast, general
 
 
@@ -162,6 +163,14 @@ class TestFastPath:
         assert isinstance(verdict._steps, tuple)
         assert [type(step).__name__ for step in steps] == [
             "FactUsed", "UnitAssumed", "Converted", "Compared"]
+
+    def test_a_verdict_shows_its_steps_by_their_name(self) -> None:
+        """``repr`` names the steps ``steps=`` and shows them built, as for any verdict."""
+        verdict = evaluate_plan(_floor_plan(), {"gdp": "8.6万元/人"})["gdp"]
+        text = repr(verdict)
+        assert "steps=(FactUsed(fact_id='gdp'" in text
+        assert "_steps" not in text
+        assert "Lazy" not in text
 
     def test_a_value_outside_the_domain_is_invalid_as_on_the_general_path(self) -> None:
         """101 % for a rate of at most 100 %: invalid, with the general path's problem."""

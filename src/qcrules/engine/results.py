@@ -212,7 +212,7 @@ def _built(value: tuple[Any, ...] | Lazy) -> tuple[Any, ...]:
 _UNSET: Any = object()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Verdict:
     """The outcome for one rule, with the steps that led to it.
 
@@ -230,8 +230,7 @@ class Verdict:
     unit: str | None = None
     thresholds: tuple[tuple[Op, Fraction], ...] = ()
     #: The steps, or the values to build them from when they are first read (:attr:`steps`).
-    _steps: tuple[Step, ...] | Lazy = attrs.field(default=(), alias="steps", eq=_built,
-                                                       repr=lambda s: repr(_built(s)))
+    _steps: tuple[Step, ...] | Lazy = attrs.field(default=(), alias="steps", eq=_built)
     missing: tuple[str, ...] = ()
     problem: Diagnostic | None = None
     trajectory: Trajectory | None = None
@@ -247,6 +246,14 @@ class Verdict:
         built = steps()
         object.__setattr__(self, "_steps", built)
         return built
+
+    def __repr__(self) -> str:
+        # as attrs writes it, the steps under their public name (and built)
+        return (f"Verdict(rule_id={self.rule_id!r}, status={self.status!r}, "
+                f"severity={self.severity!r}, value={self.value!r}, unit={self.unit!r}, "
+                f"thresholds={self.thresholds!r}, steps={self.steps!r}, "
+                f"missing={self.missing!r}, problem={self.problem!r}, "
+                f"trajectory={self.trajectory!r})")
 
     @property
     def met(self) -> bool:
@@ -337,7 +344,7 @@ def _margin(op: Op, value: Fraction, threshold: Fraction) -> Fraction:
     return -abs(value - threshold)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Report:
     """Verdicts for one fact set, in catalogue order, with counts for summaries."""
 
@@ -347,8 +354,8 @@ class Report:
     period: str | None = None
     sources: tuple[str, ...] = ()
     #: The diagnostics, or what to make them from when they are first read (:attr:`diagnostics`).
-    _diagnostics: tuple[Diagnostic, ...] | Lazy = attrs.field(
-        default=(), alias="diagnostics", eq=_built, repr=lambda d: repr(_built(d)))
+    _diagnostics: tuple[Diagnostic, ...] | Lazy = attrs.field(default=(), alias="diagnostics",
+                                                              eq=_built)
     engine: str = "native"
     #: The verdicts by rule id (the first of each id), built on the first look-up.
     _by_id: dict[str, Verdict] | None = attrs.field(default=None, init=False, eq=False,
@@ -359,6 +366,12 @@ class Report:
 
     def __len__(self) -> int:
         return len(self.verdicts)
+
+    def __repr__(self) -> str:
+        # as attrs writes it, the diagnostics under their public name (and made)
+        return (f"Report(verdicts={self.verdicts!r}, region={self.region!r}, "
+                f"period={self.period!r}, sources={self.sources!r}, "
+                f"diagnostics={self.diagnostics!r}, engine={self.engine!r})")
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
