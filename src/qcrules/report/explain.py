@@ -248,7 +248,7 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
                     else ("done" if verdict.met else "not done"))
     else:
         summary = _numeric_summary(verdict, name, unit, lang)
-    lines = tuple(_step_line(step, verdict, lang) for step in verdict.steps)
+    lines = tuple([_step_line(step, verdict, lang) for step in verdict.steps])
     if verdict.trajectory is not None:
         lines = (*lines, trajectory_line(verdict, lang))
     return Explanation(rule.id, lang, summary + tail, lines)
