@@ -78,8 +78,9 @@ def margin_cell(verdict: Verdict) -> str:
     if margin is None:
         return ""
     relative_margin = verdict.relative_margin
-    sign = "+" if margin > 0 else ("" if margin == 0 else "-")
-    text = f"{sign}{display_number(-margin if margin < 0 else margin)}"
+    numerator = margin.numerator   # its sign is the margin's (compared as a whole number)
+    sign = "+" if numerator > 0 else ("" if numerator == 0 else "-")
+    text = f"{sign}{display_number(-margin if numerator < 0 else margin)}"
     if relative_margin is not None:
         text += f" ({sign}{percent_number(relative_margin)}%)"
     return text

@@ -266,7 +266,7 @@ def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -
     if margin is None:
         margin = Fraction(0)
     relative_margin = verdict.relative_margin
-    gap = gap_text(abs(margin) if margin < 0 else margin, unit, rule, lang)
+    gap = gap_text(-margin if margin.numerator < 0 else margin, unit, rule, lang)
     relative = ""
     if relative_margin is not None:
         relative = (f"（相对 {_percent(relative_margin)}）" if lang == "zh"
