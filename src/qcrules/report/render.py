@@ -418,53 +418,63 @@ class _NotPlain(Exception):
 
 def _json_value(value: Any, newline: str, out: list[str]) -> None:
     """Append ``value`` as indented JSON; ``newline`` is a line break and the indentation of
-    the line ``value`` starts on. A scalar in a list or mapping is written in the loop."""
+    the line ``value`` starts on. The scalars of a list or mapping are written in its loop."""
     kind = type(value)
-    if kind is dict or kind is list or kind is tuple:
+    if kind is dict:
         if not value:
-            out.append("{}" if kind is dict else "[]")
+            out.append("{}")
             return
         inner = newline + "  "
-        if kind is dict:
-            separator = "{" + inner
-            items: Any = value.items()
-        else:
-            separator = "[" + inner
-            items = ((None, item) for item in value)
-        for key, item in items:
-            if key is None:
-                head = separator
-            elif type(key) is str:
-                head = f"{separator}{_encode_string(key)}: "
-            else:
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
                 raise _NotPlain
+            head = f"{separator}{_encode_string(key)}: "
             separator = "," + inner
-            scalar = _json_scalar(item)
-            if scalar is not None:
-                out.append(head + scalar)
+            item_kind = type(item)
+            if item_kind is str:
+                out.append(head + _encode_string(item))
+            elif item is None:
+                out.append(head + "null")
+            elif item_kind is bool:
+                out.append(head + ("true" if item else "false"))
+            elif item_kind is int:
+                out.append(head + int.__repr__(item))
             else:
                 out.append(head)
                 _json_value(item, inner, out)
-        out.append(newline + ("}" if kind is dict else "]"))
-        return
-    scalar = _json_scalar(value)
-    if scalar is None:
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            item_kind = type(item)
+            if item_kind is str:
+                out.append(separator + _encode_string(item))
+            elif item is None:
+                out.append(separator + "null")
+            elif item_kind is bool:
+                out.append(separator + ("true" if item else "false"))
+            elif item_kind is int:
+                out.append(separator + int.__repr__(item))
+            else:
+                out.append(separator)
+                _json_value(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    elif kind is str:
+        out.append(_encode_string(value))
+    elif value is None:
+        out.append("null")
+    elif kind is bool:
+        out.append("true" if value else "false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    else:
         raise _NotPlain
-    out.append(scalar)
-
-
-def _json_scalar(value: Any) -> str | None:
-    """A text, whole number, true/false or null as JSON; ``None`` for anything else."""
-    kind = type(value)
-    if kind is str:
-        return _encode_string(value)
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)
-    return None
 
 
 def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
