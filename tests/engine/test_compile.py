@@ -205,10 +205,11 @@ class TestResultsClasses:
 
     @pytest.mark.parametrize("cls", RESULT_CLASSES)
     def test_signature_is_the_fields(self, cls: type) -> None:
-        """The constructor takes every field, in order, with its default."""
+        """The constructor takes every field it sets, in order, with its default (a private
+        field by its public name: a verdict's ``_steps`` is ``steps=``)."""
         parameters = list(inspect.signature(cls).parameters.values())
-        fields = attrs.fields(cls)
-        assert [p.name for p in parameters] == [f.name for f in fields]
+        fields = [field for field in attrs.fields(cls) if field.init]
+        assert [p.name for p in parameters] == [f.alias for f in fields]
         for parameter, field in zip(parameters, fields, strict=True):
             expected = inspect.Parameter.empty if field.default is attrs.NOTHING else field.default
             assert parameter.default == expected
@@ -216,7 +217,7 @@ class TestResultsClasses:
     @pytest.mark.parametrize("cls", RESULT_CLASSES)
     def test_frozen_equal_hashable(self, cls: type) -> None:
         """Frozen; equal and equally hashed when the fields are; ``attrs.evolve`` works."""
-        values = {f.name: _sample(f.name) for f in attrs.fields(cls)}
+        values = {f.alias: _sample(f.alias) for f in attrs.fields(cls) if f.init}
         first, second = cls(**values), cls(*values.values())
         assert first == second
         assert hash(first) == hash(second)

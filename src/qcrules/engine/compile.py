@@ -9,7 +9,9 @@ seen for that rule and then reused, never recomputed per fact.
 What evaluation needs on every fact set is prepared here too, so that judging a fact is a few
 operations on whole numbers: the names a rule's fact may be given under, each threshold as a
 comparison function with its numerator and denominator, and the indicator's possible values as
-numerators and denominators.
+numerators and denominators. Each rule of the common kinds also gets its compiled evaluator
+(:func:`build_judge`): a closure over those constants that judges a fact set with integer
+comparisons and leaves its explanation steps to be built when they are read.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from fractions import Fraction
 import attrs
 
 from ..base.errors import CatalogError, Diagnostic, Location
+from ..base.numbers import round_gbt8170
 from ..catalog.formula import Formula, parse_formula
 from ..catalog.model import Catalog, Kind, Op, Quantity, Rule
 from ..catalog.units import (
@@ -39,14 +42,33 @@ from ..catalog.units import (
     unit_dimension,
     whole_scale,
 )
-from .results import Severity, UnitAssumed
+from ..facts.model import Fact, FactForm
+from .results import (
+    Compared,
+    Converted,
+    FactUsed,
+    Lazy,
+    ReferenceUsed,
+    Rounded,
+    Severity,
+    Status,
+    Step,
+    UnitAssumed,
+    Verdict,
+    judged_verdict,
+)
 
-__all__ = ["CompiledRule", "Plan", "compile_catalog", "judged_unit", "judges_whole_numbers"]
+__all__ = ["CompiledRule", "Judge", "Plan", "build_judge", "compile_catalog", "domain_terms",
+           "judged_unit", "judges_whole_numbers"]
 
 
 #: A fixed threshold ready to judge: the bound, its threshold, and ``op.compare`` with the
 #: threshold's numerator and denominator (``value op threshold`` is ``compare(n * td, tn * d)``).
 Comparison = tuple[Op, Fraction, Callable[[int, int], bool], int, int]
+
+#: A rule's compiled evaluator: the facts of one fact set (keyed as given) → the verdict, or
+#: ``None`` when the facts call for the general path (see :func:`build_judge`).
+Judge = Callable[[Mapping[str, Fact]], "Verdict | None"]
 
 
 @attrs.define(eq=False)
@@ -96,6 +118,9 @@ class CompiledRule:
     #: own names and its reference): the same for every fact set, so made once.
     assumed: dict[str, UnitAssumed] = attrs.field(init=False, factory=dict)
     _factors: dict[tuple[str, str | None], Fraction | UnitProblem] = attrs.field(factory=dict)
+    #: The rule's compiled evaluator (:func:`build_judge`), or ``None``: every fact set takes
+    #: the general path.
+    judge: Judge | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         rule = self.rule
@@ -175,7 +200,24 @@ def judged_unit(rule: Rule) -> str | None:
 def judges_whole_numbers(rule: Rule) -> bool:
     """Whether the values a rule judges are whole numbers (a count of firms, a rank): those of
     a count or rank indicator, unless a change or growth judges them as a rate."""
-    return _is_whole(rule) and judged_unit(rule) == rule.indicator.unit
+    return _judges_whole(rule.kind, rule.indicator.unit, rule.derivation is not None,
+                         rule.change.measure if rule.change is not None else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _judges_whole(kind: Kind, unit: str | None, derived: bool, measure: str | None) -> bool:
+    """:func:`judges_whole_numbers` of a rule of ``kind`` whose indicator is in ``unit``
+    (kept by what it depends on: a report asks it of every value it shows)."""
+    if kind in (Kind.COUNT, Kind.RANK):
+        whole = True
+    elif unit is None or derived:
+        whole = False
+    else:
+        dimensionality = canonical_unit(unit).dimensionality
+        whole = dimensionality in (canonical_unit("件").dimensionality,
+                                   canonical_unit("位").dimensionality)
+    judged = _CHANGE_UNITS.get(measure, unit) if measure is not None else unit
+    return whole and judged == unit
 
 
 def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> CompiledRule:
@@ -214,6 +256,7 @@ def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> Compile
             compiled.factor(from_unit)
         for from_unit, factor in _known_factors(unit):
             compiled._factors.setdefault((from_unit, None), factor)
+    compiled.judge = build_judge(compiled)
     return compiled
 
 
@@ -278,6 +321,8 @@ class Plan:
     keys: Mapping[str, tuple[str, ...]]
     #: :meth:`nearest_key` of each name asked so far.
     _nearest: dict[str, str | None] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _bases: dict[str, tuple[tuple[str, ...], int]] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[CompiledRule]:
         return iter(self.rules)
@@ -303,10 +348,17 @@ class Plan:
     @property
     def bases(self) -> dict[str, tuple[tuple[str, ...], int]]:
         """What the changes and growths with a base year need of earlier periods:
-        ``<rule-id>.baseline`` → (the names of the indicator's fact, the base year)."""
-        return {rule.baseline_id: ((rule.id, rule.indicator.zh), rule.change.base)
-                for rule in self.catalog.rules
-                if rule.change is not None and rule.change.base is not None}
+        ``<rule-id>.baseline`` → (the names of the indicator's fact, the base year).
+
+        Worked out on the first reading (every evaluation asks) and kept; each reading gets
+        its own copy."""
+        bases = self._bases
+        if bases is None:
+            bases = {rule.baseline_id: ((rule.id, rule.indicator.zh), rule.change.base)
+                     for rule in self.catalog.rules
+                     if rule.change is not None and rule.change.base is not None}
+            object.__setattr__(self, "_bases", bases)
+        return dict(bases)
 
 
 def compile_catalog(catalog: Catalog) -> Plan:
@@ -340,3 +392,314 @@ def _declare(catalog: Catalog) -> frozenset[str]:
                                        got=problem.got, hint=problem.hint or None)
                             for name, problem in problems.items()])
     return own
+
+
+# The compiled evaluator. Each rule of the common kinds gets a closure over its constants (the
+# names of its fact, its thresholds and domain as whole numerators and denominators, its unit
+# factors) that judges a fact set with a few integer operations and records only the values
+# it used; the steps are built from them when first read (Lazy). Whatever the closure
+# does not decide — it returns None — goes to the general path (evaluate.evaluate_rule), which
+# records its steps as it goes; both give the same verdict, field by field.
+
+_MISSING = FactForm.MISSING
+_QUANTITY = FactForm.QUANTITY
+_NUMBER = FactForm.NUMBER
+_BOOLEAN = FactForm.BOOLEAN
+
+
+def build_judge(compiled: CompiledRule) -> Judge | None:
+    """The compiled evaluator of one rule, or ``None`` when its kind keeps the general path.
+
+    The fast path takes the common kinds: a floor, ceiling, range, equality or count on one
+    fact (a quantity in any unit with a known factor, or a bare number in the rule's unit, a
+    fraction for percent-like units), with the indicator's domain and a declared precision;
+    and a yes-or-no assessment given as true or false. It returns ``None`` — the general path
+    decides — for a fact in a unit whose factor is not known yet, in any other form (text, a
+    ratio a:b, not a number, unreadable), given under both of its names, or missing when the
+    indicator can be derived. A value outside the indicator's domain is judged invalid here,
+    with the problem every path reports.
+
+    A relative or assigned target (a reference fact) takes it too, the reference read the
+    same way. Kept on the general path altogether: changes and growths (a base value), ratios
+    (a:b and inverse units), and a derived indicator's formula. Compound targets (groups) are
+    judged on the report, from the verdicts.
+    """
+    if compiled.needs_base:
+        return None
+    if not compiled.numeric:
+        return _boolean_judge(compiled)
+    if compiled.reads_ratio:
+        return None
+    return _numeric_judge(compiled)
+
+
+def _lookup(keys: tuple[str, ...]) -> Callable[[Mapping[str, Fact]], Fact | bool | None]:
+    """The indicator's fact under one of ``keys``: the fact, ``None`` when none is given, or
+    ``False`` when more than one is (the general path decides whether they conflict)."""
+    if len(keys) == 1:
+        only = keys[0]
+
+        def one(given: Mapping[str, Fact]) -> Fact | bool | None:
+            fact = given.get(only)
+            return None if fact is None or fact.form is _MISSING else fact
+
+        return one
+    first_key, second_key = keys
+
+    def two(given: Mapping[str, Fact]) -> Fact | bool | None:
+        first = given.get(first_key)
+        if first is not None and first.form is _MISSING:
+            first = None
+        second = given.get(second_key)
+        if second is not None and second.form is not _MISSING:
+            return False if first is not None else second
+        return first
+
+    return two
+
+
+def _boolean_judge(compiled: CompiledRule) -> Judge:
+    rule = compiled.rule
+    rule_id = rule.id
+    lookup = _lookup(compiled.keys)
+    unit = compiled.unit
+    miss = compiled.miss_severity
+    unknown = (rule_id,)
+    reference = rule.reference
+
+    def judge(given: Mapping[str, Fact]) -> Verdict | None:
+        fact = lookup(given)
+        if fact is None:
+            if reference is not None:
+                return None
+            return Verdict(rule, rule_id, Status.UNKNOWN, unit=compiled.judged_unit,
+                           missing=unknown)
+        if fact is False or fact.form is not _BOOLEAN:  # type: ignore[union-attr]
+            return None
+        holds = bool(fact.value)  # type: ignore[union-attr]
+        steps = Lazy(_boolean_steps, fact, holds)
+        if holds:
+            return judged_verdict(rule, rule_id, _MET, _NONE, True, unit, (), steps)
+        return judged_verdict(rule, rule_id, _NOT_MET, miss, False, unit, (), steps)
+
+    return judge
+
+
+def _boolean_steps(fact: Fact, holds: bool) -> tuple[Step, ...]:
+    return (FactUsed(fact.id, fact.raw, fact.source, fact.date, fact.period, "value"),
+            Compared(holds, None, None, holds))
+
+
+_MET, _NOT_MET, _NONE = Status.MET, Status.NOT_MET, Severity.NONE
+
+
+def domain_terms(compiled: CompiledRule, which: str) -> tuple[str, str, str]:
+    """The code, message and expected value of a value outside the indicator's domain
+    (``which``: ``below``, ``above`` or ``whole``), as every path words it."""
+    if which == "below":
+        return ("QC302", "below the indicator's possible values",
+                f">= {compiled.minimum} {compiled.unit or ''}".strip())
+    if which == "above":
+        return ("QC302", "above the indicator's possible values",
+                f"<= {compiled.maximum} {compiled.unit or ''}".strip())
+    if compiled.whole_scale == 1:
+        return "QC303", "not a whole number", "a whole number"
+    return ("QC303", "not a whole count",
+            f"a multiple of 1/{compiled.whole_scale} {compiled.unit}")
+
+
+def _numeric_judge(compiled: CompiledRule) -> Judge:
+    rule = compiled.rule
+    rule_id = rule.id
+    keys = compiled.keys
+    first_key = keys[0]
+    second_key = keys[1] if len(keys) > 1 else None
+    unit = compiled.unit
+    percent_like = compiled.percent_like
+    fn, fd = compiled.fraction_factor.as_integer_ratio()
+    low, high = compiled.low, compiled.high
+    ln, ld = low if low is not None else (0, 0)
+    hn, hd = high if high is not None else (0, 0)
+    whole = compiled.whole
+    scale = compiled.whole_scale
+    precision = rule.precision
+    comparisons = compiled.comparisons
+    thresholds = compiled.thresholds
+    single = len(comparisons) == 1
+    _, _, compare, tn, td = comparisons[0] if comparisons else (None, None, None, 0, 0)
+    miss = compiled.miss_severity
+    derivable = compiled.formula is not None
+    reference = rule.reference
+    reference_id = reference.id if reference is not None else ""
+    referenced = compiled.needs_reference
+    ops = tuple((op, op.compare) for op, _ in compiled.bounds)
+    unknown = (rule_id,) if reference is None else (rule_id, reference_id)
+    judged_unit_ = compiled.judged_unit
+    factor = compiled.factor
+    steps_of = _step_builder(compiled)
+    #: The domain problem of each kind, worded once: (code, message, expected).
+    outside = {which: domain_terms(compiled, which) for which in ("below", "above", "whole")}
+
+    def read(fact: Fact) -> Fraction | None:
+        """The fact's value in the rule's unit, or ``None`` for the general path."""
+        form = fact.form
+        value: Fraction = fact.value  # type: ignore[assignment]
+        if form is _QUANTITY:
+            if fact.unit != unit:
+                try:
+                    by = factor(fact.unit)  # type: ignore[arg-type]
+                except UnitProblem:
+                    return None
+                n, d = value.as_integer_ratio()
+                bn, bd = by.as_integer_ratio()
+                return Fraction(n * bn, d * bd)
+            return value
+        if form is _NUMBER:
+            if percent_like:
+                n, d = value.as_integer_ratio()
+                return Fraction(n * fn, d * fd)
+            return value
+        return None
+
+    def problem(fact: Fact, value: Fraction) -> str | None:
+        """Which side of the domain ``value`` is outside (``None``: inside)."""
+        n, d = value.as_integer_ratio()
+        if low is not None and n * ld < ln * d:
+            return "below"
+        if high is not None and n * hd > hn * d:
+            return "above"
+        if whole and scale % d:
+            return "whole"
+        return None
+
+    def invalid(fact: Fact, which: str, steps: Lazy) -> Verdict:
+        code, message, expected = outside[which]
+        return Verdict(rule, rule_id, Status.INVALID, unit=unit, steps=steps,
+                       problem=Diagnostic(code, message, fact.location, rule_id, fact.id,
+                                          "value", expected, fact.raw))
+
+    def judge(given: Mapping[str, Fact]) -> Verdict | None:
+        fact = given.get(first_key)
+        if fact is not None and fact.form is _MISSING:
+            fact = None
+        if second_key is not None:
+            other = given.get(second_key)
+            if other is not None and other.form is not _MISSING:
+                if fact is not None:
+                    return None   # given under both names: the general path compares them
+                fact = other
+        if fact is None:
+            if derivable:
+                return None
+            if reference is not None:
+                base = given.get(reference_id)
+                if base is not None and base.form is not _MISSING:
+                    return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
+                                   missing=unknown[:1])
+            return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_, missing=unknown)
+        value = read(fact)
+        if value is None:
+            return None
+        which = problem(fact, value)
+        if which is not None:
+            return invalid(fact, which, Lazy(steps_of, fact, value))
+        if referenced:
+            base = given.get(reference_id)
+            if base is None or base.form is _MISSING:
+                return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
+                               steps=Lazy(steps_of, fact, value),
+                               missing=unknown[1:])
+            target = read(base)
+            if target is None:
+                return None
+            which = problem(base, target)
+            if which is not None:
+                return invalid(base, which,
+                               Lazy(steps_of, fact, value, None, (), base, target))
+            judged = tuple([(op, target) for op, _ in ops])
+            rn, rd = target.as_integer_ratio()
+            judging = tuple([(op, target, compare_, rn, rd) for op, compare_ in ops])
+        else:
+            base = target = None
+            judged = thresholds
+            judging = comparisons
+        rounded = value
+        if precision is not None:
+            rounded = round_gbt8170(value, precision)
+        n, d = rounded.as_integer_ratio()
+        if single and not referenced:
+            holds_all = compare(n * td, tn * d)  # type: ignore[misc]
+            holds: tuple[bool, ...] = (holds_all,)
+        else:
+            holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in judging])
+            holds_all = all(holds)
+        steps = Lazy(steps_of, fact, value, rounded, holds, base, target)
+        if holds_all:
+            return judged_verdict(rule, rule_id, _MET, _NONE, rounded, unit, judged, steps)
+        return judged_verdict(rule, rule_id, _NOT_MET, miss, rounded, unit, judged, steps)
+
+    return judge
+
+
+def _step_builder(compiled: CompiledRule) -> Callable[..., tuple[Step, ...]]:
+    """The function that builds, from the values a verdict of the fast path was judged with,
+    the steps the general path records (``evaluate._read`` and ``evaluate_rule``), for one
+    rule: its constants bound once. (A verdict is pickled with its steps built, so the
+    function need not pickle.)"""
+    rule = compiled.rule
+    unit = compiled.unit
+    to_unit = unit or "1"
+    percent_like = compiled.percent_like
+    fraction_factor = compiled.fraction_factor
+    assumed = compiled.assumed
+    factor = compiled.factor
+    precision = rule.precision
+    thresholds = compiled.thresholds
+    single = thresholds[0] if len(thresholds) == 1 else None
+    reference = rule.reference
+    role = "assigned" if rule.kind is Kind.ASSIGNED else "reference"
+    ops = tuple(op for op, _ in compiled.bounds)
+
+    def read(steps: list[Step], fact: Fact, value: Fraction, role: str) -> None:
+        fact_id = fact.id
+        steps.append(FactUsed(fact_id, fact.raw, fact.source, fact.date, fact.period, role))
+        if fact.form is _QUANTITY:
+            if fact.unit != unit:
+                steps.append(Converted(fact_id, fact.value, fact.unit,  # type: ignore[arg-type]
+                                       factor(fact.unit), value, to_unit))  # type: ignore[arg-type]
+        elif unit is not None:
+            made = assumed.get(fact_id)
+            steps.append(made if made is not None
+                         else UnitAssumed(fact_id, unit, percent_like))
+            if percent_like:
+                steps.append(Converted(fact_id, fact.value, "1",  # type: ignore[arg-type]
+                                       fraction_factor, value, unit))
+
+    def build(fact: Fact, read_value: Fraction, value: Fraction | None = None,
+              holds: tuple[bool, ...] = (), base: Fact | None = None,
+              target: Fraction | None = None) -> tuple[Step, ...]:
+        """The steps of a fact read as ``read_value`` in the rule's unit, and of its reference
+        ``base`` read as ``target``, judged as ``value`` (after any rounding) with the outcomes
+        ``holds``; ``value`` is ``None`` when the verdict went no further."""
+        steps: list[Step] = []
+        read(steps, fact, read_value, "value")
+        judged = thresholds
+        if base is not None and target is not None and reference is not None:
+            read(steps, base, target, role)
+            if value is None:   # the reference is outside the domain
+                return tuple(steps)
+            steps.append(ReferenceUsed(reference.id, target, unit, reference.zh))
+            judged = tuple([(op, target) for op in ops])
+        elif value is None:
+            return tuple(steps)
+        assert value is not None
+        if precision is not None:
+            steps.append(Rounded(precision, read_value, value))
+        if single is not None and judged is thresholds:
+            steps.append(Compared(value, single[0], single[1], holds[0]))
+        else:
+            for (op, threshold), outcome in zip(judged, holds, strict=True):
+                steps.append(Compared(value, op, threshold, outcome))
+        return tuple(steps)
+
+    return build

@@ -3,6 +3,10 @@
 Every number is a :class:`~fractions.Fraction`, so a value equal to the threshold in any
 compatible unit is equal, and binary float noise cannot flip a verdict. The judgement is
 full-value comparison unless the rule declares a precision (GB/T 8170 §4.3).
+
+:func:`evaluate_rule` is the general path: it records each step as it goes. :func:`evaluate_plan`
+first asks each rule's compiled evaluator (:func:`qcrules.engine.compile.build_judge`), which
+decides the common cases with the same result, and falls back to :func:`evaluate_rule`.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ from ..catalog.units import UnitProblem, normalize_text
 from ..facts.model import Fact, FactForm, FactSet
 from ..facts.periods import PeriodProblem, months_between, parse_period
 from ..facts.read import FALSE_WORDS, TRUE_WORDS, as_fact_set
-from .compile import CompiledRule, Plan
+from .compile import CompiledRule, Plan, domain_terms
 from .results import (
     ChangeMeasured,
     Compared,
     Converted,
     Derived,
     FactUsed,
+    Lazy,
     RatioRead,
     ReferenceUsed,
     Report,
@@ -261,16 +266,8 @@ def _check_domain(compiled: CompiledRule, value: Fraction, fact: Fact | None) ->
 
 def domain_problem(compiled: CompiledRule, which: str, fact: Fact | None) -> Unusable:
     """The problem of a value outside the indicator's domain (``below``, ``above`` or ``whole``)."""
-    if which == "below":
-        return Unusable("QC302", "below the indicator's possible values", fact,
-                         expected=f">= {compiled.minimum} {compiled.unit or ''}".strip())
-    if which == "above":
-        return Unusable("QC302", "above the indicator's possible values", fact,
-                         expected=f"<= {compiled.maximum} {compiled.unit or ''}".strip())
-    if compiled.whole_scale == 1:
-        return Unusable("QC303", "not a whole number", fact, expected="a whole number")
-    return Unusable("QC303", "not a whole count", fact,
-                    expected=f"a multiple of 1/{compiled.whole_scale} {compiled.unit}")
+    code, message, expected = domain_terms(compiled, which)
+    return Unusable(code, message, fact, expected=expected)
 
 
 def input_facts(compiled: CompiledRule, facts: FactSet) -> list[tuple[str, Fact]]:
@@ -575,6 +572,10 @@ def finish_verdict(compiled: CompiledRule, steps: list[Step], holds: bool, value
                    thresholds, tuple(steps))
 
 
+def _all_diagnostics(plan: Plan, facts: FactSet) -> tuple[Diagnostic, ...]:
+    return (*facts.diagnostics, *unmatched_facts(plan, facts))
+
+
 def unmatched_facts(plan: Plan, facts: FactSet) -> list[Diagnostic]:
     warnings = []
     for key, fact in facts.facts.items():
@@ -588,10 +589,29 @@ def unmatched_facts(plan: Plan, facts: FactSet) -> list[Diagnostic]:
     return warnings
 
 
-def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact]) -> Report:
-    """Evaluate every rule of ``plan`` against one fact set, in catalogue order."""
+def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,
+                  compiled: bool = True) -> Report:
+    """Evaluate every rule of ``plan`` against one fact set, in catalogue order.
+
+    Each rule is judged by its compiled evaluator (:func:`~qcrules.engine.compile.build_judge`)
+    where it has one and the facts suit it, else by :func:`evaluate_rule`; with
+    ``compiled=False``, by :func:`evaluate_rule` alone. Both give the same report.
+    """
     fact_set = as_fact_set(facts)
-    verdicts = tuple([evaluate_rule(compiled, fact_set) for compiled in plan.rules])
-    diagnostics = (*fact_set.diagnostics, *unmatched_facts(plan, fact_set))
-    return Report(plan.catalog, verdicts, region=fact_set.region, period=fact_set.period,
+    if compiled:
+        given = fact_set.facts
+        verdicts = []
+        for rule in plan.rules:
+            judge = rule.judge
+            verdict = judge(given) if judge is not None else None
+            verdicts.append(verdict if verdict is not None else evaluate_rule(rule, fact_set))
+        judged = tuple(verdicts)
+    else:
+        judged = tuple([evaluate_rule(rule, fact_set) for rule in plan.rules])
+    keys = plan.keys
+    diagnostics: tuple[Diagnostic, ...] | Lazy = fact_set.diagnostics
+    if any(key not in keys for key in fact_set.facts):
+        # the did-you-mean search runs when the diagnostics are read, not here
+        diagnostics = Lazy(_all_diagnostics, plan, fact_set)
+    return Report(plan.catalog, judged, region=fact_set.region, period=fact_set.period,
                   sources=fact_set.sources, diagnostics=diagnostics)

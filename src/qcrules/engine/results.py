@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -19,6 +19,7 @@ __all__ = [
     "Derived",
     "FactUsed",
     "GroupVerdict",
+    "Lazy",
     "RatioRead",
     "Reason",
     "ReferenceUsed",
@@ -32,6 +33,7 @@ __all__ = [
     "TrajectoryStatus",
     "UnitAssumed",
     "Verdict",
+    "judged_verdict",
 ]
 
 
@@ -43,6 +45,10 @@ class Status(enum.Enum):
     UNKNOWN = "unknown"   # a fact, reference or assigned target is missing
     INVALID = "invalid"   # a fact is present but unusable
 
+    #: Members are compared by identity, so they hash by it too, in C: a report keys its
+    #: counts and words by status for every verdict (enum's own hash is Python code).
+    __hash__ = object.__hash__
+
 
 class Severity(enum.Enum):
     """How much a miss matters, from the rule's commitment."""
@@ -51,6 +57,8 @@ class Severity(enum.Enum):
     VIOLATION = "violation"   # a missed 确保 (ensure) target
     SHORTFALL = "shortfall"   # a missed 力争 (strive) target
     MISS = "miss"             # a missed plain requirement
+
+    __hash__ = object.__hash__   # as Status's
 
     @classmethod
     def for_miss(cls, commitment: Commitment) -> Severity:
@@ -166,7 +174,45 @@ Step = (FactUsed | UnitAssumed | RatioRead | Converted | Derived | ReferenceUsed
         | ChangeMeasured | Compared)
 
 
-@attrs.frozen
+class Lazy:
+    """A value not made yet: ``build(*values)`` makes it the first time it is read, and it is
+    kept from then on.
+
+    A verdict's steps are one (:attr:`Verdict.steps`): the compiled evaluator
+    (:mod:`qcrules.engine.compile`) judges with whole numbers and records only the values it
+    used, so a caller that never reads the steps (nor explains or renders the verdict) never
+    pays for the step objects. A report's diagnostics are another (:attr:`Report.diagnostics`):
+    the did-you-mean search for a fact that matches no rule runs when they are read. A verdict
+    or report holding one pickles like any other, as the value made.
+    """
+
+    __slots__ = ("_built", "build", "values")
+
+    def __init__(self, build: Callable[..., tuple[Any, ...]], *values: Any) -> None:
+        self.build = build
+        self.values = values
+        self._built: tuple[Any, ...] | None = None
+
+    def __call__(self) -> tuple[Any, ...]:
+        built = self._built
+        if built is None:
+            built = self._built = self.build(*self.values)
+        return built
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self(),))
+
+
+def _built(value: tuple[Any, ...] | Lazy) -> tuple[Any, ...]:
+    """The value itself (made now if it is lazy)."""
+    return value() if type(value) is Lazy else value  # type: ignore[return-value]
+
+
+#: :meth:`Verdict._closest` not computed yet.
+_UNSET: Any = object()
+
+
+@attrs.frozen(repr=False)
 class Verdict:
     """The outcome for one rule, with the steps that led to it.
 
@@ -183,22 +229,56 @@ class Verdict:
     value: Fraction | bool | None = None
     unit: str | None = None
     thresholds: tuple[tuple[Op, Fraction], ...] = ()
-    steps: tuple[Step, ...] = ()
+    #: The steps, or the values to build them from when they are first read (:attr:`steps`).
+    _steps: tuple[Step, ...] | Lazy = attrs.field(default=(), alias="steps", eq=_built)
     missing: tuple[str, ...] = ()
     problem: Diagnostic | None = None
     trajectory: Trajectory | None = None
+    #: The margin and the threshold it is measured against, computed once (:meth:`_closest`).
+    _closest_pair: Any = attrs.field(default=_UNSET, init=False, eq=False, repr=False)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """How the verdict was reached, step by step (built when first read, then kept)."""
+        steps = self._steps
+        if type(steps) is not Lazy:
+            return steps  # type: ignore[return-value]
+        built = steps()
+        object.__setattr__(self, "_steps", built)
+        return built
+
+    def __repr__(self) -> str:
+        # as attrs writes it, the steps under their public name (and built)
+        return (f"Verdict(rule_id={self.rule_id!r}, status={self.status!r}, "
+                f"severity={self.severity!r}, value={self.value!r}, unit={self.unit!r}, "
+                f"thresholds={self.thresholds!r}, steps={self.steps!r}, "
+                f"missing={self.missing!r}, problem={self.problem!r}, "
+                f"trajectory={self.trajectory!r})")
 
     @property
     def met(self) -> bool:
         """Whether the target is met (false for unknown and invalid)."""
         return self.status is Status.MET
 
-    def _closest(self) -> tuple[Fraction, Fraction] | None:
+    def _closest(self) -> tuple[Fraction, Fraction, Fraction | None] | None:
+        """(margin, threshold, relative margin), computed on the first reading and kept."""
+        closest = self._closest_pair
+        if closest is not _UNSET:
+            return closest
         value = self.value
         if not self.thresholds or value is None or isinstance(value, bool):
-            return None
-        return min(((_margin(op, value, threshold), threshold)
-                    for op, threshold in self.thresholds), key=lambda pair: pair[0])
+            closest = None
+        else:
+            if len(self.thresholds) == 1:
+                op, threshold = self.thresholds[0]
+                margin = _margin(op, value, threshold)
+            else:
+                margin, threshold = min(((_margin(op, value, threshold), threshold)
+                                         for op, threshold in self.thresholds),
+                                        key=lambda pair: pair[0])
+            closest = (margin, threshold, margin / abs(threshold) if threshold != 0 else None)
+        object.__setattr__(self, "_closest_pair", closest)
+        return closest
 
     @property
     def margin(self) -> Fraction | None:
@@ -217,9 +297,43 @@ class Verdict:
     def relative_margin(self) -> Fraction | None:
         """The margin as a fraction of the threshold's magnitude (``None`` for a zero threshold)."""
         closest = self._closest()
-        if closest is None or closest[1] == 0:
-            return None
-        return closest[0] / abs(closest[1])
+        return closest[2] if closest else None
+
+
+def _slot_setters() -> tuple[Callable[[Verdict, Any], None], ...]:
+    """Setters of the fields :func:`judged_verdict` fills, in order (each a slot of Verdict)."""
+    names = ("rule", "rule_id", "status", "severity", "value", "unit", "thresholds", "_steps",
+             "missing", "problem", "trajectory", "_closest_pair")
+    assert names == tuple(field.name for field in attrs.fields(Verdict))
+    return tuple(Verdict.__dict__[name].__set__ for name in names)
+
+
+(_SET_RULE, _SET_RULE_ID, _SET_STATUS, _SET_SEVERITY, _SET_VALUE, _SET_UNIT, _SET_THRESHOLDS,
+ _SET_STEPS, _SET_MISSING, _SET_PROBLEM, _SET_TRAJECTORY, _SET_CLOSEST) = _slot_setters()
+_new = object.__new__
+
+
+def judged_verdict(rule: Rule, rule_id: str, status: Status, severity: Severity,
+                   value: Fraction | bool, unit: str | None,
+                   thresholds: tuple[tuple[Op, Fraction], ...],
+                   steps: tuple[Step, ...] | Lazy) -> Verdict:
+    """``Verdict(rule, rule_id, status, severity, value, unit, thresholds, steps)``, the same
+    object made faster: the compiled evaluator's (its fields set directly, in the slots attrs
+    made, with no arguments to sort out)."""
+    verdict: Verdict = _new(Verdict)
+    _SET_RULE(verdict, rule)
+    _SET_RULE_ID(verdict, rule_id)
+    _SET_STATUS(verdict, status)
+    _SET_SEVERITY(verdict, severity)
+    _SET_VALUE(verdict, value)
+    _SET_UNIT(verdict, unit)
+    _SET_THRESHOLDS(verdict, thresholds)
+    _SET_STEPS(verdict, steps)
+    _SET_MISSING(verdict, ())
+    _SET_PROBLEM(verdict, None)
+    _SET_TRAJECTORY(verdict, None)
+    _SET_CLOSEST(verdict, _UNSET)
+    return verdict
 
 
 def _margin(op: Op, value: Fraction, threshold: Fraction) -> Fraction:
@@ -230,7 +344,7 @@ def _margin(op: Op, value: Fraction, threshold: Fraction) -> Fraction:
     return -abs(value - threshold)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Report:
     """Verdicts for one fact set, in catalogue order, with counts for summaries."""
 
@@ -239,7 +353,9 @@ class Report:
     region: str | None = None
     period: str | None = None
     sources: tuple[str, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()
+    #: The diagnostics, or what to make them from when they are first read (:attr:`diagnostics`).
+    _diagnostics: tuple[Diagnostic, ...] | Lazy = attrs.field(default=(), alias="diagnostics",
+                                                              eq=_built)
     engine: str = "native"
     #: The verdicts by rule id (the first of each id), built on the first look-up.
     _by_id: dict[str, Verdict] | None = attrs.field(default=None, init=False, eq=False,
@@ -250,6 +366,22 @@ class Report:
 
     def __len__(self) -> int:
         return len(self.verdicts)
+
+    def __repr__(self) -> str:
+        # as attrs writes it, the diagnostics under their public name (and made)
+        return (f"Report(verdicts={self.verdicts!r}, region={self.region!r}, "
+                f"period={self.period!r}, sources={self.sources!r}, "
+                f"diagnostics={self.diagnostics!r}, engine={self.engine!r})")
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """What could not be read, and the facts that match no rule (with the nearest name)."""
+        diagnostics = self._diagnostics
+        if type(diagnostics) is not Lazy:
+            return diagnostics  # type: ignore[return-value]
+        made = diagnostics()
+        object.__setattr__(self, "_diagnostics", made)
+        return made
 
     def __getitem__(self, rule_id: str) -> Verdict:
         by_id = self._by_id
@@ -263,14 +395,18 @@ class Report:
     @property
     def by_status(self) -> dict[Status, int]:
         """How many verdicts are in each state (every state present, zero included)."""
-        counts = Counter(v.status for v in self.verdicts)
-        return {status: counts.get(status, 0) for status in Status}
+        counts = _NO_STATUS.copy()
+        for verdict in self.verdicts:
+            counts[verdict.status] += 1
+        return counts
 
     @property
     def by_severity(self) -> dict[Severity, int]:
         """How many misses of each severity."""
-        counts = Counter(v.severity for v in self.verdicts)
-        return {severity: counts.get(severity, 0) for severity in Severity}
+        counts = _NO_SEVERITY.copy()
+        for verdict in self.verdicts:
+            counts[verdict.severity] += 1
+        return counts
 
     @property
     def by_section(self) -> dict[str, dict[Status, int]]:
@@ -333,9 +469,16 @@ def _group(verdicts: tuple[Verdict, ...], keys: object) -> dict[str, dict[Status
     groups: dict[str, dict[Status, int]] = {}
     for verdict in verdicts:
         for key in keys(verdict):  # type: ignore[operator]
-            counts = groups.setdefault(key, dict.fromkeys(Status, 0))
+            counts = groups.get(key)
+            if counts is None:
+                counts = groups[key] = _NO_STATUS.copy()
             counts[verdict.status] += 1
     return groups
+
+
+#: Every status (and severity) with a count of zero, in order: copied, not built, per count.
+_NO_STATUS: dict[Status, int] = dict.fromkeys(Status, 0)
+_NO_SEVERITY: dict[Severity, int] = dict.fromkeys(Severity, 0)
 
 
 class TrajectoryStatus(enum.Enum):

@@ -5,15 +5,16 @@ evaluation. Frozen value objects; reading them from data is :mod:`qcrules.facts.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
+from typing import Any
 
 import attrs
 from attrs import validators as v
 
 from ..base.errors import Diagnostic, Location
 
-__all__ = ["Fact", "FactForm", "FactSet"]
+__all__ = ["Fact", "FactForm", "FactSet", "trusted_fact"]
 
 
 class FactForm(enum.Enum):
@@ -45,6 +46,40 @@ class Fact:
     note: str | None = None
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
     problem: Diagnostic | None = attrs.field(default=None, eq=False, repr=False)
+
+
+def _slot_setters() -> tuple[Callable[[Fact, Any], None], ...]:
+    names = ("id", "form", "value", "unit", "raw", "source", "date", "period", "region", "note",
+             "location", "problem")
+    assert names == tuple(field.name for field in attrs.fields(Fact))
+    return tuple(Fact.__dict__[name].__set__ for name in names)
+
+
+(_SET_ID, _SET_FORM, _SET_VALUE, _SET_UNIT, _SET_RAW, _SET_SOURCE, _SET_DATE, _SET_PERIOD,
+ _SET_REGION, _SET_NOTE, _SET_LOCATION, _SET_PROBLEM) = _slot_setters()
+_new = object.__new__
+
+
+def trusted_fact(fact_id: str, form: FactForm, value: Fraction | bool | str | None,
+                 unit: str | None, raw: str, source: str | None, date: str | None,
+                 period: str | None, region: str | None, location: Location | None) -> Fact:
+    """``Fact(fact_id, form, value, unit, raw, source, date, period, region, None, location)``
+    for values qcrules read itself (a non-empty id, a form of :class:`FactForm`): the same
+    object, made without running the validators that check what a caller passes."""
+    fact: Fact = _new(Fact)
+    _SET_ID(fact, fact_id)
+    _SET_FORM(fact, form)
+    _SET_VALUE(fact, value)
+    _SET_UNIT(fact, unit)
+    _SET_RAW(fact, raw)
+    _SET_SOURCE(fact, source)
+    _SET_DATE(fact, date)
+    _SET_PERIOD(fact, period)
+    _SET_REGION(fact, region)
+    _SET_NOTE(fact, None)
+    _SET_LOCATION(fact, location)
+    _SET_PROBLEM(fact, None)
+    return fact
 
 
 @attrs.frozen

@@ -8,6 +8,7 @@ that needs it is judged *invalid* while every other rule is still evaluated.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -28,7 +29,7 @@ from ..catalog.units import (
     unit_text_is_plain,
     without_measure_word,
 )
-from .model import Fact, FactForm, FactSet
+from .model import Fact, FactForm, FactSet, trusted_fact
 from .periods import period_key
 from .tables import header_field
 
@@ -146,6 +147,72 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
                'e.g. 8.2万元/人, "96.4%", "1:13.1", true')
 
 
+_NOT_A_NUMBER_WORDS = frozenset({"nan", "inf", "-inf", "+inf", "infinity", "-infinity"})
+
+
+def _read_plain(fact_id: str, value: Any, where: Location | None,
+                defaults: Mapping[str, str | None]) -> Fact | None:
+    """The fact :func:`read_value` reads from a value with no unit of its own (a float, an int,
+    a string, true/false), read the short way: each float through its shortest decimal once
+    (which is also its text), strings through :func:`_plain_text`, the fact made without the
+    validators (:func:`trusted_fact`). ``None`` for anything else, and for a value
+    :func:`read_value` would refuse: it says why."""
+    kind = type(value)
+    number: Fraction | bool | str
+    if kind is float:
+        raw = repr(value)
+        if not math.isfinite(value):
+            return trusted_fact(fact_id, FactForm.NOT_A_NUMBER, raw, None, raw,
+                                defaults["source"], defaults["date"], defaults["period"],
+                                defaults["region"], where)
+        number = Fraction(*Decimal(raw).as_integer_ratio())
+        return trusted_fact(fact_id, FactForm.NUMBER, number, None, raw, defaults["source"],
+                            defaults["date"], defaults["period"], defaults["region"], where)
+    if kind is str:
+        read = _plain_text(value)
+        if read is None:
+            return None
+        form, number, unit = read
+        return trusted_fact(fact_id, form, number, unit, value, defaults["source"],
+                            defaults["date"], defaults["period"], defaults["region"], where)
+    if kind is bool:
+        return trusted_fact(fact_id, FactForm.BOOLEAN, value, None, str(value),
+                            defaults["source"], defaults["date"], defaults["period"],
+                            defaults["region"], where)
+    if kind is int and -_TOO_LONG < value < _TOO_LONG:
+        return trusted_fact(fact_id, FactForm.NUMBER, Fraction(value), None, str(value),
+                            defaults["source"], defaults["date"], defaults["period"],
+                            defaults["region"], where)
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_text(value: str) -> tuple[FactForm, Fraction | bool | str, str | None] | None:
+    """(form, value, unit) of a fact written as ``value`` with no unit field, as
+    :func:`read_value` reads it; ``None`` where it reports a problem (or the text is no
+    number: it says which). Kept by text: a fact set after fact set with the same writings
+    reads each once."""
+    text = normalize_text(value)
+    lowered = text.lower()
+    if _exponent_too_large(text):
+        return None
+    if lowered in TRUE_WORDS or lowered in FALSE_WORDS:
+        return FactForm.BOOLEAN, lowered in TRUE_WORDS, None
+    if lowered in _NOT_A_NUMBER_WORDS:
+        return FactForm.NOT_A_NUMBER, value, None
+    try:
+        parsed = parse_quantity(text, check_unit=False)
+    except UnitProblem:
+        return None
+    if parsed.ratio:
+        return FactForm.RATIO, parsed.magnitude, None
+    if parsed.unit is None:
+        return FactForm.NUMBER, parsed.magnitude, None
+    if not _unit_parses(parsed.unit):
+        return None
+    return FactForm.QUANTITY, parsed.magnitude, parsed.unit
+
+
 def _exponent_too_large(text: str) -> bool:
     """Whether a number's exponent is so large that reading it exactly would take very long."""
     for match in _EXPONENT.finditer(text):
@@ -242,7 +309,14 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
     else:
         body = data
     facts: dict[str, Fact] = {}
+    plain = type(body) is dict   # no positions to look up, no mapping subclass
+    plain_where = Location(file) if file else None
     for key, value in body.items():
+        if plain and type(key) is str and key.strip():
+            fact = _read_plain(key, value, plain_where, defaults)
+            if fact is not None:
+                facts[key] = fact
+                continue
         fact_where = _at(body, key, file)
         fact_id = str(key)
         if isinstance(value, Fact):

@@ -6,10 +6,9 @@ import functools
 import unicodedata
 from fractions import Fraction
 
-from ..base.numbers import format_number
 from ..catalog.model import Op
 from ..engine.results import Report, Severity, Status, Verdict
-from .explain import display_number, op_word, quantity_text, status_word
+from .explain import display_number, format_number, op_word, percent_number, quantity_text, status_word
 
 __all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "pad", "shorten", "summary_line",
            "target_cell", "text_width"]
@@ -79,10 +78,11 @@ def margin_cell(verdict: Verdict) -> str:
     if margin is None:
         return ""
     relative_margin = verdict.relative_margin
-    sign = "+" if margin > 0 else ("" if margin == 0 else "-")
-    text = f"{sign}{display_number(abs(margin))}"
+    numerator = margin.numerator   # its sign is the margin's (compared as a whole number)
+    sign = "+" if numerator > 0 else ("" if numerator == 0 else "-")
+    text = f"{sign}{display_number(-margin if numerator < 0 else margin)}"
     if relative_margin is not None:
-        text += f" ({sign}{format_number(abs(relative_margin) * 100, places=1)}%)"
+        text += f" ({sign}{percent_number(relative_margin)}%)"
     return text
 
 

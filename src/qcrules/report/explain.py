@@ -6,11 +6,12 @@ it. :func:`explain` returns an :class:`Explanation`: a one-line summary and one 
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 import attrs
 
-from ..base.numbers import format_number, round_gbt8170
+from ..base.numbers import format_number as _format_number
 from ..catalog.model import Commitment, Kind, Op, Rule
 from ..engine.compile import judges_whole_numbers
 from ..engine.results import (
@@ -31,9 +32,21 @@ from ..engine.results import (
     Verdict,
 )
 
-__all__ = ["DISPLAY_DIGITS", "DISPLAY_PLACES", "LANGUAGES", "Explanation", "category_word",
-           "change_phrase", "display_number", "explain", "method_word", "quantity_text",
-           "trajectory_cell"]
+__all__ = [
+    "DISPLAY_DIGITS",
+    "DISPLAY_PLACES",
+    "LANGUAGES",
+    "Explanation",
+    "category_word",
+    "change_phrase",
+    "display_number",
+    "explain",
+    "format_number",
+    "method_word",
+    "percent_number",
+    "quantity_text",
+    "trajectory_cell",
+]
 
 #: Display rounding (tables of every format; never JSON or an explanation's steps): a value
 #: with at most ``DISPLAY_PLACES`` decimals is shown as it is, as statistics publish it
@@ -98,28 +111,62 @@ def _lang(lang: str) -> str:
     return lang
 
 
+def format_number(value: Fraction, *, places: int | None = None, max_places: int = 6) -> str:
+    """:func:`qcrules.base.numbers.format_number`, each value worded once (kept by its
+    numerator and denominator, the wording's options)."""
+    return _formatted(value.numerator, value.denominator, places, max_places)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(numerator: int, denominator: int, places: int | None, max_places: int) -> str:
+    return _format_number(Fraction(numerator, denominator), places=places, max_places=max_places)
+
+
+def percent_number(value: Fraction) -> str:
+    """``format_number(abs(value) * 100, places=1)``, with no fraction made for it."""
+    return _formatted(abs(value.numerator) * 100, value.denominator, 1, 6)
+
+
 def display_number(value: Fraction, *, whole: bool = False) -> str:
     """``value`` rounded for display: to a whole number when ``whole`` (a count, a rank: 11位
     and not 11.333333位); exact with at most :data:`DISPLAY_PLACES` decimals; otherwise to
     :data:`DISPLAY_DIGITS` significant digits, every whole digit kept. Rounding is GB/T 8170
     (half to even), and applies to the display only.
     """
+    return _display(value.numerator, value.denominator, whole)
+
+
+@functools.lru_cache(maxsize=8192)
+def _display(numerator: int, denominator: int, whole: bool) -> str:
+    """:func:`display_number` of ``numerator / denominator``, in whole numbers, kept by value
+    (as the pair, which hashes faster than a fraction): a threshold or a common value is
+    worded once."""
     if whole:
-        return format_number(round_gbt8170(value, Fraction(1)))
-    if (value * 10**DISPLAY_PLACES).denominator == 1 or value == 0:
-        return format_number(value)
-    magnitude = abs(value)
-    digits = 0
-    while magnitude >= 1:   # the whole digits
-        magnitude /= 10
-        digits += 1
+        return format_number(_rounded(numerator, denominator, 0))
+    if _DISPLAY_POWER % denominator == 0:   # at most DISPLAY_PLACES decimals (0 included)
+        return format_number(Fraction(numerator, denominator))
+    size = abs(numerator)
+    digits = len(str(size // denominator)) if size >= denominator else 0  # the whole digits
     places = max(0, DISPLAY_DIGITS - digits)
     if digits == 0:   # below one: count the zeros after the point too
-        scaled = abs(value)
-        while scaled < Fraction(1, 10):
+        scaled = size * 10
+        while scaled < denominator:
             scaled *= 10
             places += 1
-    return format_number(round_gbt8170(value, Fraction(1, 10**places)))
+    return format_number(_rounded(numerator, denominator, places))
+
+
+_DISPLAY_POWER = 10**DISPLAY_PLACES
+
+
+def _rounded(numerator: int, denominator: int, places: int) -> Fraction:
+    """``round_gbt8170(numerator / denominator, 10**-places)`` in whole numbers: the absolute
+    value rounded half to even, the sign restored."""
+    power = 10**places
+    steps, rest = divmod(abs(numerator) * power, denominator)
+    if 2 * rest > denominator or (2 * rest == denominator and steps % 2 == 1):
+        steps += 1
+    return Fraction(-steps if numerator < 0 else steps, power)
 
 
 def quantity_text(value: Fraction | bool | None, unit: str | None, *, rule: Rule | None = None,
@@ -171,7 +218,7 @@ def _names(items: tuple[str, ...]) -> str:
 
 
 def _percent(value: Fraction) -> str:
-    return f"{format_number(abs(value) * 100, places=1)}%"
+    return f"{percent_number(value)}%"
 
 
 def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
@@ -201,7 +248,7 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
                     else ("done" if verdict.met else "not done"))
     else:
         summary = _numeric_summary(verdict, name, unit, lang)
-    lines = tuple(_step_line(step, verdict, lang) for step in verdict.steps)
+    lines = tuple([_step_line(step, verdict, lang) for step in verdict.steps])
     if verdict.trajectory is not None:
         lines = (*lines, trajectory_line(verdict, lang))
     return Explanation(rule.id, lang, summary + tail, lines)
@@ -219,7 +266,7 @@ def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -
     if margin is None:
         margin = Fraction(0)
     relative_margin = verdict.relative_margin
-    gap = gap_text(abs(margin), unit, rule, lang)
+    gap = gap_text(-margin if margin.numerator < 0 else margin, unit, rule, lang)
     relative = ""
     if relative_margin is not None:
         relative = (f"（相对 {_percent(relative_margin)}）" if lang == "zh"

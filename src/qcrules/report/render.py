@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -163,23 +164,30 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
             cells = (*cells, trajectory_cell(verdict.trajectory, lang)
                      if verdict.trajectory is not None else "")
         rows.append((verdict, cells))
-    widths = [max([text_width(h)] + [text_width(r[1][i]) for r in rows]) for i, h in enumerate(headers)]
+    # each cell's display width, measured once
+    measured = [[text_width(cell) for cell in cells] for _verdict, cells in rows]
+    widths = [max([text_width(h)] + [cell_widths[i] for cell_widths in measured])
+              for i, h in enumerate(headers)]
     if width is not None:
         excess = sum(widths) + 2 * (len(widths) - 1) - width
         if excess > 0:   # only the indicator column gives way, down to its header's width
             widths[2] = max(text_width(headers[2]), 8, widths[2] - excess)
             rows = [(verdict, (*cells[:2], shorten(cells[2], widths[2]), *cells[3:]))
                     for verdict, cells in rows]
+            for (_verdict, cells), cell_widths in zip(rows, measured, strict=True):
+                cell_widths[2] = text_width(cells[2])
     lines = []
     title = report.catalog.title
     context = " · ".join(x for x in (report.region, report.period) if x)
     lines.append(f"{title}{(' — ' + context) if context else ''}")
     lines.append("  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
     styled: dict[int, str] = {}   # line number: colour
-    for verdict, cells in rows:
+    for (verdict, cells), cell_widths in zip(rows, measured, strict=True):
         if colour:
             styled[len(lines)] = COLOURS[verdict.status]
-        lines.append("  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        lines.append("  ".join(c + " " * (w - cw) if w > cw else c
+                               for c, w, cw in zip(cells, widths, cell_widths, strict=True))
+                     .rstrip())
     lines.append("")
     lines.append(summary_line(report, lang))
     lines += group_lines(report, lang)
@@ -197,6 +205,7 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 
 
+@functools.lru_cache(maxsize=8192)
 def _md(text: str) -> str:
     """Text safe in a Markdown table cell: a backslash, ``|`` and a ``<`` that could open an HTML
     tag or an autolink (``<script``, ``</``, ``<!``) are escaped; line breaks become spaces.
@@ -384,7 +393,88 @@ def render_json(report: Report, *, lang: str = "zh", only_unmet: bool = False) -
     data = report_to_dict(report, lang)
     if only_unmet:
         data["verdicts"] = [v for v in data["verdicts"] if v["status"] != Status.MET.value]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data) + "\n"
+
+
+_encode_string = json.encoder.encode_basestring   # as json.dumps(ensure_ascii=False) does
+
+
+def json_text(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, written by one plain
+    recursion (json's indented encoder is a chain of generators, several times slower) with
+    json's own string escaping. Data of other types than a report's (text, whole numbers,
+    true/false, null, lists and mappings with text keys) goes to ``json.dumps``."""
+    out: list[str] = []
+    try:
+        _json_value(data, "\n", out)
+    except _NotPlain:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    """A value :func:`json_text` leaves to ``json.dumps``."""
+
+
+def _json_value(value: Any, newline: str, out: list[str]) -> None:
+    """Append ``value`` as indented JSON; ``newline`` is a line break and the indentation of
+    the line ``value`` starts on. The scalars of a list or mapping are written in its loop."""
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            head = f"{separator}{_encode_string(key)}: "
+            separator = "," + inner
+            item_kind = type(item)
+            if item_kind is str:
+                out.append(head + _encode_string(item))
+            elif item is None:
+                out.append(head + "null")
+            elif item_kind is bool:
+                out.append(head + ("true" if item else "false"))
+            elif item_kind is int:
+                out.append(head + int.__repr__(item))
+            else:
+                out.append(head)
+                _json_value(item, inner, out)
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            item_kind = type(item)
+            if item_kind is str:
+                out.append(separator + _encode_string(item))
+            elif item is None:
+                out.append(separator + "null")
+            elif item_kind is bool:
+                out.append(separator + ("true" if item else "false"))
+            elif item_kind is int:
+                out.append(separator + int.__repr__(item))
+            else:
+                out.append(separator)
+                _json_value(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    elif kind is str:
+        out.append(_encode_string(value))
+    elif value is None:
+        out.append("null")
+    elif kind is bool:
+        out.append("true" if value else "false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    else:
+        raise _NotPlain
 
 
 def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
