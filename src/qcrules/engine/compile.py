@@ -178,11 +178,18 @@ def in_unit(quantity: Quantity | None, unit: str | None) -> Fraction | None:
 
 
 def _is_whole(rule: Rule) -> bool:
-    if rule.kind in (Kind.COUNT, Kind.RANK):
+    return _counts_whole(rule.kind, rule.indicator.unit, rule.derivation is not None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _counts_whole(kind: Kind, unit: str | None, derived: bool) -> bool:
+    """Whether a rule of ``kind`` whose indicator is in ``unit`` counts whole things (kept by
+    what it depends on: a report asks it of every value it shows)."""
+    if kind in (Kind.COUNT, Kind.RANK):
         return True
-    if rule.indicator.unit is None or rule.derivation is not None:
+    if unit is None or derived:
         return False
-    return same_dimension(rule.indicator.unit, "件") or same_dimension(rule.indicator.unit, "位")
+    return same_dimension(unit, "件") or same_dimension(unit, "位")
 
 
 #: The unit a change is judged in, by measure (``None``: the indicator's own unit).
@@ -204,20 +211,10 @@ def judges_whole_numbers(rule: Rule) -> bool:
                          rule.change.measure if rule.change is not None else None)
 
 
-@functools.lru_cache(maxsize=1024)
 def _judges_whole(kind: Kind, unit: str | None, derived: bool, measure: str | None) -> bool:
-    """:func:`judges_whole_numbers` of a rule of ``kind`` whose indicator is in ``unit``
-    (kept by what it depends on: a report asks it of every value it shows)."""
-    if kind in (Kind.COUNT, Kind.RANK):
-        whole = True
-    elif unit is None or derived:
-        whole = False
-    else:
-        dimensionality = canonical_unit(unit).dimensionality
-        whole = dimensionality in (canonical_unit("件").dimensionality,
-                                   canonical_unit("位").dimensionality)
+    """:func:`judges_whole_numbers` of a rule of ``kind`` whose indicator is in ``unit``."""
     judged = _CHANGE_UNITS.get(measure, unit) if measure is not None else unit
-    return whole and judged == unit
+    return _counts_whole(kind, unit, derived) and judged == unit
 
 
 def compile_rule(rule: Rule, own_units: frozenset[str] | None = None) -> CompiledRule:
