@@ -148,6 +148,18 @@ class TestOtherCommands:
         assert "按 GB/T 8170 修约到 0.1：89.95 → 90" in out
         assert "条款 二(一)2: 指数达90%以上" in out
 
+    def test_explain_unusable_fact_exits_2(self, tmp_path: Path) -> None:
+        """A fact unusable for its rule is explained, and the exit code says the input is bad,
+        as check's does; a usable one still exits 0."""
+        facts = tmp_path / "f.yaml"
+        facts.write_text("qcrules-facts: 1\nfacts:\n  抽检合格率: 1.3\n", encoding="utf-8")
+        code, out, _ = invoke("explain", "pass-rate", str(facts), "--rules", RULES)
+        assert code == 2
+        assert "抽检合格率" in out
+        facts.write_text("qcrules-facts: 1\nfacts:\n  抽检合格率: 0.99\n", encoding="utf-8")
+        code, _, _ = invoke("explain", "pass-rate", str(facts), "--rules", RULES)
+        assert code == 0
+
     def test_explain_unknown_rule(self) -> None:
         """An unknown rule id suggests the closest."""
         code, _, err = invoke("explain", "quality-indx", FACTS, "--rules", RULES)

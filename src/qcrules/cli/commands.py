@@ -26,7 +26,7 @@ from ..base.errors import Diagnostic, Location, QcrulesError, UsageError, printa
 from ..catalog.load import load_catalog
 from ..catalog.model import Catalog
 from ..engine.compile import Plan, compile_catalog
-from ..engine.results import Report
+from ..engine.results import Report, Status
 from ..facts.model import FactSet
 from ..facts.periods import with_base_values
 from ..report import render as _render
@@ -690,7 +690,8 @@ def explain_command(rule_id: str, facts: tuple[str, ...], rules: str | None, lan
     click.echo(f"  {'条款' if lang == 'zh' else 'clause'} {rule.clause}: {rule.quote}")
     if rule.note:
         click.echo(f"  {'说明' if lang == 'zh' else 'note'}: {rule.note}")
-    raise SystemExit(EXIT_OK)
+    # The explanation says why the data is unusable; the exit code says it too, as check's does.
+    raise SystemExit(EXIT_BAD_INPUT if verdict.status is Status.INVALID else EXIT_OK)
 
 
 def _only(catalog: Catalog, rule_id: str) -> Catalog:
