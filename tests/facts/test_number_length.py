@@ -73,6 +73,17 @@ class TestEveryWayOfGivingAFact:
             load_facts(path)
         assert [d.code for d in raised.value.diagnostics] == ["QC100"]
         assert "field larger than field limit" in str(raised.value)
+        assert raised.value.diagnostics[0].location.line == 2   # the cell's line, not the next
+
+    def test_a_quoted_cell_over_lines_is_located_where_its_row_starts(self, tmp_path: Path) -> None:
+        """A fact whose row holds a cell spanning lines is named by the line its row starts on,
+        and the rows after it keep their own lines."""
+        path = tmp_path / "f.csv"
+        path.write_text(f'指标名称,数值,备注\ngdp-per-capita,{OVER},"第一行\n第二行"\n'
+                        f"award,{OVER},\n", encoding="utf-8")
+        diagnostics = load_facts(path).diagnostics
+        assert [(d.code, d.fact_id, d.location.line) for d in diagnostics] == [
+            ("QC112", "gdp-per-capita", 2), ("QC112", "award", 4)]
 
     def test_xlsx_text_cell(self, tmp_path: Path) -> None:
         book = openpyxl.Workbook()

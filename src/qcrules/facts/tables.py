@@ -83,6 +83,7 @@ def parse_csv_text(text: str, *, file: str | None = None) -> ParseResult:
     reader = csv.reader(io.StringIO(text))
     lines: list[tuple[int, list[str]]] = []
     diagnostics: list[Diagnostic] = []
+    start = 1  # the line the row being read starts on (a quoted cell may span lines)
     try:
         for row in reader:
             if len(lines) >= LIMITS.max_rows:
@@ -93,10 +94,11 @@ def parse_csv_text(text: str, *, file: str | None = None) -> ParseResult:
                 return ParseResult(None, (Diagnostic(
                     "QC155", "too many columns", Location(file, reader.line_num),
                     expected=f"at most {LIMITS.max_columns} columns", got=str(len(row))),))
-            lines.append((reader.line_num, row))
+            lines.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as error:
         return ParseResult(None, (Diagnostic("QC100", f"invalid CSV: {error}",
-                                             Location(file, reader.line_num + 1),
+                                             Location(file, start),
                                              expected="comma-separated values"),))
     if not lines:
         return ParseResult(None, (Diagnostic("QC152", "CSV file has no rows", Location(file, 1),
