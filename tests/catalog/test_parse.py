@@ -173,9 +173,10 @@ class TestParseCsv:
         assert str(rows[0].location) == "f.csv:3"
 
     def test_quoted_newlines_keep_lines(self) -> None:
-        """A quoted cell spanning lines does not shift the next row's line number."""
+        """A row holding a quoted cell over lines is located where it starts (where its id and
+        value are), and the next row keeps its own line."""
         rows = parse_csv_text('id,value,note\na,1,"x\ny"\nb,2,\n', file="f.csv").data
-        assert [str(r.location) for r in rows] == ["f.csv:3", "f.csv:4"]
+        assert [str(r.location) for r in rows] == ["f.csv:2", "f.csv:4"]
 
     def test_too_many_rows(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """More than LIMITS.max_rows rows is QC155."""
