@@ -554,3 +554,6 @@ def evaluate_table(plan: Plan, table: Mapping[str, Sequence[Any]] | Any, *,
     return TableResult(plan, rows, codes, columns_in, units, exact_rows, diagnostics)
 
 
+
+#: The float-noise band: a float within this relative distance of a limit is decided exactly.
+NOISE_BAND = _TOLERANCE
