@@ -27,7 +27,7 @@ formula, a change or growth; and a value that overflows a float.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import narwhals as nw
@@ -49,9 +49,6 @@ BAND, DRIVER = -1, -2
 _TINY = 1e-300   # the band is never narrower than the smallest normal floats
 _HUGE = 1.7976931348623157e308
 _WHOLE = 2.0**53
-_COMPARE: dict[Op, Callable[[Any, Any], Any]] = {
-    Op.GE: lambda x, t: x >= t, Op.GT: lambda x, t: x > t, Op.LE: lambda x, t: x <= t,
-    Op.LT: lambda x, t: x < t, Op.EQ: lambda x, t: x == t}
 _FLOAT = nw.Float64()
 _TEXT = nw.String()
 _CODE = nw.Float64()  # codes as floats: a null is NaN in every backend, pandas too
@@ -61,7 +58,10 @@ def _nest(branches: Sequence[tuple[Any, Any]], otherwise: Any) -> Any:
     """``when(c1).then(v1)`` … ``otherwise(v)``, as nested single ``when`` expressions."""
     out = otherwise
     for condition, value in reversed(branches):
-        out = nw.when(condition).then(value).otherwise(out)
+        if condition is True:
+            out = value
+        elif condition is not False:
+            out = nw.when(condition).then(value).otherwise(out)
     return out
 
 
@@ -69,22 +69,19 @@ def _lit(value: Any, dtype: Any) -> Any:
     return nw.lit(value, dtype)
 
 
-def _near(x: Any, threshold: float) -> Any:
-    """Rows within the noise band of a fixed threshold: the window of ``engine.table``."""
-    half = max(2 * NOISE_BAND * abs(threshold), _TINY)
-    return (x >= threshold - half) & (x <= threshold + half)
+def _null(item: Any) -> bool:
+    """A null as a collected cell of any backend: ``None``, NaN, pandas' ``<NA>``."""
+    return item is None or item is getattr(nw.dependencies.get_pandas(), "NA", None) or (
+        isinstance(item, float) and math.isnan(item))
 
 
 def expressed(plan: Plan, compiled: CompiledRule) -> bool:
-    """Whether the backend decides this rule's rows (see the module's docstring)."""
+    """Whether the backend decides this rule from a fact of its own (see the module's
+    docstring); a derived rule's inputs are the driver's even then."""
     rule = compiled.rule
-    names = {name for name, ids in plan.keys.items() if rule.id in ids}
-    if not names <= {rule.id, rule.indicator.zh}:
-        return False
     if not rule.kind.numeric:
         return True
-    return not (compiled.needs_reference or compiled.needs_base or rule.derivation is not None
-                or rule.precision is not None)
+    return not (compiled.needs_reference or compiled.needs_base or rule.precision is not None)
 
 
 def _factor(compiled: CompiledRule, unit: str | None) -> float | None:
@@ -101,88 +98,139 @@ def _factor(compiled: CompiledRule, unit: str | None) -> float | None:
     return factor if math.isfinite(factor) and factor != 0 else None
 
 
-def _scale(compiled: CompiledRule, pairs: Sequence[tuple[str, str | None]],
-           units: Mapping[str, str]) -> Any:
-    """The factor of each row's (indicator, unit), as one expression (null: the driver's)."""
-    factors = {(indicator, unit): _factor(compiled, unit if unit is not None
-                                          else units.get(indicator))
-               for indicator, unit in pairs}
-    distinct = set(factors.values())
-    if len(distinct) == 1:
-        return _lit(distinct.pop(), _FLOAT)
-    indicator, unit = nw.col("indicator"), nw.col("unit")
-    branches = [((indicator == i) & (unit.is_null() if u is None else unit == u), _lit(f, _FLOAT))
-                for (i, u), f in factors.items()]
-    return _nest(branches, _lit(None, _FLOAT))
+#: The per-(indicator, unit, rule) constants the fact rows are joined with.
+_CONSTANTS = {"indicator": _TEXT, "ukey": _TEXT, "rule": _TEXT, "c_kind": _FLOAT,
+              "c_factor": _FLOAT, "c_min": _FLOAT, "c_max": _FLOAT, "c_whole": _FLOAT,
+              "c_whole1": _FLOAT, "c_limits": _FLOAT, "c_t1": _FLOAT, "c_op1": _FLOAT,
+              "c_t2": _FLOAT, "c_op2": _FLOAT}
+_OPS = (Op.GE, Op.GT, Op.LE, Op.LT, Op.EQ)
+_NUMERIC, _BOOLEAN, _UNDECIDED = 1.0, 2.0, 0.0
 
 
-def _numeric(compiled: CompiledRule, scale: Any) -> tuple[Any, Any, Any, Any]:
-    """(value in the rule's unit, code, threshold, margin) of a numeric rule's fact rows."""
-    x = nw.col("value") * scale
-    limits = [compiled.minimum, compiled.maximum, *(t for _, t in compiled.bounds)]
-    if all(t is None or t.denominator == 1 for t in limits):
-        # A whole number read without conversion compares exactly with whole limits.
-        whole = (scale == 1.0) & (x.round(0) == x) & (x.abs() < _WHOLE)
-    else:
-        whole = _lit(False, nw.Boolean())
-    branches: list[tuple[Any, Any]] = [(scale.is_null() | (x.abs() > _HUGE), DRIVER)]
-    for limit, outside in ((compiled.minimum, lambda v, t: v < t),
-                           (compiled.maximum, lambda v, t: v > t)):
-        if limit is not None:
-            branches += [(_near(x, float(limit)) & ~whole, BAND),
-                         (outside(x, float(limit)), INVALID)]
-    if compiled.whole:
-        fractional = x.round(0) != x
-        if compiled.whole_scale == 1:
-            # The float is the reported number itself: a fraction in it is a fraction.
-            branches.append((fractional & (scale == 1.0), INVALID))
-        branches.append((fractional, BAND))
-    thresholds = [(op, float(t)) for op, t in compiled.bounds if t is not None]
-    holds = _lit(True, nw.Boolean())
-    for op, t in thresholds:
-        branches.append((_near(x, t) & ~whole, BAND))
-        holds = holds & _COMPARE[op](x, t)
-    code = _nest([(c, _lit(v, _CODE)) for c, v in branches],
-                 nw.when(holds).then(_lit(MET, _CODE)).otherwise(_lit(NOT_MET, _CODE)))
-    margins = [(x - t if op.lower else t - x if op.upper else -(x - t).abs(), t)
-               for op, t in thresholds]
-    if not margins:
-        return x, code, _lit(None, _FLOAT), _lit(None, _FLOAT)
-    margin, threshold = margins[-1][0], _lit(margins[-1][1], _FLOAT)
-    for m, t in reversed(margins[:-1]):  # the nearest bound; the first on a tie
-        closer = m <= margin
-        margin, threshold = (nw.when(closer).then(m).otherwise(margin),
-                             nw.when(closer).then(_lit(t, _FLOAT)).otherwise(threshold))
-    return x, code, threshold, margin
+def _constants(plan: Plan, pairs: Sequence[tuple[str, str | None]],
+               units: Mapping[str, str]) -> dict[str, list[Any]]:
+    """One row per (indicator, unit) of the data and rule it feeds: how the backend judges it.
+
+    ``c_kind`` is numeric, boolean or undecided (the driver's); a numeric row has the float
+    factor from its unit to the rule's (null: the driver's), the domain's bounds, whether the
+    rule counts whole things (and a fraction is invalid outright), whether all its limits are
+    whole, and up to two thresholds with their operators (as indices of ``_OPS``).
+    """
+    table: dict[str, list[Any]] = {name: [] for name in _CONSTANTS}
+    by_id = {compiled.rule.id: compiled for compiled in plan.rules}
+    for indicator, unit in pairs:
+        for rule_id in plan.keys[indicator]:
+            compiled = by_id[rule_id]
+            rule = compiled.rule
+            own = indicator in (rule.id, rule.indicator.zh)
+            thresholds = [(op, t) for op, t in compiled.bounds]
+            row: dict[str, Any] = dict.fromkeys(_CONSTANTS)
+            row.update(indicator=indicator, ukey=unit or "", rule=rule_id, c_kind=_UNDECIDED)
+            if own and not rule.kind.numeric and expressed(plan, compiled):
+                row["c_kind"] = _BOOLEAN
+            elif own and expressed(plan, compiled) and len(thresholds) <= 2 and all(
+                    t is not None and _fits(t) for _, t in thresholds):
+                limits = [compiled.minimum, compiled.maximum, *(t for _, t in thresholds)]
+                row.update(
+                    c_kind=_NUMERIC,
+                    c_factor=_factor(compiled, unit if unit is not None else units.get(indicator)),
+                    c_min=None if compiled.minimum is None else float(compiled.minimum),
+                    c_max=None if compiled.maximum is None else float(compiled.maximum),
+                    c_whole=float(compiled.whole), c_whole1=float(compiled.whole_scale == 1),
+                    c_limits=float(all(t is None or t.denominator == 1 for t in limits)))
+                for k, (op, t) in enumerate(thresholds, start=1):
+                    assert t is not None
+                    row[f"c_t{k}"], row[f"c_op{k}"] = float(t), float(_OPS.index(op))
+            for name in _CONSTANTS:
+                table[name].append(row[name])
+    return table
 
 
-def _fact_rows(plan: Plan, facts: nw.LazyFrame[Any], keys: Sequence[str],
-               pairs: Sequence[tuple[str, str | None]], units: Mapping[str, str]) -> list[
-                   nw.LazyFrame[Any]]:
-    """Per rule, its fact rows with the rule's columns (value in its unit, code, ...)."""
-    parts = []
-    for compiled in plan.rules:
-        rule = compiled.rule
-        names = sorted(name for name, ids in plan.keys.items() if rule.id in ids)
-        own = [(i, u) for i, u in pairs if i in names]
-        if not own:
-            continue
-        x: Any = _lit(None, _FLOAT)
-        threshold: Any = _lit(None, _FLOAT)
-        margin: Any = _lit(None, _FLOAT)
-        if not expressed(plan, compiled):
-            code: Any = _lit(DRIVER, _CODE)
-        elif not rule.kind.numeric:
-            value = nw.col("value")
-            code = _nest([(value == 1, _lit(MET, _CODE)), (value == 0, _lit(NOT_MET, _CODE))],
-                         _lit(DRIVER, _CODE))
-        else:
-            x, code, threshold, margin = _numeric(compiled, _scale(compiled, own, units))
-        parts.append(facts.filter(nw.col("indicator").is_in(names)).select(
-            *keys, _lit(rule.id, _TEXT).alias("rule"), "indicator", "value", "unit",
-            x.cast(_FLOAT).alias("x"), code.cast(_CODE).alias("code"),
-            threshold.cast(_FLOAT).alias("threshold"), margin.cast(_FLOAT).alias("margin")))
-    return parts
+def _fits(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _near(x: Any, t: Any) -> Any:
+    """Rows within the noise band of the threshold column ``t``: the window of
+    ``engine.table`` (twice the relative band wide, never narrower than the smallest
+    normal floats). Null where ``t`` is null."""
+    half = t.abs() * (2 * NOISE_BAND)
+    half = nw.when(half < _TINY).then(_TINY).otherwise(half)
+    return (x >= t - half) & (x <= t + half)
+
+
+def _holds(x: Any, t: Any, op: Any) -> Any:
+    """``x op t`` for an operator column; true where there is no threshold."""
+    return t.is_null() | ((op == 0) & (x >= t)) | ((op == 1) & (x > t)) | (
+        (op == 2) & (x <= t)) | ((op == 3) & (x < t)) | ((op == 4) & (x == t))
+
+
+def _margin(x: Any, t: Any, op: Any) -> Any:
+    """Signed toward meeting: ``x - t`` for a lower bound, ``t - x`` for an upper one, minus
+    the distance for ``=`` (as :attr:`qcrules.Verdict.margin`)."""
+    return nw.when(op <= 1).then(x - t).otherwise(
+        nw.when(op <= 3).then(t - x).otherwise(-((x - t).abs())))
+
+
+def _coded(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The fact rows joined with their constants, with the value in the rule's unit (``x``),
+    the code, and the nearest threshold and its margin.
+
+    The checks run in the vectorised path's order (domain, whole counts, thresholds); a row
+    leaves at the first whose float answer is not certain (code *band*)."""
+    col = nw.col
+    kind, factor, x = col("c_kind"), col("c_factor"), col("value") * col("c_factor")
+    unscaled = factor == 1.0
+    whole_row = (col("c_limits") == 1) & unscaled & (x.round(0) == x) & (x.abs() < _WHOLE)
+    fractional = (col("c_whole") == 1) & (x.round(0) != x)
+    t1, t2, op1, op2 = col("c_t1"), col("c_t2"), col("c_op1"), col("c_op2")
+    branches = [
+        (factor.is_null() | (x.abs() > _HUGE), DRIVER),
+        (_near(x, col("c_min")).fill_null(False) & ~whole_row, BAND),
+        ((x < col("c_min")).fill_null(False), INVALID),
+        (_near(x, col("c_max")).fill_null(False) & ~whole_row, BAND),
+        ((x > col("c_max")).fill_null(False), INVALID),
+        (fractional & (col("c_whole1") == 1) & unscaled, INVALID),
+        (fractional, BAND),
+        (_near(x, t1).fill_null(False) & ~whole_row, BAND),
+        (_near(x, t2).fill_null(False) & ~whole_row, BAND),
+    ]
+    holds = _holds(x, t1, op1) & _holds(x, t2, op2)
+    numeric = _nest([(c, _lit(v, _CODE)) for c, v in branches],
+                    nw.when(holds).then(_lit(MET, _CODE)).otherwise(_lit(NOT_MET, _CODE)))
+    value = col("value")
+    boolean = nw.when(value == 1).then(_lit(MET, _CODE)).otherwise(
+        nw.when(value == 0).then(_lit(NOT_MET, _CODE)).otherwise(_lit(DRIVER, _CODE)))
+    code = nw.when(kind == _NUMERIC).then(numeric).otherwise(
+        nw.when(kind == _BOOLEAN).then(boolean).otherwise(_lit(DRIVER, _CODE)))
+    m1, m2 = _margin(x, t1, op1), _margin(x, t2, op2)
+    first = m2.is_null() | (m1 <= m2)   # the nearer bound; the first on a tie
+    numeric_row = kind == _NUMERIC
+    return rows.select(
+        *(c for c in rows.collect_schema().names() if not c.startswith("c_") and c != "ukey"),
+        nw.when(numeric_row).then(x).otherwise(_lit(None, _FLOAT)).alias("x"),
+        code.alias("code"),
+        nw.when(numeric_row).then(nw.when(first).then(t1).otherwise(t2)).otherwise(
+            _lit(None, _FLOAT)).alias("threshold"),
+        nw.when(numeric_row).then(nw.when(first).then(m1).otherwise(m2)).otherwise(
+            _lit(None, _FLOAT)).alias("margin"))
+
+
+def _joined(left: nw.LazyFrame[Any], right: nw.DataFrame[Any], on: Sequence[str], native: Any,
+            frame: Any) -> nw.LazyFrame[Any]:
+    """``left`` joined with a small driver-side frame, moved to ``left``'s backend."""
+    kinds = left.collect_schema()
+    other = as_lazy(right, native, frame).with_columns(
+        *(nw.col(c).cast(kinds[c]) for c in on))
+    if native.implementation is nw.Implementation.DASK:
+        # pandas has two string dtypes that narwhals both calls String; Dask warns at a join
+        # of one with the other, so the right side takes the left's exactly.
+        dtypes = left.select(*on).to_native().dtypes.to_dict()
+        other = nw.from_native(other.to_native().astype(dtypes))
+    return left.join(other, on=list(on), how="inner")
 
 
 def _rule_table(plan: Plan) -> dict[str, list[Any]]:
@@ -230,12 +278,16 @@ def as_lazy(eager: nw.DataFrame[Any], like: nw.LazyFrame[Any], frame: Any) -> nw
     return eager.lazy(backend=like.implementation, **options)
 
 
+def _eager_backend(like: nw.LazyFrame[Any]) -> Any:
+    """The eager library a small frame is built in before it moves to ``like``'s backend."""
+    kind = like.implementation
+    return ("polars" if kind is nw.Implementation.POLARS
+            else "pandas" if kind is nw.Implementation.DASK else "pyarrow")
+
+
 def _small(data: Mapping[str, list[Any]], schema: Mapping[str, Any], like: nw.LazyFrame[Any],
            frame: Any) -> nw.LazyFrame[Any]:
-    kind = like.implementation
-    eager = nw.from_dict(dict(data), schema=dict(schema), backend=(
-        "polars" if kind is nw.Implementation.POLARS
-        else "pandas" if kind is nw.Implementation.DASK else "pyarrow"))
+    eager = nw.from_dict(dict(data), schema=dict(schema), backend=_eager_backend(like))
     return as_lazy(eager, like, frame)
 
 
@@ -285,8 +337,8 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
     if long is None:
         return None
     pairs: list[tuple[str, str | None]] = [
-        (str(i), None if u is None else str(u)) for i, u in
-        long.select("indicator", "unit").unique().collect().iter_rows()]
+        (str(i), None if _null(u) else str(u)) for i, u in
+        long.select("indicator", "unit").unique().collect().iter_rows() if not _null(i)]
     if layout == "long":
         names = sorted({i for i, _ in pairs})
         warn_unmatched(unmatched_columns(plan, names, "indicator"))
@@ -299,8 +351,12 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
         *keys, "rule", *(_lit(None, dtype).alias(name) for name, dtype in (
             ("indicator", _TEXT), ("value", _FLOAT), ("unit", _TEXT), ("x", _FLOAT),
             ("code", _CODE), ("threshold", _FLOAT), ("margin", _FLOAT))))
-    parts = _fact_rows(plan, facts, keys, pairs, units)
-    grouped = nw.concat([placeholders, *parts], how="vertical").group_by(
+    order = (*keys, "rule", "indicator", "value", "unit", "x", "code", "threshold", "margin")
+    constants = nw.from_dict(_constants(plan, pairs, units), schema=_CONSTANTS,
+                             backend=_eager_backend(native))
+    coded = _coded(_joined(facts.with_columns(nw.col("unit").fill_null("").alias("ukey")),
+                           constants, ("indicator", "ukey"), native, frame)).select(*order)
+    grouped = nw.concat([placeholders.select(*order), coded], how="vertical").group_by(
         *keys, "rule").agg(nw.col("value").count().alias("n"), nw.col("code").max(),
                            nw.col("x").max(), nw.col("threshold").max(),
                            nw.col("margin").max())
@@ -338,12 +394,18 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
     if len(pending) == 0:
         return out
     # The facts of the pending pairs (all the rows that feed each of them), to the driver.
-    facts_of = nw.concat(parts, how="vertical")
-    kinds = facts_of.collect_schema()
-    pairs_of = as_lazy(pending, native, frame).select(
-        *(nw.col(c).cast(kinds[c]) for c in (*keys, "rule")))  # one dtype on both sides
-    wanted = facts_of.with_columns(nw.col("rule").cast(kinds["rule"])).join(
-        pairs_of, on=[*keys, "rule"], how="inner")
+    # As (key, indicator) pairs joined with the facts.
+    present = {i for i, _ in pairs}
+    feeds = {rule.id: sorted(name for name, ids in plan.keys.items()
+                             if rule.id in ids and name in present) for rule in plan.catalog.rules}
+    wanted_rows = sorted({(*row[:-1], name) for row in pending.iter_rows()
+                          for name in feeds[row[-1]]}, key=repr)
+    kinds = facts.collect_schema()
+    columns = (*keys, "indicator")
+    wanted_keys = nw.from_dict(
+        {c: [row[i] for row in wanted_rows] for i, c in enumerate(columns)},
+        schema={c: kinds[c] for c in columns}, backend=_eager_backend(native))
+    wanted = _joined(facts, wanted_keys, columns, native, frame)
     rows = wanted.select(*keys, "indicator", "value", "unit").collect()
     judged_rows = exact_on_driver(plan, rows, units, keys, details)
     pairs_wanted = {tuple(row) for row in pending.iter_rows()}
