@@ -233,6 +233,22 @@ def _joined(left: nw.LazyFrame[Any], right: nw.DataFrame[Any], on: Sequence[str]
     return left.join(other, on=list(on), how="inner")
 
 
+def _per_key_and_rule(rows: nw.LazyFrame[Any], keys: Sequence[str]) -> nw.LazyFrame[Any]:
+    """One row per (key, rule): how many facts, and the largest code, value, threshold and
+    margin (the only ones where there is one fact)."""
+    if rows.implementation is nw.Implementation.DASK:
+        # Dask puts a group-by's result in one partition unless told to split it: as many
+        # as the input has, so that no worker holds every (key, rule) of the data.
+        native = rows.to_native()
+        grouped = native.groupby([*keys, "rule"], dropna=False).agg(
+            {"value": "count", "code": "max", "x": "max", "threshold": "max", "margin": "max"},
+            split_out=max(native.npartitions, 1)).reset_index()
+        return nw.from_native(grouped.rename(columns={"value": "n"}))
+    return rows.group_by(*keys, "rule").agg(
+        nw.col("value").count().alias("n"), nw.col("code").max(), nw.col("x").max(),
+        nw.col("threshold").max(), nw.col("margin").max())
+
+
 def _rule_table(plan: Plan) -> dict[str, list[Any]]:
     """The per-rule constants: names, commitment, miss severity, and an empty set's verdict."""
     table: dict[str, list[Any]] = {name: [] for name in (
@@ -356,10 +372,8 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
                              backend=_eager_backend(native))
     coded = _coded(_joined(facts.with_columns(nw.col("unit").fill_null("").alias("ukey")),
                            constants, ("indicator", "ukey"), native, frame)).select(*order)
-    grouped = nw.concat([placeholders.select(*order), coded], how="vertical").group_by(
-        *keys, "rule").agg(nw.col("value").count().alias("n"), nw.col("code").max(),
-                           nw.col("x").max(), nw.col("threshold").max(),
-                           nw.col("margin").max())
+    grouped = _per_key_and_rule(nw.concat([placeholders.select(*order), coded],
+                                          how="vertical"), keys)
     n = nw.col("n")
     code = nw.when(n == 0).then(nw.col("r_empty")).otherwise(
         nw.when(n == 1).then(nw.col("code")).otherwise(_lit(DRIVER, _CODE)))
