@@ -1,11 +1,13 @@
 """Benchmark: a whole province in one call, through evaluate_frame, on several frame libraries.
 
     python bench/bench_frames.py [--scale 1] [--big 10] [--backends pandas,polars,duckdb,dask]
-                                 [--seed 1] [--check 20000] [--keep DIR]
+                                 [--mix boundary|typical] [--no-memory] [--seed 1]
+                                 [--check 20000] [--keep DIR]
 
 ``--scale 1`` is 3,000 regions × 36 periods × the bundled catalogue's rules (≈ 4.6 M facts):
-values on, beside and around every threshold, in other units than the rules', 5 % missing,
-generated in blocks of 250 regions. Two runs:
+values on, beside and around every threshold (``--mix typical``: spread over ±30 %, 2 % on
+one), in other units than the rules', 5 % missing, generated in blocks of 250 regions. Two
+runs:
 
 1. *In memory*: the long table as one pandas frame, judged through
    ``qcrules.evaluate_frame(..., layout="long", details=False)`` in pandas, Polars, DuckDB and
@@ -16,7 +18,8 @@ generated in blocks of 250 regions. Two runs:
 2. *From Parquet on disk* (the lazy backends, DuckDB and Dask): the table written to Parquet
    block by block at ``--scale`` and at ``--big`` times it, read lazily, judged in the
    backend and written back to Parquet without passing through the driver: peak memory should
-   not grow with the data (``--big 0`` skips this run).
+   not grow with the data, but for the rows collected for the exact recheck, which the driver
+   holds (``--big 0`` skips this run, ``--no-memory`` the first).
 
 Every run is a child process of its own; its peak memory is that of the whole process tree
 (Dask's workers included), sampled every 50 ms. Boundary differences: ``--check`` verdicts of
@@ -87,10 +90,13 @@ def blocks(regions: int) -> list[tuple[int, int]]:
     return [(start, min(start + BLOCK, regions)) for start in range(0, regions, BLOCK)]
 
 
+MIX = ["boundary"]   # --mix: bench_engine's value mixes ("boundary" or "typical")
+
+
 def block_table(plan: qcrules.Plan, block: int, count: int, seed: int) -> tuple[
         dict[str, Any], dict[str, str]]:
     """The wide table of one block of ``count`` regions (row = region * PERIODS + period)."""
-    return bench_engine.generate(plan, count * PERIODS, seed + 1000 * block)
+    return bench_engine.generate(plan, count * PERIODS, seed + 1000 * block, MIX[0])
 
 
 def block_frame(plan: qcrules.Plan, block: int, start: int, stop: int, seed: int) -> Any:
@@ -321,8 +327,14 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=20000)
     parser.add_argument("--backends", default=",".join(BACKENDS))
     parser.add_argument("--keep", help="a folder to write the Parquet files in (kept)")
+    parser.add_argument("--mix", default="boundary", choices=("boundary", "typical"),
+                        help="values crowded around the thresholds (a fifth on or within a "
+                             "hair of one), or spread over ±30 %% with 2 %% on one")
+    parser.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
+                        help="the in-memory run (--no-memory: the Parquet run only)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    MIX[0] = args.mix
     if args.child:
         kind, *rest = args.child
         if kind == "memory":
@@ -334,14 +346,17 @@ def main() -> None:
         return
     plan = qcrules.compile_catalog(qcrules.load_catalog())
     regions = regions_at(args.scale)
-    common = ("--scale", str(args.scale), "--seed", str(args.seed), "--check", str(args.check))
-    numpy_run = run("--child", "numpy", *common)
+    common = ("--scale", str(args.scale), "--seed", str(args.seed), "--check", str(args.check),
+              "--mix", args.mix)
+    numpy_run = run("--child", "numpy", *common) if args.memory else "skipped"
     baseline = numpy_run[0] if isinstance(numpy_run, list) else None
-    print(f"{regions:,} regions × {PERIODS} periods × {len(plan.rules)} rules, seed {args.seed}")
-    print("In memory (one pandas frame in each library; the result materialised):")
-    if baseline is not None:
+    print(f"{regions:,} regions × {PERIODS} periods × {len(plan.rules)} rules, seed {args.seed}, "
+          f"{args.mix} values")
+    if args.memory:
+        print("In memory (one pandas frame in each library; the result materialised):")
+    if baseline is not None and args.memory:
         print(line("NumPy", baseline, None, None) + "  (float comparison, not exact)")
-    for backend in args.backends.split(","):
+    for backend in args.backends.split(",") if args.memory else ():
         figures = run("--child", "memory", backend, *common)
         if isinstance(figures, str):
             print(f"  {backend}: failed or not installed: {figures}")
@@ -354,7 +369,7 @@ def main() -> None:
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="qcrules-bench-"))
     try:
         for scale in (args.scale, args.scale * args.big):
-            source = root / f"facts-{scale:g}"
+            source = root / f"facts-{args.mix}-{args.seed}-{scale:g}"
             written = 0 if source.exists() else write_parquet(plan, scale, args.seed, source)
             print(f"From Parquet, {regions_at(scale):,} regions"
                   + (f" ({written:,} facts written)" if written else "")
@@ -363,7 +378,8 @@ def main() -> None:
                 target = root / f"result-{backend}-{scale:g}" / (
                     "result.parquet" if backend == "duckdb" else "")
                 target.parent.mkdir(parents=True, exist_ok=True)
-                figures = run("--child", "parquet", backend, str(source), str(target))
+                figures = run("--child", "parquet", backend, str(source), str(target),
+                              "--mix", args.mix)
                 if isinstance(figures, str):
                     print(f"  {backend}: failed or not installed: {figures}")
                     continue

@@ -271,16 +271,6 @@ _RULE_SCHEMA = {"rule": _TEXT, "r_indicator": _TEXT, "r_unit": _TEXT, "r_commitm
                 "r_clause": _TEXT, "r_miss": _TEXT, "r_empty": _CODE, "r_empty_code": _TEXT}
 
 
-def _by_rule(values: Mapping[str, Any], dtype: Any) -> Any:
-    """A per-rule constant as an expression on the ``rule`` column."""
-    groups: dict[Any, list[str]] = {}
-    for rule, value in values.items():
-        groups.setdefault(value, []).append(rule)
-    common = max(groups, key=lambda v: len(groups[v]))
-    return _nest([(nw.col("rule").is_in(rules), _lit(value, dtype))
-                  for value, rules in groups.items() if value != common], _lit(common, dtype))
-
-
 def as_lazy(eager: nw.DataFrame[Any], like: nw.LazyFrame[Any], frame: Any) -> nw.LazyFrame[Any]:
     """A small driver-side frame as a lazy frame that combines with ``like`` (``frame``'s
     native form): the same Spark session, the same DuckDB connection."""
@@ -377,10 +367,9 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
     n = nw.col("n")
     code = nw.when(n == 0).then(nw.col("r_empty")).otherwise(
         nw.when(n == 1).then(nw.col("code")).otherwise(_lit(DRIVER, _CODE)))
-    # The rule's constants by expression, not by a join: few distinct values, few branches.
-    verdicts = grouped.with_columns(
-        *(_by_rule(dict(zip(table["rule"], values, strict=True)), _RULE_SCHEMA[name]).alias(name)
-          for name, values in table.items() if name != "rule")).with_columns(code.alias("code"))
+    verdicts = _joined(grouped, nw.from_dict(table, schema=_RULE_SCHEMA,
+                                             backend=_eager_backend(native)),
+                       ("rule",), native, frame).with_columns(code.alias("code"))
     final = nw.col("code")
     to_driver = (final == BAND) | (final == DRIVER)
     if details:
