@@ -208,7 +208,7 @@ def child_parquet(backend: str, source: str, target: str) -> None:
         import duckdb
 
         connection = duckdb.connect()
-        connection.execute("set memory_limit = '2GB'; set threads = 2")
+        connection.execute("set memory_limit = '1GB'; set threads = 2")
         native = connection.read_parquet(f"{source}/*.parquet")
         result = qcrules.evaluate_frame(plan, native, layout="long", details=False)
         result.write_parquet(target)

@@ -410,8 +410,12 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
         schema={c: kinds[c] for c in columns}, backend=_eager_backend(native))
     wanted = _joined(facts, wanted_keys, columns, native, frame)
     rows = wanted.select(*keys, "indicator", "value", "unit").collect()
-    judged_rows = exact_on_driver(plan, rows, units, keys, details)
     pairs_wanted = {tuple(row) for row in pending.iter_rows()}
+    # Only the rules some pending pair is of: the others' verdicts would be thrown away.
+    pending_rules = {pair[-1] for pair in pairs_wanted}
+    subplan = Plan(plan.catalog, tuple(c for c in plan.rules if c.rule.id in pending_rules),
+                   plan.keys)
+    judged_rows = exact_on_driver(subplan, rows, units, keys, details)
     mask = [tuple(row) in pairs_wanted for row in judged_rows.select(*keys, "rule").iter_rows()]
     exact = judged_rows.filter(nw.new_series("_keep", mask, nw.Boolean(),
                                              backend=judged_rows.implementation))
