@@ -147,3 +147,26 @@ class TestOnlyTheNeededRowsAreCollected:
         got = statuses(qcrules.evaluate_frame(PLAN, to_backend(frame_of(rows), "polars-lazy"),
                                               layout="long"))
         assert got["县000", 2026, "award"] is qcrules.Status.MET
+
+
+@pytest.mark.parametrize("backend", ["polars-lazy", "duckdb", "dask"])
+def test_a_null_key_keeps_its_rows(backend: str) -> None:
+    """A row in the noise band whose region or period is null is judged like any other (a
+    join never matches a null key, so such rows are fetched by a filter), as the eager path
+    judges it: no row of the result is lost."""
+    rows = [(None, 2026, "gdp-per-capita", 85000.0, "元/人"), (None, 2026, "award", 2.0, "项"),
+            ("潜山", 2026, "award", 1.0, "项"), ("潜山", None, "pass-rate", 0.98, None)]
+    order = ["region", "period", "rule"]
+
+    def table(result: Any) -> list[tuple[Any, ...]]:
+        frame = as_pandas(result).sort_values(order, na_position="first")
+        return [(None if pd.isna(r) else r, None if pd.isna(p) else int(p), rule, status)
+                for r, p, rule, status in zip(frame.region, frame.period, frame.rule,
+                                              frame.status, strict=True)]
+
+    eager = table(qcrules.evaluate_frame(PLAN, frame_of(rows), layout="long"))
+    got = table(qcrules.evaluate_frame(PLAN, to_backend(frame_of(rows), backend), layout="long"))
+    assert got == eager
+    assert len(got) == 3 * len(PLAN.rules)
+    assert (None, 2026, "gdp-per-capita", "met") in got
+    assert ("潜山", None, "pass-rate", "met") in got

@@ -325,6 +325,11 @@ def _long(native: nw.LazyFrame[Any], plan: Plan, layout: str, keys: Sequence[str
                      how="vertical")
 
 
+def _pair(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A collected (key..., rule) row as a hashable tuple, its nulls as ``None``."""
+    return tuple(None if _null(item) else item for item in row)
+
+
 def exact_on_driver(plan: Plan, rows: nw.DataFrame[Any], units: Mapping[str, str],
                     keys: Sequence[str], details: bool) -> nw.DataFrame[Any]:
     """The collected fact rows of the (key, rule) pairs the backend did not decide, judged
@@ -401,22 +406,32 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
     present = {i for i, _ in pairs}
     feeds = {rule.id: sorted(name for name, ids in plan.keys.items()
                              if rule.id in ids and name in present) for rule in plan.catalog.rules}
-    wanted_rows = sorted({(*row[:-1], name) for row in pending.iter_rows()
-                          for name in feeds[row[-1]]}, key=repr)
+    pairs_wanted = {_pair(row) for row in pending.iter_rows()}
+    wanted_rows = sorted({(*pair[:-1], name) for pair in pairs_wanted
+                          for name in feeds[pair[-1]]}, key=repr)
+    # A join never matches a null key: the facts of pending pairs with one are filtered.
+    with_null = [row for row in wanted_rows if any(k is None for k in row[:-1])]
+    wanted_rows = [row for row in wanted_rows if all(k is not None for k in row[:-1])]
     kinds = facts.collect_schema()
     columns = (*keys, "indicator")
     wanted_keys = nw.from_dict(
         {c: [row[i] for row in wanted_rows] for i, c in enumerate(columns)},
         schema={c: kinds[c] for c in columns}, backend=_eager_backend(native))
-    wanted = _joined(facts, wanted_keys, columns, native, frame)
-    rows = wanted.select(*keys, "indicator", "value", "unit").collect()
-    pairs_wanted = {tuple(row) for row in pending.iter_rows()}
+    rows = _joined(facts, wanted_keys, columns, native, frame).select(
+        *keys, "indicator", "value", "unit").collect()
+    if with_null:
+        null_key = nw.any_horizontal(*(nw.col(k).is_null() for k in keys), ignore_nulls=True)
+        extra = facts.filter(null_key & nw.col("indicator").is_in(
+            sorted({row[-1] for row in with_null}))).select(
+                *keys, "indicator", "value", "unit").collect()
+        rows = nw.concat([rows, extra.select(*(nw.col(c).cast(rows.schema[c])
+                                                for c in rows.columns))], how="vertical")
     # Only the rules some pending pair is of: the others' verdicts would be thrown away.
     pending_rules = {pair[-1] for pair in pairs_wanted}
     subplan = Plan(plan.catalog, tuple(c for c in plan.rules if c.rule.id in pending_rules),
                    plan.keys)
     judged_rows = exact_on_driver(subplan, rows, units, keys, details)
-    mask = [tuple(row) in pairs_wanted for row in judged_rows.select(*keys, "rule").iter_rows()]
+    mask = [_pair(row) in pairs_wanted for row in judged_rows.select(*keys, "rule").iter_rows()]
     exact = judged_rows.filter(nw.new_series("_keep", mask, nw.Boolean(),
                                              backend=judged_rows.implementation))
     schema = out.collect_schema()
