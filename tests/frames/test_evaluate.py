@@ -294,7 +294,7 @@ class TestAgreementOnRandomTables:
         frame = pd.DataFrame(rows, columns=["region", "period", "indicator", "value", "unit"])
         frame["value"] = frame["value"].astype("float64")
         expected = per_row(rows)
-        for backend in ("pandas", "polars", "pyarrow", "duckdb"):
+        for backend in ("pandas", "polars", "pyarrow", "duckdb", "polars-lazy"):
             got = statuses(qcrules.evaluate_frame(PLAN, to_backend(frame, backend),
                                                   layout="long"))
             assert got == expected, backend

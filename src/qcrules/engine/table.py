@@ -743,3 +743,6 @@ def _band(threshold: float) -> tuple[float, float]:
     """The edges of the noise band around a threshold, as :meth:`_Vector.near` draws it."""
     half = max(2 * _TOLERANCE * abs(threshold), 1e-300)
     return threshold - half, threshold + half
+
+#: The float-noise band: a float within this relative distance of a limit is decided exactly.
+NOISE_BAND = _TOLERANCE
