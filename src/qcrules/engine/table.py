@@ -744,5 +744,6 @@ def _band(threshold: float) -> tuple[float, float]:
     half = max(2 * _TOLERANCE * abs(threshold), 1e-300)
     return threshold - half, threshold + half
 
+
 #: The float-noise band: a float within this relative distance of a limit is decided exactly.
 NOISE_BAND = _TOLERANCE
