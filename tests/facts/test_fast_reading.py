@@ -17,16 +17,19 @@ from qcrules.facts.read import read_value
 def _same_fraction(got: object, expected: Fraction) -> None:
     assert type(got) is Fraction
     assert (got.numerator, got.denominator) == (expected.numerator, expected.denominator)
-    assert hash(got) == hash(expected) and repr(got) == repr(expected)
+    assert hash(got) == hash(expected)
+    assert repr(got) == repr(expected)
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_a_float_is_its_shortest_decimal(value: float) -> None:
     fact = facts_from_data({"x": value}).facts["x"]
-    assert fact.form is FactForm.NUMBER and fact.raw == repr(value)
+    assert fact.form is FactForm.NUMBER
+    assert fact.raw == repr(value)
     _same_fraction(fact.value, Fraction(Decimal(repr(value))))
     general, problem = read_value("x", value, None, None)
-    assert problem is None and general == fact
+    assert problem is None
+    assert general == fact
 
 
 @pytest.mark.parametrize("value", [0.0, -0.0, 1.0, -2.5, 0.1, 0.0001, 0.00012345678901234567,
