@@ -500,6 +500,8 @@ def _boolean_steps(fact: Fact, holds: bool) -> tuple[Step, ...]:
 
 
 _MET, _NOT_MET, _NONE = Status.MET, Status.NOT_MET, Severity.NONE
+#: The outcomes of a single comparison, made once (a verdict's steps are built from them).
+_HELD, _MISSED = (True,), (False,)
 
 
 def domain_terms(compiled: CompiledRule, which: str) -> tuple[str, str, str]:
@@ -659,11 +661,11 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             n, d = rounded.as_integer_ratio()
         if single and not referenced:
             holds_all = compare(n * td, tn * d)  # type: ignore[misc]
-            holds: tuple[bool, ...] = (holds_all,)
+            steps = Lazy(steps_of, fact, value, rounded, _HELD if holds_all else _MISSED)
         else:
             holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in judging])
             holds_all = all(holds)
-        steps = Lazy(steps_of, fact, value, rounded, holds, base, target)
+            steps = Lazy(steps_of, fact, value, rounded, holds, base, target)
         if holds_all:
             return judged_verdict(rule, rule_id, _MET, _NONE, rounded, unit, judged, steps)
         return judged_verdict(rule, rule_id, _NOT_MET, miss, rounded, unit, judged, steps)
