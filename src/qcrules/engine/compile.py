@@ -42,7 +42,7 @@ from ..catalog.units import (
     unit_dimension,
     whole_scale,
 )
-from ..facts.model import Fact, FactForm
+from ..facts.model import Fact, FactForm, fraction_of
 from .results import (
     Compared,
     Converted,
@@ -320,6 +320,8 @@ class Plan:
     _nearest: dict[str, str | None] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     _bases: dict[str, tuple[tuple[str, ...], int]] | None = attrs.field(
         default=None, init=False, eq=False, repr=False)
+    _judging: tuple[tuple[Judge | None, CompiledRule], ...] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[CompiledRule]:
         return iter(self.rules)
@@ -341,6 +343,16 @@ class Plan:
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    @property
+    def judging(self) -> tuple[tuple[Judge | None, CompiledRule], ...]:
+        """Each rule's compiled evaluator (``None`` where it has none) with the rule, in
+        catalogue order: what an evaluation runs through, gathered on the first reading."""
+        judging = self._judging
+        if judging is None:
+            judging = tuple((compiled.judge, compiled) for compiled in self.rules)
+            object.__setattr__(self, "_judging", judging)
+        return judging
 
     @property
     def bases(self) -> dict[str, tuple[tuple[str, ...], int]]:
@@ -488,6 +500,8 @@ def _boolean_steps(fact: Fact, holds: bool) -> tuple[Step, ...]:
 
 
 _MET, _NOT_MET, _NONE = Status.MET, Status.NOT_MET, Severity.NONE
+#: The outcomes of a single comparison, made once (a verdict's steps are built from them).
+_HELD, _MISSED = (True,), (False,)
 
 
 def domain_terms(compiled: CompiledRule, which: str) -> tuple[str, str, str]:
@@ -538,7 +552,8 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
     outside = {which: domain_terms(compiled, which) for which in ("below", "above", "whole")}
 
     def read(fact: Fact) -> Fraction | None:
-        """The fact's value in the rule's unit, or ``None`` for the general path."""
+        """The fact's value in the rule's unit, or ``None`` for the general path (``judge``
+        reads the indicator's own fact the same way, inline)."""
         form = fact.form
         value: Fraction = fact.value  # type: ignore[assignment]
         if form is _QUANTITY:
@@ -549,17 +564,18 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
                     return None
                 n, d = value.as_integer_ratio()
                 bn, bd = by.as_integer_ratio()
-                return Fraction(n * bn, d * bd)
+                return fraction_of(n * bn, d * bd)
             return value
         if form is _NUMBER:
             if percent_like:
                 n, d = value.as_integer_ratio()
-                return Fraction(n * fn, d * fd)
+                return fraction_of(n * fn, d * fd)
             return value
         return None
 
     def problem(fact: Fact, value: Fraction) -> str | None:
-        """Which side of the domain ``value`` is outside (``None``: inside)."""
+        """Which side of the domain ``value`` is outside (``None``: inside); ``judge`` asks
+        the same of the indicator's own fact inline."""
         n, d = value.as_integer_ratio()
         if low is not None and n * ld < ln * d:
             return "below"
@@ -594,11 +610,30 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
                     return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
                                    missing=unknown[:1])
             return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_, missing=unknown)
-        value = read(fact)
-        if value is None:
+        # read(fact), inline: the fact's value in the rule's unit, as n / d
+        form = fact.form
+        value: Fraction = fact.value  # type: ignore[assignment]  # in these two forms
+        if form is _QUANTITY:
+            n, d = value.as_integer_ratio()
+            if fact.unit != unit:
+                try:
+                    by = factor(fact.unit)  # type: ignore[arg-type]
+                except UnitProblem:
+                    return None
+                bn, bd = by.as_integer_ratio()
+                value = fraction_of(n * bn, d * bd)
+                n, d = value.as_integer_ratio()
+        elif form is _NUMBER:
+            n, d = value.as_integer_ratio()
+            if percent_like:
+                value = fraction_of(n * fn, d * fd)
+                n, d = value.as_integer_ratio()
+        else:
             return None
-        which = problem(fact, value)
-        if which is not None:
+        if ((low is not None and n * ld < ln * d) or (high is not None and n * hd > hn * d)
+                or (whole and scale % d)):
+            which = problem(fact, value)
+            assert which is not None
             return invalid(fact, which, Lazy(steps_of, fact, value))
         if referenced:
             base = given.get(reference_id)
@@ -623,14 +658,14 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
         rounded = value
         if precision is not None:
             rounded = round_gbt8170(value, precision)
-        n, d = rounded.as_integer_ratio()
+            n, d = rounded.as_integer_ratio()
         if single and not referenced:
             holds_all = compare(n * td, tn * d)  # type: ignore[misc]
-            holds: tuple[bool, ...] = (holds_all,)
+            steps = Lazy(steps_of, fact, value, rounded, _HELD if holds_all else _MISSED)
         else:
             holds = tuple([compare_(n * td_, tn_ * d) for _, _, compare_, tn_, td_ in judging])
             holds_all = all(holds)
-        steps = Lazy(steps_of, fact, value, rounded, holds, base, target)
+            steps = Lazy(steps_of, fact, value, rounded, holds, base, target)
         if holds_all:
             return judged_verdict(rule, rule_id, _MET, _NONE, rounded, unit, judged, steps)
         return judged_verdict(rule, rule_id, _NOT_MET, miss, rounded, unit, judged, steps)

@@ -600,17 +600,16 @@ def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact
     fact_set = as_fact_set(facts)
     if compiled:
         given = fact_set.facts
-        verdicts = []
-        for rule in plan.rules:
-            judge = rule.judge
+        verdicts: list[Verdict] = []
+        add = verdicts.append
+        for judge, rule in plan.judging:
             verdict = judge(given) if judge is not None else None
-            verdicts.append(verdict if verdict is not None else evaluate_rule(rule, fact_set))
+            add(verdict if verdict is not None else evaluate_rule(rule, fact_set))
         judged = tuple(verdicts)
     else:
         judged = tuple([evaluate_rule(rule, fact_set) for rule in plan.rules])
-    keys = plan.keys
     diagnostics: tuple[Diagnostic, ...] | Lazy = fact_set.diagnostics
-    if any(key not in keys for key in fact_set.facts):
+    if not fact_set.facts.keys() <= plan.keys.keys():   # a fact matches no rule
         # the did-you-mean search runs when the diagnostics are read, not here
         diagnostics = Lazy(_all_diagnostics, plan, fact_set)
     return Report(plan.catalog, judged, region=fact_set.region, period=fact_set.period,

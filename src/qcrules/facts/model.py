@@ -5,6 +5,7 @@ evaluation. Frozen value objects; reading them from data is :mod:`qcrules.facts.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
@@ -14,7 +15,7 @@ from attrs import validators as v
 
 from ..base.errors import Diagnostic, Location
 
-__all__ = ["Fact", "FactForm", "FactSet", "trusted_fact"]
+__all__ = ["Fact", "FactForm", "FactSet", "fraction_of", "trusted_fact"]
 
 
 class FactForm(enum.Enum):
@@ -80,6 +81,29 @@ def trusted_fact(fact_id: str, form: FactForm, value: Fraction | bool | str | No
     _SET_LOCATION(fact, location)
     _SET_PROBLEM(fact, None)
     return fact
+
+
+#: Whether :class:`~fractions.Fraction` keeps its terms in the two slots :func:`fraction_of`
+#: fills (CPython's since 3.0); if not, :func:`fraction_of` calls the constructor.
+_FRACTION_SLOTS = getattr(Fraction, "__slots__", None) == ("_numerator", "_denominator")
+_gcd = math.gcd
+
+
+def fraction_of(numerator: int, denominator: int) -> Fraction:
+    """``Fraction(numerator, denominator)`` for whole numbers and a ``denominator`` above zero,
+    reduced the same way, without the constructor's sorting out of what a caller may pass
+    (strings, floats, rationals): a fact read or judged makes one per value, and the
+    constructor's checks are most of its cost."""
+    if not _FRACTION_SLOTS:
+        return Fraction(numerator, denominator)
+    divisor = _gcd(numerator, denominator)
+    if divisor != 1:
+        numerator //= divisor
+        denominator //= divisor
+    made: Fraction = _new(Fraction)
+    made._numerator = numerator  # type: ignore[attr-defined]
+    made._denominator = denominator  # type: ignore[attr-defined]
+    return made
 
 
 @attrs.frozen

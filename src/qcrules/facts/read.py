@@ -29,7 +29,7 @@ from ..catalog.units import (
     unit_text_is_plain,
     without_measure_word,
 )
-from .model import Fact, FactForm, FactSet, trusted_fact
+from .model import Fact, FactForm, FactSet, fraction_of, trusted_fact
 from .periods import period_key
 from .tables import header_field
 
@@ -150,8 +150,8 @@ def read_value(fact_id: str, value: Any, unit: Any, where: Location | None,
 _NOT_A_NUMBER_WORDS = frozenset({"nan", "inf", "-inf", "+inf", "infinity", "-infinity"})
 
 
-def _read_plain(fact_id: str, value: Any, where: Location | None,
-                defaults: Mapping[str, str | None]) -> Fact | None:
+def _read_plain(fact_id: str, value: Any, where: Location | None, source: str | None,
+                date: str | None, period: str | None, region: str | None) -> Fact | None:
     """The fact :func:`read_value` reads from a value with no unit of its own (a float, an int,
     a string, true/false), read the short way: each float through its shortest decimal once
     (which is also its text), strings through :func:`_plain_text`, the fact made without the
@@ -163,27 +163,42 @@ def _read_plain(fact_id: str, value: Any, where: Location | None,
         raw = repr(value)
         if not math.isfinite(value):
             return trusted_fact(fact_id, FactForm.NOT_A_NUMBER, raw, None, raw,
-                                defaults["source"], defaults["date"], defaults["period"],
-                                defaults["region"], where)
-        number = Fraction(*Decimal(raw).as_integer_ratio())
-        return trusted_fact(fact_id, FactForm.NUMBER, number, None, raw, defaults["source"],
-                            defaults["date"], defaults["period"], defaults["region"], where)
+                                source, date, period,
+                                region, where)
+        return trusted_fact(fact_id, FactForm.NUMBER, _shortest_decimal(raw), None, raw,
+                            source, date, period, region,
+                            where)
     if kind is str:
         read = _plain_text(value)
         if read is None:
             return None
         form, number, unit = read
-        return trusted_fact(fact_id, form, number, unit, value, defaults["source"],
-                            defaults["date"], defaults["period"], defaults["region"], where)
+        return trusted_fact(fact_id, form, number, unit, value, source, date,
+                            period, region, where)
     if kind is bool:
         return trusted_fact(fact_id, FactForm.BOOLEAN, value, None, str(value),
-                            defaults["source"], defaults["date"], defaults["period"],
-                            defaults["region"], where)
+                            source, date, period, region,
+                            where)
     if kind is int and -_TOO_LONG < value < _TOO_LONG:
         return trusted_fact(fact_id, FactForm.NUMBER, Fraction(value), None, str(value),
-                            defaults["source"], defaults["date"], defaults["period"],
-                            defaults["region"], where)
+                            source, date, period, region,
+                            where)
     return None
+
+
+#: 10 to the power of each length of a float's fraction digits (``repr`` writes at most 21
+#: without an exponent: four zeros, then 17 digits).
+_POWERS_OF_TEN = tuple(10**length for length in range(24))
+
+
+def _shortest_decimal(raw: str) -> Fraction:
+    """The exact value of a finite float's shortest decimal ``raw`` (its ``repr``): read from
+    its digits when it is written ``[-]digits.digits``, else (an exponent) by
+    :class:`~decimal.Decimal`; the same number either way."""
+    if "e" not in raw:
+        whole, _, digits = raw.partition(".")
+        return fraction_of(int(whole + digits), _POWERS_OF_TEN[len(digits)])
+    return fraction_of(*Decimal(raw).as_integer_ratio())
 
 
 @functools.lru_cache(maxsize=8192)
@@ -311,9 +326,11 @@ def facts_from_data(data: Any, *, file: str | None = None) -> FactSet:
     facts: dict[str, Fact] = {}
     plain = type(body) is dict   # no positions to look up, no mapping subclass
     plain_where = Location(file) if file else None
+    source, date, period, region = (defaults["source"], defaults["date"], defaults["period"],
+                                    defaults["region"])
     for key, value in body.items():
         if plain and type(key) is str and key.strip():
-            fact = _read_plain(key, value, plain_where, defaults)
+            fact = _read_plain(key, value, plain_where, source, date, period, region)
             if fact is not None:
                 facts[key] = fact
                 continue
