@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .base import VERSION
@@ -191,10 +191,24 @@ def evaluate(catalog: Catalog | Plan, facts: FactSet | Mapping[str, Any] | Itera
 
 def evaluate_many(catalog: Catalog | Plan,
                   fact_sets: Iterable[FactSet | Mapping[str, Any]], *,
-                  engine: str = "native") -> list[Report]:
-    """Evaluate many fact sets (one per region or period) against one compiled plan."""
+                  engine: str = "native") -> Iterator[Report]:
+    """Evaluate many fact sets (one per region or period) against one compiled plan, one at a
+    time as the iterator is read: a report per fact set, in order. Fact sets given by a
+    generator are read one by one, so a million of them take the memory of one (keep the
+    reports with ``list(...)``). The catalogue and engine are checked at the call; a fact set
+    raises, as :func:`evaluate` does, when its turn comes.
+
+    Raises:
+        UsageError: not a catalogue or plan, an unknown engine, ``fact_sets`` not iterable.
+    """
     plan = _plan(catalog)
-    return [evaluate(plan, facts, engine=engine) for facts in fact_sets]
+    run = _run(engine)
+    if not isinstance(fact_sets, Iterable) or isinstance(fact_sets, (str, bytes, Mapping)):
+        name = type(fact_sets).__name__
+        raise UsageError(Diagnostic(
+            "QC400", f"expected an iterable of fact sets, got {name}", field="fact_sets",
+            expected="fact sets (FactSet or mappings), e.g. a list or a generator", got=name))
+    return (run(plan, _facts_of(facts, None, plan=plan)) for facts in fact_sets)
 
 
 def progress(catalog: Catalog | Plan,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -333,6 +335,43 @@ class TestReport:
         """evaluate_many gives the same reports as evaluating each fact set alone."""
         plan = one_rule_plan()
         sets = [{"r": "99%"}, {"r": "97%"}, {}]
-        many = qcrules.evaluate_many(plan, sets)
+        many = list(qcrules.evaluate_many(plan, sets))
         assert [r["r"].status for r in many] == [qcrules.evaluate(plan, s)["r"].status
                                                  for s in sets]
+
+    def test_evaluate_many_reads_one_fact_set_at_a_time(self) -> None:
+        """A generator of fact sets is read one set per report, and a report dropped by the
+        caller is not kept: a million fact sets take the memory of one."""
+        import gc
+        import weakref
+
+        plan = one_rule_plan()
+        read: list[int] = []
+
+        def sets() -> Iterator[dict[str, str]]:
+            for i in range(5):
+                read.append(i)
+                yield {"r": f"{97 + i}%"}
+
+        reports = qcrules.evaluate_many(plan, sets())
+        assert read == []                       # nothing is read before it is asked for
+        first = next(reports)
+        assert read == [0]
+        assert first["r"].status is qcrules.Status.NOT_MET   # 97% < 98%
+        gone = weakref.ref(first)
+        del first
+        gc.collect()
+        assert gone() is None                   # the iterator holds no report it gave
+        assert [r["r"].status for r in reports] == [qcrules.Status.MET] * 4
+        assert read == [0, 1, 2, 3, 4]
+
+    @pytest.mark.parametrize(("kwargs", "code"), [
+        ({"engine": "rete"}, "QC401"), ({"fact_sets": {"r": "99%"}}, "QC400"),
+        ({"fact_sets": 7}, "QC400")])
+    def test_evaluate_many_refuses_at_the_call(self, kwargs: dict[str, Any], code: str) -> None:
+        """A wrong engine or a mapping where fact sets are expected is refused at the call,
+        not when the first report is read."""
+        arguments: dict[str, Any] = {"fact_sets": [{"r": "99%"}], **kwargs}
+        with pytest.raises(qcrules.UsageError) as raised:
+            qcrules.evaluate_many(one_rule_plan(), arguments.pop("fact_sets"), **arguments)
+        assert raised.value.diagnostics[0].code == code
