@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -540,6 +539,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     Raises:
         OSError: the folder cannot be written; the temporary file is removed.
     """
+    import tempfile  # with the first file written, not with qcrules
+
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                          dir=path.parent if str(path.parent) else ".")
     try:
