@@ -11,7 +11,7 @@ from qcrules.base.patterns import compiled_when_used
 PATTERN = r"^(\d+(?:\.\d+)?)\s*(万元|亿元)$"
 
 
-@pytest.mark.parametrize("method, argument", [
+@pytest.mark.parametrize(("method", "argument"), [
     ("match", "8.5万元"), ("match", "8.5 亿元"), ("match", "八万元"), ("fullmatch", "12亿元"),
     ("search", "约 3万元"), ("findall", "7万元"), ("split", "1万元")])
 def test_each_method_answers_as_the_compiled_pattern(method: str, argument: str) -> None:
@@ -38,7 +38,8 @@ def test_compiled_on_first_use_only() -> None:
     assert "match" not in vars(lazy)   # nothing compiled yet
     assert lazy.match("2027")
     first = vars(lazy)["match"]
-    assert lazy.search("到2027年") and vars(lazy)["match"] is first   # compiled once, kept
+    assert lazy.search("到2027年")
+    assert vars(lazy)["match"] is first
 
 
 def test_a_bad_pattern_fails_when_used() -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "DISPLAY_PLACES",
     "LANGUAGES",
     "Explanation",
+    "RuleWords",
     "category_word",
     "change_phrase",
     "display_number",
@@ -45,6 +46,7 @@ __all__ = [
     "method_word",
     "percent_number",
     "quantity_text",
+    "rule_words",
     "trajectory_cell",
 ]
 
@@ -221,16 +223,52 @@ def _percent(value: Fraction) -> str:
     return f"{percent_number(value)}%"
 
 
-def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
-    """Word a verdict: the summary line, then each recorded step."""
+@attrs.frozen
+class RuleWords:
+    """What every explanation and table row of one rule says in one language, whatever the
+    facts: the indicator's name, the commitment's word, the summary's tail (commitment and
+    lead departments)."""
+
+    name: str
+    commitment: str
+    tail: str
+
+
+def rule_words(rule: Rule, lang: str) -> RuleWords:
+    """The :class:`RuleWords` of ``rule`` in ``lang`` (worded on the first call, then kept).
+
+    Kept by the rule object itself (its identity, with the rule held so that the identity
+    stays its own), not by its id: two catalogues may word one rule id differently.
+    """
+    key = (id(rule), lang)
+    kept = _RULE_WORDS.get(key)
+    if kept is not None and kept[0] is rule:
+        return kept[1]
     lang = _lang(lang)
-    rule = verdict.rule
     name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
-    unit = verdict.unit
     commitment = commitment_word(rule.commitment, lang)
     leads = _names(rule.lead) if lang == "zh" else ", ".join(rule.lead_in(lang))
     tail = (f"；{commitment}，牵头单位：{leads}" if lang == "zh"
             else f"; {commitment}; lead: {leads}")
+    words = RuleWords(name, commitment, tail)
+    if len(_RULE_WORDS) >= _KEPT_RULES:
+        _RULE_WORDS.clear()   # a bound on what is kept alive, not a cache policy
+    _RULE_WORDS[key] = (rule, words)
+    return words
+
+
+#: (id of a rule, language) → (the rule, its words); the rule is held so its id is not reused.
+_RULE_WORDS: dict[tuple[int, str], tuple[Rule, RuleWords]] = {}
+_KEPT_RULES = 1 << 15
+
+
+def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
+    """Word a verdict: the summary line, then each recorded step."""
+    rule = verdict.rule
+    words = rule_words(rule, lang)   # an unknown language is a ValueError
+    name = words.name
+    unit = verdict.unit
+    tail = words.tail
     summary = name + ("：" if lang == "zh" else ": ")
     if verdict.status is Status.UNKNOWN:
         missing = ", ".join(verdict.missing)
@@ -319,14 +357,20 @@ def _target_text(verdict: Verdict, lang: str) -> str:
     return ("且" if lang == "zh" else " and ").join(parts)
 
 
+_ROLE_WORDS = {
+    "zh": {"value": "", "reference": "参照值 ", "assigned": "下达任务 ", "baseline": "基期值 "},
+    "en": {"value": "", "reference": "reference ", "assigned": "assigned target ",
+           "baseline": "base value "},
+}
+
+
 def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
     zh = lang == "zh"
     if isinstance(step, FactUsed):
         meta = [m for m in (step.source, step.period or step.date) if m]
-        role = {"value": "", "reference": "参照值 " if zh else "reference ",
-                "assigned": "下达任务 " if zh else "assigned target ",
-                "baseline": "基期值 " if zh else "base value "}.get(
-                    step.role, f"输入 {step.role} " if zh else f"input {step.role} ")
+        role = _ROLE_WORDS[lang].get(step.role)
+        if role is None:
+            role = f"输入 {step.role} " if zh else f"input {step.role} "
         where = (f"（{'，'.join(meta)}）" if zh else f" ({', '.join(meta)})") if meta else ""
         return (f"数据 {role}{step.fact_id} = {step.raw}{where}" if zh
                 else f"fact {role}{step.fact_id} = {step.raw}{where}")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import printable
-from ..catalog.model import Commitment
+from ..catalog.model import Commitment, Rule
 from ..engine.compile import judges_whole_numbers
 from ..engine.results import Report, Severity, Status, Trajectory, Verdict
 from .cells import (
@@ -39,6 +39,7 @@ from .explain import (
     display_number,
     explain,
     observed_text,
+    rule_words,
     status_word,
     trajectory_cell,
 )
@@ -56,31 +57,58 @@ def verdict_to_dict(verdict: Verdict, lang: str = "zh") -> dict[str, Any]:
     """One verdict as JSON-ready data (see the JSON reference)."""
     rule = verdict.rule
     explanation = explain(verdict, lang)
-    return {
+    kept = _RULE_DATA.get(id(rule))
+    if kept is None or kept[0] is not rule:
+        kept = _rule_data(rule)
+    _rule, zh, en, kind, commitment, clause, section, quote, lead, support, precision, note = kept
+    data = {
         "rule_id": verdict.rule_id,
-        "indicator": {"zh": rule.indicator.zh, "en": rule.indicator.en},
-        "kind": rule.kind.value,
+        "indicator": {"zh": zh, "en": en},
+        "kind": kind,
         "status": verdict.status.value,
         "severity": verdict.severity.value,
-        "commitment": rule.commitment.value,
+        "commitment": commitment,
         "deadline": rule.deadline,
-        "clause": rule.clause,
-        "section": rule.section,
-        "quote": rule.quote,
-        "lead": list(rule.lead),
-        "support": list(rule.support),
+        "clause": clause,
+        "section": section,
+        "quote": quote,
+        "lead": list(lead),
+        "support": list(support),
         "unit": verdict.unit,
         "value": exact_text(verdict.value),
         "thresholds": [{"op": op.value, "value": exact_text(t)} for op, t in verdict.thresholds],
         "margin": exact_text(verdict.margin),
         "relative_margin": exact_text(verdict.relative_margin),
         "judgement": rule.judgement,
-        "precision": exact_text(rule.precision),
+        "precision": precision,
         "missing": list(verdict.missing),
         "problem": verdict.problem.to_dict() if verdict.problem else None,
-        "note": rule.note or None,
+        "note": note,
         "explanation": {"summary": explanation.summary, "steps": list(explanation.steps)},
-    } | ({"trajectory": trajectory_to_dict(verdict.trajectory)} if verdict.trajectory else {})
+    }
+    if verdict.trajectory:
+        data["trajectory"] = trajectory_to_dict(verdict.trajectory)
+    return data
+
+
+#: The data of a verdict that is its rule's, whatever the facts: (the rule, indicator names,
+#: kind, commitment, clause, section, quote, lead and support departments, precision, note).
+RuleData = tuple[Rule, str, "str | None", str, str, str, str, str, tuple[str, ...],
+                 tuple[str, ...], "str | bool | None", "str | None"]
+#: id of a rule → its data, the rule first (held, so that its id is not reused while kept).
+_RULE_DATA: dict[int, RuleData] = {}
+_KEPT_RULES = 1 << 15
+
+
+def _rule_data(rule: Rule) -> RuleData:
+    data: RuleData = (rule, rule.indicator.zh, rule.indicator.en, rule.kind.value,
+                      rule.commitment.value, rule.clause, rule.section, rule.quote,
+                      tuple(rule.lead), tuple(rule.support), exact_text(rule.precision),
+                      rule.note or None)
+    if len(_RULE_DATA) >= _KEPT_RULES:
+        _RULE_DATA.clear()   # a bound on the rules kept alive
+    _RULE_DATA[id(rule)] = data
+    return data
 
 
 def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
@@ -152,13 +180,11 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         headers = (*headers, "进度" if lang == "zh" else "trajectory")
     rows = []
     for verdict in _rows(report, lang, only_unmet):
-        rule = verdict.rule
-        name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+        words = rule_words(verdict.rule, lang)
         cells: tuple[str, ...] = (
-            SYMBOLS[verdict.status], verdict.rule_id, name,
+            SYMBOLS[verdict.status], verdict.rule_id, words.name,
             observed_text(verdict, lang) or status_word(verdict.status, lang),
-            target_cell(verdict, lang), margin_cell(verdict),
-            commitment_word(rule.commitment, lang))
+            target_cell(verdict, lang), margin_cell(verdict), words.commitment)
         if tracked:
             cells = (*cells, trajectory_cell(verdict.trajectory, lang)
                      if verdict.trajectory is not None else "")
@@ -195,6 +221,8 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         for verdict, _cells in rows:
             lines.append(f"{SYMBOLS[verdict.status]} {verdict.rule_id} [{verdict.rule.clause}]")
             lines.append(str(explain(verdict, lang)))
+    if not styled:   # escaped at once: no control character is a line break
+        return printable("\n".join(lines)) + "\n"
     # Styled after the text's own control characters are escaped, so that the colours' escape
     # sequences are the only ones printed.
     return "\n".join(click.style(printable(line), fg=styled[i]) if i in styled else printable(line)
@@ -319,12 +347,11 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                 "|" + "---|" * len(headers)]
         for verdict in verdicts:
             rule = verdict.rule
-            name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+            words = rule_words(rule, lang)
             cells = (f"{SYMBOLS[verdict.status]} {status_word(verdict.status, lang)}",
-                     verdict.rule_id, name,
+                     verdict.rule_id, words.name,
                      observed_text(verdict, lang) or "—",
-                     target_cell(verdict, lang), margin_cell(verdict),
-                     commitment_word(rule.commitment, lang),
+                     target_cell(verdict, lang), margin_cell(verdict), words.commitment,
                      ("、" if lang == "zh" else ", ").join(rule.lead_in(lang)))
             # The rule id is code (its characters are restricted); every other cell is text,
             # escaped whatever it starts with.

@@ -1,0 +1,125 @@
+"""What a report says of a rule whatever the facts is worded once per rule and kept.
+
+The kept words (``rule_words``, the rule's part of the JSON verdict) belong to the rule object,
+not to its id: two catalogues giving one rule id other words, and two fact sets giving one
+rule other values, each read exactly what they would read worded afresh.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+
+import qcrules
+from qcrules.report import explain as explain_module
+from qcrules.report import render as render_module
+from qcrules.report.explain import rule_words
+
+COUNTY = """\
+qcrules: 1
+catalog: {id: county, title: 某县质量提升行动方案}
+rules:
+  - id: pass-rate
+    indicator: {zh: NAME, en: ENGLISH, unit: "%"}
+    kind: floor
+    target: 达到96%以上
+    commitment: COMMITMENT
+    deadline: 2027
+    clause: CLAUSE
+    quote: 产品质量监督抽查合格率达到96%以上
+    lead: [LEAD]
+"""
+
+
+def county(name: str, english: str, lead: str, commitment: str, clause: str) -> qcrules.Plan:
+    text = (COUNTY.replace("NAME", name).replace("ENGLISH", english).replace("LEAD", lead)
+            .replace("COMMITMENT", commitment).replace("CLAUSE", clause))
+    return qcrules.compile_catalog(qcrules.loads_catalog(text))
+
+
+PRODUCTS = ("产品抽查合格率", "spot-check pass rate", "县市场监管局", "ensure", "二(一)1")
+FOOD = ("食品抽检合格率", "food sampling pass rate", "县农业农村局", "strive", "三(二)4")
+
+
+def fresh(render: object) -> object:
+    """``render()`` with nothing kept from earlier reports."""
+    explain_module._RULE_WORDS.clear()
+    render_module._RULE_DATA.clear()
+    return render()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "csv"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_rule_id_in_two_catalogues_keeps_each_catalogues_words(fmt: str, lang: str) -> None:
+    products, food = county(*PRODUCTS), county(*FOOD)
+    report_products = qcrules.evaluate(products, {"pass-rate": "97.2%"})
+    report_food = qcrules.evaluate(food, {"pass-rate": "97.2%"})
+    first = qcrules.render(report_products, fmt, lang=lang)
+    second = qcrules.render(report_food, fmt, lang=lang)   # the same rule id, other words
+    assert first == fresh(lambda: qcrules.render(report_products, fmt, lang=lang))
+    assert second == fresh(lambda: qcrules.render(report_food, fmt, lang=lang))
+    name, english, lead = (FOOD[0], FOOD[1], FOOD[2])
+    assert (name if lang == "zh" else english) in second
+    if lang == "zh" and fmt != "csv":   # CSV has no lead column in English's words
+        assert lead in second
+    assert PRODUCTS[0] not in second
+    assert PRODUCTS[2] not in second
+
+
+def test_two_fact_sets_of_one_rule_read_their_own_values() -> None:
+    plan = county(*PRODUCTS)
+    met = qcrules.evaluate(plan, {"pass-rate": "97.2%"})
+    missed = qcrules.evaluate(plan, {"pass-rate": "94.5%"})
+    met_json = json.loads(qcrules.render(met, "json"))["verdicts"][0]
+    missed_json = json.loads(qcrules.render(missed, "json"))["verdicts"][0]
+    assert (met_json["status"], met_json["value"], met_json["margin"]) == ("met", "97.2", "1.2")
+    assert (missed_json["status"], missed_json["value"], missed_json["margin"]) == (
+        "not_met", "94.5", "-1.5")
+    # the rule's own part is the rule's, in both
+    for data in (met_json, missed_json):
+        assert data["indicator"] == {"zh": PRODUCTS[0], "en": PRODUCTS[1]}
+        assert (data["commitment"], data["clause"], data["lead"]) == ("ensure", "二(一)1",
+                                                                      ["县市场监管局"])
+    assert "达到目标" in met_json["explanation"]["summary"]
+    assert "未达到目标" in missed_json["explanation"]["summary"]
+    assert "差 1.5个百分点" in missed_json["explanation"]["summary"]
+
+
+def test_the_json_lists_are_each_reports_own() -> None:
+    """Changing one report's data leaves the next report's as it was."""
+    plan = county(*PRODUCTS)
+    report = qcrules.evaluate(plan, {"pass-rate": "97.2%"})
+    data = qcrules.report_to_dict(report)
+    data["verdicts"][0]["lead"].append("县财政局")
+    data["verdicts"][0]["indicator"]["zh"] = "改过的名字"
+    again = qcrules.report_to_dict(report)["verdicts"][0]
+    assert again["lead"] == ["县市场监管局"]
+    assert again["indicator"]["zh"] == PRODUCTS[0]
+
+
+def test_rule_words_are_kept_per_rule_and_language() -> None:
+    rule = county(*PRODUCTS).catalog.rules[0]
+    zh, en = rule_words(rule, "zh"), rule_words(rule, "en")
+    assert rule_words(rule, "zh") is zh   # worded once
+    assert (zh.name, zh.commitment, zh.tail) == (PRODUCTS[0], "确保目标",
+                                                 "；确保目标，牵头单位：县市场监管局")
+    assert (en.name, en.commitment) == (PRODUCTS[1], "ensure target")
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        rule_words(rule, "fr")
+
+
+def test_control_characters_are_escaped_in_the_unstyled_text_as_in_the_styled() -> None:
+    """The plain text is escaped whole, the coloured one line by line: the same characters."""
+    # YAML's escapes: the catalogue holds the control characters themselves
+    plan = county('"合格率\\x1b[2J"', '"pass\\x07rate"', '"县市场监管局\\u202e"', "ensure",
+                  "二(一)1")
+    report = qcrules.evaluate(plan, {"pass-rate": "97.2%"})
+    plain = qcrules.render(report, "text")
+    coloured = qcrules.render(report, "text", colour=True)
+    assert "\x1b[2J" not in plain
+    assert "\u202e" not in plain
+    assert "合格率\\x1b[2J" in plain
+    assert "县市场监管局\\u202e" in plain
+    assert click.unstyle(coloured) == plain
