@@ -8,9 +8,13 @@ rule other values, each read exactly what they would read worded afresh.
 from __future__ import annotations
 
 import json
+import random
+from pathlib import Path
 
+import attrs
 import click
 import pytest
+import yaml
 
 import qcrules
 from qcrules.report import explain as explain_module
@@ -123,3 +127,62 @@ def test_control_characters_are_escaped_in_the_unstyled_text_as_in_the_styled() 
     assert "合格率\\x1b[2J" in plain
     assert "县市场监管局\\u202e" in plain
     assert click.unstyle(coloured) == plain
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def plain_json(report: qcrules.Report, lang: str, only_unmet: bool) -> str:
+    """The JSON report as its definition writes it: json.dumps of the report's data."""
+    data = qcrules.report_to_dict(report, lang)
+    if only_unmet:
+        data["verdicts"] = [v for v in data["verdicts"] if v["status"] != "met"]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def varied(facts: dict[str, object], seed: int) -> dict[str, object]:
+    """The example's facts with each number moved a little, some left out, some spoilt."""
+    rng = random.Random(seed)
+    out: dict[str, object] = {}
+    for key, value in facts.items():
+        roll = rng.random()
+        if roll < 0.1:
+            continue
+        if roll < 0.15:
+            out[key] = "不详"
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = round(value * rng.uniform(0.9, 1.1), 3)
+        else:
+            out[key] = value
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_json_report_is_json_dumps_of_its_data(seed: int) -> None:
+    """Written from the text kept per rule, the JSON is what json.dumps writes of
+    report_to_dict, byte for byte: varied fact sets, both languages, with a trajectory."""
+    plan = qcrules.compile_catalog(qcrules.load_catalog())
+    facts = yaml.safe_load((EXAMPLES / "tongcheng-2026.yaml").read_text(encoding="utf-8"))
+    base = yaml.safe_load((EXAMPLES / "tongcheng-2024.yaml").read_text(encoding="utf-8"))
+    current = {**facts, "facts": varied(facts["facts"], seed)}
+    reports = [qcrules.evaluate(plan, current),
+               qcrules.evaluate(plan, current, baseline={**base, "facts": varied(base["facts"],
+                                                                                 seed + 99)})]
+    assert any(v.trajectory is not None for v in reports[1].verdicts)
+    for report in reports:
+        for lang in ("zh", "en"):
+            for only_unmet in (False, True):
+                assert qcrules.render(report, "json", lang=lang, only_unmet=only_unmet) == (
+                    plain_json(report, lang, only_unmet))
+
+
+def test_data_json_dumps_must_write_takes_the_plain_way() -> None:
+    """A diagnostic holding a number the fast writer leaves to json.dumps: the whole report is
+    written by json.dumps, as report_to_dict's data."""
+    plan = county(*PRODUCTS)
+    report = qcrules.evaluate(plan, {"pass-rate": "97.2%"})
+    odd = attrs.evolve(report, diagnostics=(
+        qcrules.Diagnostic("QC202", "an unmatched fact", got=0.5),))  # type: ignore[arg-type]
+    text = qcrules.render(odd, "json")
+    assert text == plain_json(odd, "zh", False)
+    assert '"got": 0.5' in text

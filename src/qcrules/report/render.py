@@ -15,7 +15,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,11 @@ def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
 
 def report_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
     """The whole report as JSON-ready data."""
+    return _report_data(report, lang, [verdict_to_dict(v, lang) for v in report.verdicts])
+
+
+def _report_data(report: Report, lang: str, verdicts: list[Any]) -> dict[str, Any]:
+    """:func:`report_to_dict` with the verdicts' data given."""
     catalog = report.catalog
     return {
         "schema": JSON_SCHEMA_ID,
@@ -150,7 +155,7 @@ def report_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
             "by_lead": {k: {s.value: n for s, n in v.items()} for k, v in report.by_lead.items()},
         },
         "exit_code": report.exit_code(),
-        "verdicts": [verdict_to_dict(v, lang) for v in report.verdicts],
+        "verdicts": verdicts,
         "groups": [{"id": g.id, "status": g.status.value, "rule_ids": list(g.rule_ids)}
                    for g in report.groups],
         "diagnostics": [d.to_dict() for d in report.diagnostics],
@@ -415,11 +420,89 @@ def _csv_value(value: Fraction | bool | None, whole: bool = False) -> str:
 
 
 def render_json(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
-    """The versioned JSON report."""
-    data = report_to_dict(report, lang)
-    if only_unmet:
-        data["verdicts"] = [v for v in data["verdicts"] if v["status"] != Status.MET.value]
-    return json_text(data) + "\n"
+    """The versioned JSON report: ``json_text(report_to_dict(report, lang))``, the verdicts of
+    ``only_unmet`` left out, each verdict's rule part written from text kept per rule."""
+    verdicts = _rows(report, lang, only_unmet)
+    out: list[str] = []
+    try:
+        encoded = [_verdict_json(verdict, lang) for verdict in verdicts]
+        _json_value(_report_data(report, lang, encoded), "\n", out)
+    except _NotPlain:   # data json.dumps writes: the whole report through it
+        data = report_to_dict(report, lang)
+        if only_unmet:
+            data["verdicts"] = [v for v in data["verdicts"] if v["status"] != Status.MET.value]
+        return json_text(data) + "\n"
+    return "".join(out) + "\n"
+
+
+class _Encoded(str):
+    """JSON text written as it is by :func:`_json_value` (a verdict at its place in a report)."""
+
+    __slots__ = ()
+
+
+#: Where a verdict stands in a report's JSON: in the list under the report's "verdicts".
+_VERDICT_NEWLINE = "\n    "
+_VERDICT_INNER = _VERDICT_NEWLINE + "  "
+_VERDICT_SEPARATOR = "," + _VERDICT_INNER
+
+
+def _verdict_json(verdict: Verdict, lang: str) -> _Encoded:
+    """``verdict_to_dict(verdict, lang)`` as :func:`json_text` writes it within a report."""
+    rule = verdict.rule
+    kept = _RULE_JSON.get(id(rule))
+    if kept is None or kept[0] is not rule:
+        kept = _rule_json(rule)
+    explanation = explain(verdict, lang)
+    separator = _VERDICT_SEPARATOR
+    out = ["{" + _VERDICT_INNER + '"rule_id": ', _encode_string(verdict.rule_id), kept[1]]
+    _json_members((("status", verdict.status.value), ("severity", verdict.severity.value)),
+                  separator, separator, out)
+    out.append(kept[2])
+    _json_members((
+        ("unit", verdict.unit), ("value", exact_text(verdict.value)),
+        ("thresholds", [{"op": op.value, "value": exact_text(t)} for op, t in verdict.thresholds]),
+        ("margin", exact_text(verdict.margin)),
+        ("relative_margin", exact_text(verdict.relative_margin))), separator, separator, out)
+    out.append(kept[3])
+    _json_members((("missing", list(verdict.missing)),
+                   ("problem", verdict.problem.to_dict() if verdict.problem else None)),
+                  separator, separator, out)
+    out.append(kept[4])
+    members: list[tuple[str, Any]] = [
+        ("explanation", {"summary": explanation.summary, "steps": list(explanation.steps)})]
+    if verdict.trajectory:
+        members.append(("trajectory", trajectory_to_dict(verdict.trajectory)))
+    _json_members(members, separator, separator, out)
+    out.append(_VERDICT_NEWLINE + "}")
+    return _Encoded("".join(out))
+
+
+#: id of a rule → (the rule, then the JSON text of its verdicts' members that are the rule's:
+#: indicator and kind; commitment to support; judgement and precision; note).
+_RULE_JSON: dict[int, tuple[Rule, str, str, str, str]] = {}
+
+
+def _rule_json(rule: Rule) -> tuple[Rule, str, str, str, str]:
+    _rule, zh, en, kind, commitment, clause, section, quote, lead, support, precision, note = (
+        _rule_data(rule))
+    data = {"indicator": {"zh": zh, "en": en}, "kind": kind, "commitment": commitment,
+            "deadline": rule.deadline, "clause": clause, "section": section, "quote": quote,
+            "lead": list(lead), "support": list(support), "judgement": rule.judgement,
+            "precision": precision, "note": note}
+    parts = []
+    for names in (("indicator", "kind"),
+                  ("commitment", "deadline", "clause", "section", "quote", "lead", "support"),
+                  ("judgement", "precision"), ("note",)):
+        out: list[str] = []
+        _json_members(((name, data[name]) for name in names), _VERDICT_SEPARATOR,
+                      _VERDICT_SEPARATOR, out)
+        parts.append("".join(out))
+    kept = (rule, parts[0], parts[1], parts[2], parts[3])
+    if len(_RULE_JSON) >= _KEPT_RULES:
+        _RULE_JSON.clear()   # a bound on the rules kept alive
+    _RULE_JSON[id(rule)] = kept
+    return kept
 
 
 _encode_string = json.encoder.encode_basestring   # as json.dumps(ensure_ascii=False) does
@@ -451,24 +534,7 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
             out.append("{}")
             return
         inner = newline + "  "
-        separator = "{" + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlain
-            head = f"{separator}{_encode_string(key)}: "
-            separator = "," + inner
-            item_kind = type(item)
-            if item_kind is str:
-                out.append(head + _encode_string(item))
-            elif item is None:
-                out.append(head + "null")
-            elif item_kind is bool:
-                out.append(head + ("true" if item else "false"))
-            elif item_kind is int:
-                out.append(head + int.__repr__(item))
-            else:
-                out.append(head)
-                _json_value(item, inner, out)
+        _json_members(value.items(), "{" + inner, "," + inner, out)
         out.append(newline + "}")
     elif kind is list or kind is tuple:
         if not value:
@@ -499,8 +565,34 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
         out.append("true" if value else "false")
     elif kind is int:
         out.append(int.__repr__(value))
+    elif kind is _Encoded:
+        out.append(value)
     else:
         raise _NotPlain
+
+
+def _json_members(items: Iterable[tuple[Any, Any]], first: str, separator: str,
+                  out: list[str]) -> None:
+    """Append a mapping's members: ``first`` before the first, ``separator`` (a comma, a line
+    break and the members' indentation) before each other."""
+    inner = separator[1:]
+    for key, item in items:
+        if type(key) is not str:
+            raise _NotPlain
+        head = f"{first}{_encode_string(key)}: "
+        first = separator
+        item_kind = type(item)
+        if item_kind is str:
+            out.append(head + _encode_string(item))
+        elif item is None:
+            out.append(head + "null")
+        elif item_kind is bool:
+            out.append(head + ("true" if item else "false"))
+        elif item_kind is int:
+            out.append(head + int.__repr__(item))
+        else:
+            out.append(head)
+            _json_value(item, inner, out)
 
 
 def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
