@@ -19,7 +19,7 @@ import yaml
 import qcrules
 from qcrules.report import explain as explain_module
 from qcrules.report import render as render_module
-from qcrules.report.explain import rule_words
+from qcrules.report.explain import explain, rule_words
 
 COUNTY = """\
 qcrules: 1
@@ -186,3 +186,46 @@ def test_data_json_dumps_must_write_takes_the_plain_way() -> None:
     text = qcrules.render(odd, "json")
     assert text == plain_json(odd, "zh", False)
     assert '"got": 0.5' in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_thresholds_from_the_facts_are_worded_for_each_fact_set(lang: str) -> None:
+    """An assigned target and a provincial average are thresholds each fact set gives anew:
+    the wording kept for one fact set's thresholds is never another's."""
+    plan = qcrules.compile_catalog(qcrules.load_catalog())
+    sets = [{"energy-intensity-drop": "3.5%", "energy-intensity-drop.assigned": "3.2%",
+             "special-equipment-death-rate": 0.21,
+             "special-equipment-death-rate.province-average": 0.3},
+            {"energy-intensity-drop": "3.5%", "energy-intensity-drop.assigned": "3.8%",
+             "special-equipment-death-rate": 0.21,
+             "special-equipment-death-rate.province-average": 0.18}]
+    reports = [qcrules.evaluate(plan, facts) for facts in sets]
+    texts = {fmt: [qcrules.render(report, fmt, lang=lang) for report in reports]
+             for fmt in ("text", "json", "markdown")}
+    for fmt, (first, second) in texts.items():
+        assert first == fresh(lambda fmt=fmt: qcrules.render(reports[0], fmt, lang=lang))
+        assert second == fresh(lambda fmt=fmt: qcrules.render(reports[1], fmt, lang=lang))
+    statuses = [(r["energy-intensity-drop"].status, r["special-equipment-death-rate"].status)
+                for r in reports]
+    assert statuses == [(qcrules.Status.MET, qcrules.Status.MET),
+                        (qcrules.Status.NOT_MET, qcrules.Status.NOT_MET)]
+    summaries = [explain(r["energy-intensity-drop"], lang).summary for r in reports]
+    word = "不低于" if lang == "zh" else "at least"
+    assert f"{word} 3.2%" in summaries[0]
+    assert f"{word} 3.8%" in summaries[1]
+    assert ">=3.2%" in texts["text"][0]
+    assert ">=3.8%" in texts["text"][1]
+
+
+def test_a_range_words_each_bound() -> None:
+    """Both bounds of a range are compared, each worded with its own threshold."""
+    plan = qcrules.compile_catalog(qcrules.loads_catalog(COUNTY.replace(
+        "target: 达到96%以上", "target: 保持在92%~98%").replace("kind: floor", "kind: range")
+        .replace("NAME", "合格率").replace("ENGLISH", "pass rate").replace("LEAD", "县市场监管局")
+        .replace("COMMITMENT", "ensure").replace("CLAUSE", "二(一)1")
+        .replace("达到96%以上", "保持在92%~98%")))
+    for value, holds in (("95%", ("成立", "成立")), ("99%", ("成立", "不成立")),
+                         ("90%", ("不成立", "成立"))):
+        steps = explain(qcrules.evaluate(plan, {"pass-rate": value})["pass-rate"]).steps
+        compared = [line for line in steps if line.startswith("比较")]
+        assert compared == [f"比较 {value} >= 92%：{holds[0]}", f"比较 {value} <= 98%：{holds[1]}"]

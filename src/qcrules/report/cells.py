@@ -8,7 +8,15 @@ from fractions import Fraction
 
 from ..catalog.model import Op
 from ..engine.results import Report, Severity, Status, Verdict
-from .explain import display_number, format_number, op_word, percent_number, quantity_text, status_word
+from .explain import (
+    display_number,
+    format_number,
+    op_word,
+    percent_number,
+    quantity_text,
+    rule_words,
+    status_word,
+)
 
 __all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "pad", "shorten", "summary_line",
            "target_cell", "text_width"]
@@ -55,10 +63,17 @@ def target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
     def sign(op: Op) -> str:
         return OP_SYMBOLS[op] if symbols else op.value
 
-    if verdict.thresholds:
-        return " ".join(f"{sign(op)}"
-                        f"{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang, display=True)}"
-                        for op, t in verdict.thresholds)
+    thresholds = verdict.thresholds
+    if thresholds:
+        words = rule_words(verdict.rule, lang)
+        what = "cell, symbols" if symbols else "cell"
+        kept = words.kept(what, thresholds, verdict.unit)
+        if kept is not None:
+            return kept
+        return words.keep(what, thresholds, verdict.unit, " ".join(
+            f"{sign(op)}"
+            f"{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang, display=True)}"
+            for op, t in thresholds))
     rule = verdict.rule
     if rule.kind.needs_reference and rule.bounds:
         label = rule.reference.zh if rule.reference and lang == "zh" else (

@@ -223,15 +223,39 @@ def _percent(value: Fraction) -> str:
     return f"{percent_number(value)}%"
 
 
-@attrs.frozen
 class RuleWords:
     """What every explanation and table row of one rule says in one language, whatever the
     facts: the indicator's name, the commitment's word, the summary's tail (commitment and
-    lead departments)."""
+    lead departments), a change's phrase and an approximation's note.
 
-    name: str
-    commitment: str
-    tail: str
+    It also keeps the last wording of the rule's thresholds (:meth:`kept`), by the identity of
+    the thresholds worded: a compiled rule judges every fact set against the same ones.
+    """
+
+    __slots__ = ("_kept", "approx_note", "change_phrase", "commitment", "name", "tail")
+
+    def __init__(self, name: str, commitment: str, tail: str, change_phrase: str | None,
+                 approx_note: str) -> None:
+        self.name = name
+        self.commitment = commitment
+        self.tail = tail
+        self.change_phrase = change_phrase
+        self.approx_note = approx_note
+        self._kept: dict[str, tuple[object, str | None, str]] = {}
+
+    def kept(self, what: str, thresholds: object, unit: str | None) -> str | None:
+        """The text kept as ``what`` for exactly these ``thresholds`` (the same object) in
+        ``unit``, or ``None``."""
+        kept = self._kept.get(what)
+        if kept is not None and kept[0] is thresholds and kept[1] == unit:
+            return kept[2]
+        return None
+
+    def keep(self, what: str, thresholds: object, unit: str | None, text: str) -> str:
+        """Keep ``text`` as ``what`` for ``thresholds`` in ``unit`` (one entry each: the
+        thresholds are held, and replaced by the next ones worded)."""
+        self._kept[what] = (thresholds, unit, text)
+        return text
 
 
 def rule_words(rule: Rule, lang: str) -> RuleWords:
@@ -250,7 +274,9 @@ def rule_words(rule: Rule, lang: str) -> RuleWords:
     leads = _names(rule.lead) if lang == "zh" else ", ".join(rule.lead_in(lang))
     tail = (f"；{commitment}，牵头单位：{leads}" if lang == "zh"
             else f"; {commitment}; lead: {leads}")
-    words = RuleWords(name, commitment, tail)
+    words = RuleWords(name, commitment, tail,
+                      change_phrase(rule, lang) if rule.change is not None else None,
+                      _approx_note(rule, lang) if rule.approx is not None else "")
     if len(_RULE_WORDS) >= _KEPT_RULES:
         _RULE_WORDS.clear()   # a bound on what is kept alive, not a cache policy
     _RULE_WORDS[key] = (rule, words)
@@ -285,21 +311,24 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
         summary += (("已完成" if verdict.met else "未完成") if lang == "zh"
                     else ("done" if verdict.met else "not done"))
     else:
-        summary = _numeric_summary(verdict, name, unit, lang)
+        summary = _numeric_summary(verdict, words, unit, lang)
     lines = tuple([_step_line(step, verdict, lang) for step in verdict.steps])
     if verdict.trajectory is not None:
         lines = (*lines, trajectory_line(verdict, lang))
     return Explanation(rule.id, lang, summary + tail, lines)
 
 
-def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -> str:
+def _numeric_summary(verdict: Verdict, words: RuleWords, unit: str | None, lang: str) -> str:
     rule = verdict.rule
+    name = words.name
     value = quantity_text(verdict.value, unit, rule=rule, lang=lang)
-    if rule.change is not None:
-        value = f"{change_phrase(rule, lang)} {value}"
-    if rule.approx is not None:
-        value += _approx_note(rule, lang)
-    target = _target_text(verdict, lang)
+    if words.change_phrase is not None:
+        value = f"{words.change_phrase} {value}"
+    value += words.approx_note
+    thresholds = verdict.thresholds
+    target = words.kept("summary", thresholds, unit)
+    if target is None:
+        target = words.keep("summary", thresholds, unit, _target_text(verdict, lang))
     margin = verdict.margin  # each is computed from the thresholds: read once
     if margin is None:
         margin = Fraction(0)
@@ -413,7 +442,12 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
                 ("judged: yes" if step.holds else "judged: no")
         rule = verdict.rule
         value = quantity_text(step.value, verdict.unit, rule=rule, lang=lang)
-        threshold = quantity_text(step.threshold, verdict.unit, rule=rule, lang=lang)
+        words = rule_words(rule, lang)
+        what = step.op.value   # one kept per bound of a range
+        threshold = words.kept(what, step.threshold, verdict.unit)
+        if threshold is None:
+            threshold = words.keep(what, step.threshold, verdict.unit, quantity_text(
+                step.threshold, verdict.unit, rule=rule, lang=lang))
         outcome = ("成立" if step.holds else "不成立") if zh else ("holds" if step.holds else "fails")
         return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
                 else f"compare {value} {step.op.value} {threshold}: {outcome}")
