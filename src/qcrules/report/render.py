@@ -270,14 +270,18 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
             *("| " + " | ".join(_md(c) for c in row) + " |" for row in rows), ""]
 
 
-def _md_summaries(report: Report, lang: str) -> list[str]:
-    """Violations first, then counts by section, by commitment and by lead department."""
+def _md_summaries(report: Report, lang: str, summaries: dict[int, str]) -> list[str]:
+    """Violations first, then counts by section, by commitment and by lead department.
+    ``summaries`` keeps each violation's summary line (by the verdict's identity) for the
+    section tables."""
     words = _MD_WORDS[lang]
     catalog = report.catalog
     out = [f"## {words['violations']}", ""]
     if report.violations:
-        out += [f"- ✘ **{v.rule_id}** [{_md(v.rule.clause)}]: {_md(explain(v, lang).summary)}"
-                for v in report.violations] + [""]
+        for v in report.violations:
+            summary = summaries[id(v)] = _md(explain(v, lang).summary)
+            out.append(f"- ✘ **{v.rule_id}** [{_md(v.rule.clause)}]: {summary}")
+        out.append("")
     else:
         out += [words["no_violations"], ""]
     statuses = tuple(Status)
@@ -341,7 +345,8 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
     out += [summary_line(report, lang), ""]
     if report.groups:
         out += [f"- {_md(line)}" for line in group_lines(report, lang)] + [""]
-    out += _md_summaries(report, lang)
+    summaries: dict[int, str] = {}   # the report's verdicts are held: identities stay theirs
+    out += _md_summaries(report, lang, summaries)
     out += [f"## {_MD_WORDS[lang]['targets']}", ""]
     sections: dict[str, list[Verdict]] = {}
     for verdict in _rows(report, lang, only_unmet):
@@ -364,8 +369,10 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                                          for i, c in enumerate(cells)) + " |")
         out.append("")
         for verdict in verdicts:
-            explanation = explain(verdict, lang)
-            out.append(f"- **{verdict.rule_id}**: {_md(explanation.summary)}")
+            summary = summaries.get(id(verdict))
+            if summary is None:
+                summary = _md(explain(verdict, lang).summary)
+            out.append(f"- **{verdict.rule_id}**: {summary}")
         out.append("")
     out += _md_missing(report, lang)
     return printable("\n".join(out))
