@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import printable
-from ..catalog.model import Commitment, Rule
+from ..catalog.model import Commitment, Op, Rule
 from ..engine.compile import judges_whole_numbers
 from ..engine.results import Report, Severity, Status, Trajectory, Verdict
 from .cells import (
@@ -463,12 +463,13 @@ def _verdict_json(verdict: Verdict, lang: str) -> _Encoded:
     explanation = explain(verdict, lang)
     separator = _VERDICT_SEPARATOR
     out = ["{" + _VERDICT_INNER + '"rule_id": ', _encode_string(verdict.rule_id), kept[1]]
-    _json_members((("status", verdict.status.value), ("severity", verdict.severity.value)),
-                  separator, separator, out)
+    _json_members((("status", _STATUS_VALUES[verdict.status]),
+                   ("severity", _SEVERITY_VALUES[verdict.severity])), separator, separator, out)
     out.append(kept[2])
     _json_members((
         ("unit", verdict.unit), ("value", exact_text(verdict.value)),
-        ("thresholds", [{"op": op.value, "value": exact_text(t)} for op, t in verdict.thresholds]),
+        ("thresholds", [{"op": _OP_VALUES[op], "value": exact_text(t)}
+                        for op, t in verdict.thresholds]),
         ("margin", exact_text(verdict.margin)),
         ("relative_margin", exact_text(verdict.relative_margin))), separator, separator, out)
     out.append(kept[3])
@@ -484,6 +485,11 @@ def _verdict_json(verdict: Verdict, lang: str) -> _Encoded:
     out.append(_VERDICT_NEWLINE + "}")
     return _Encoded("".join(out))
 
+
+#: Each member's value (an enumeration's ``.value`` is a descriptor call each time).
+_STATUS_VALUES = {status: status.value for status in Status}
+_SEVERITY_VALUES = {severity: severity.value for severity in Severity}
+_OP_VALUES = {op: op.value for op in Op}
 
 #: id of a rule → (the rule, then the JSON text of its verdicts' members that are the rule's:
 #: indicator and kind; commitment to support; judgement and precision; note).
