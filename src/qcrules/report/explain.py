@@ -296,6 +296,7 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
     unit = verdict.unit
     tail = words.tail
     summary = name + ("：" if lang == "zh" else ": ")
+    value_text: str | None = None
     if verdict.status is Status.UNKNOWN:
         missing = ", ".join(verdict.missing)
         summary += (f"缺少数据（{missing}），无法判定" if lang == "zh"
@@ -311,17 +312,18 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
         summary += (("已完成" if verdict.met else "未完成") if lang == "zh"
                     else ("done" if verdict.met else "not done"))
     else:
-        summary = _numeric_summary(verdict, words, unit, lang)
-    lines = tuple([_step_line(step, verdict, lang) for step in verdict.steps])
+        value_text = quantity_text(verdict.value, unit, rule=rule, lang=lang)
+        summary = _numeric_summary(verdict, words, unit, lang, value_text)
+    lines = tuple([_step_line(step, verdict, lang, value_text) for step in verdict.steps])
     if verdict.trajectory is not None:
         lines = (*lines, trajectory_line(verdict, lang))
     return Explanation(rule.id, lang, summary + tail, lines)
 
 
-def _numeric_summary(verdict: Verdict, words: RuleWords, unit: str | None, lang: str) -> str:
+def _numeric_summary(verdict: Verdict, words: RuleWords, unit: str | None, lang: str,
+                     value: str) -> str:
     rule = verdict.rule
     name = words.name
-    value = quantity_text(verdict.value, unit, rule=rule, lang=lang)
     if words.change_phrase is not None:
         value = f"{words.change_phrase} {value}"
     value += words.approx_note
@@ -393,7 +395,8 @@ _ROLE_WORDS = {
 }
 
 
-def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
+def _step_line(step: Step, verdict: Verdict, lang: str, value_text: str | None = None) -> str:
+    """One step in words; ``value_text`` is the verdict's value worded, when it was."""
     zh = lang == "zh"
     if isinstance(step, FactUsed):
         meta = [m for m in (step.source, step.period or step.date) if m]
@@ -403,6 +406,22 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
         where = (f"（{'，'.join(meta)}）" if zh else f" ({', '.join(meta)})") if meta else ""
         return (f"数据 {role}{step.fact_id} = {step.raw}{where}" if zh
                 else f"fact {role}{step.fact_id} = {step.raw}{where}")
+    if isinstance(step, Compared):
+        if step.op is None:
+            return ("判定：是" if step.holds else "判定：否") if zh else \
+                ("judged: yes" if step.holds else "judged: no")
+        rule = verdict.rule
+        value = (value_text if value_text is not None and step.value is verdict.value
+                 else quantity_text(step.value, verdict.unit, rule=rule, lang=lang))
+        words = rule_words(rule, lang)
+        what = step.op.value   # one kept per bound of a range
+        threshold = words.kept(what, step.threshold, verdict.unit)
+        if threshold is None:
+            threshold = words.keep(what, step.threshold, verdict.unit, quantity_text(
+                step.threshold, verdict.unit, rule=rule, lang=lang))
+        outcome = ("成立" if step.holds else "不成立") if zh else ("holds" if step.holds else "fails")
+        return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
+                else f"compare {value} {step.op.value} {threshold}: {outcome}")
     if isinstance(step, UnitAssumed):
         if step.as_fraction:
             return (f"{step.fact_id} 未注明单位，按小数读取" if zh
@@ -436,21 +455,6 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
                 f"{format_number(step.before)} → {format_number(step.after)}" if zh
                 else f"rounded to {format_number(step.precision)} (GB/T 8170): "
                 f"{format_number(step.before)} → {format_number(step.after)}")
-    if isinstance(step, Compared):
-        if step.op is None:
-            return ("判定：是" if step.holds else "判定：否") if zh else \
-                ("judged: yes" if step.holds else "judged: no")
-        rule = verdict.rule
-        value = quantity_text(step.value, verdict.unit, rule=rule, lang=lang)
-        words = rule_words(rule, lang)
-        what = step.op.value   # one kept per bound of a range
-        threshold = words.kept(what, step.threshold, verdict.unit)
-        if threshold is None:
-            threshold = words.keep(what, step.threshold, verdict.unit, quantity_text(
-                step.threshold, verdict.unit, rule=rule, lang=lang))
-        outcome = ("成立" if step.holds else "不成立") if zh else ("holds" if step.holds else "fails")
-        return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
-                else f"compare {value} {step.op.value} {threshold}: {outcome}")
     return str(step)  # pragma: no cover
 
 
