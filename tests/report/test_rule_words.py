@@ -215,6 +215,14 @@ def test_thresholds_from_the_facts_are_worded_for_each_fact_set(lang: str) -> No
     assert f"{word} 3.8%" in summaries[1]
     assert ">=3.2%" in texts["text"][0]
     assert ">=3.8%" in texts["text"][1]
+    # without its assigned target the cell names what it awaits, and the next report's
+    # threshold is its own again
+    awaiting = qcrules.evaluate(plan, {"energy-intensity-drop": "3.5%"})
+    word = "不低于 上级下达的任务" if lang == "zh" else "at least target assigned by"
+    assert word in qcrules.render(awaiting, "text", lang=lang)
+    assert ">=3.8%" in qcrules.render(reports[1], "text", lang=lang)
+    assert qcrules.render(awaiting, "markdown", lang=lang) == fresh(
+        lambda: qcrules.render(awaiting, "markdown", lang=lang))
 
 
 def test_a_range_words_each_bound() -> None:

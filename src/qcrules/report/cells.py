@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
 from fractions import Fraction
 
-from ..catalog.model import Op
+from ..catalog.model import Op, Rule
 from ..engine.results import Report, Severity, Status, Verdict
 from .explain import (
     display_number,
@@ -74,7 +75,22 @@ def target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
             f"{sign(op)}"
             f"{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang, display=True)}"
             for op, t in thresholds))
-    rule = verdict.rule
+    # no threshold to judge with: the cell is the rule's own, whatever the facts
+    words = rule_words(verdict.rule, lang)
+    what = "no threshold, symbols" if symbols else "no threshold"
+    kept = words.kept(what, _RULES_OWN, None)
+    if kept is not None:
+        return kept
+    return words.keep(what, _RULES_OWN, None, _stated_target(verdict.rule, lang, sign))
+
+
+#: What a target cell kept without thresholds is kept for: the rule alone.
+_RULES_OWN = object()
+
+
+def _stated_target(rule: Rule, lang: str, sign: Callable[[Op], str]) -> str:
+    """The target cell of a verdict with no thresholds: the reference it is judged against, the
+    thresholds as the catalogue states them, or yes."""
     if rule.kind.needs_reference and rule.bounds:
         label = rule.reference.zh if rule.reference and lang == "zh" else (
             rule.reference.en if rule.reference else "")
