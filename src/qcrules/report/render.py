@@ -442,6 +442,9 @@ def render_json(report: Report, *, lang: str = "zh", only_unmet: bool = False) -
     return "".join(out) + "\n"
 
 
+_encode_string = json.encoder.encode_basestring   # as json.dumps(ensure_ascii=False) does
+
+
 class _Encoded(str):
     """JSON text written as it is by :func:`_json_value` (a verdict at its place in a report)."""
 
@@ -462,34 +465,60 @@ def _verdict_json(verdict: Verdict, lang: str) -> _Encoded:
         kept = _rule_json(rule)
     explanation = explain(verdict, lang)
     separator = _VERDICT_SEPARATOR
-    out = ["{" + _VERDICT_INNER + '"rule_id": ', _encode_string(verdict.rule_id), kept[1]]
-    _json_members((("status", _STATUS_VALUES[verdict.status]),
-                   ("severity", _SEVERITY_VALUES[verdict.severity])), separator, separator, out)
-    out.append(kept[2])
-    _json_members((
-        ("unit", verdict.unit), ("value", exact_text(verdict.value)),
-        ("thresholds", [{"op": _OP_VALUES[op], "value": exact_text(t)}
-                        for op, t in verdict.thresholds]),
-        ("margin", exact_text(verdict.margin)),
-        ("relative_margin", exact_text(verdict.relative_margin))), separator, separator, out)
-    out.append(kept[3])
-    _json_members((("missing", list(verdict.missing)),
-                   ("problem", verdict.problem.to_dict() if verdict.problem else None)),
+    out = ["{", _VERDICT_INNER, '"rule_id": ', _scalar_json(verdict.rule_id), kept[1],
+           separator, '"status": ', _STATUS_JSON[verdict.status],
+           separator, '"severity": ', _SEVERITY_JSON[verdict.severity], kept[2],
+           separator, '"unit": ', _scalar_json(verdict.unit),
+           separator, '"value": ', _scalar_json(exact_text(verdict.value))]
+    _json_members((("thresholds", [{"op": _OP_VALUES[op], "value": exact_text(t)}
+                                   for op, t in verdict.thresholds]),),
                   separator, separator, out)
-    out.append(kept[4])
-    members: list[tuple[str, Any]] = [
-        ("explanation", {"summary": explanation.summary, "steps": list(explanation.steps)})]
+    out += [separator, '"margin": ', _scalar_json(exact_text(verdict.margin)),
+            separator, '"relative_margin": ', _scalar_json(exact_text(verdict.relative_margin)),
+            kept[3], separator, '"missing": ', _strings_json(verdict.missing, _VERDICT_INNER)]
+    _json_members((("problem", verdict.problem.to_dict() if verdict.problem else None),),
+                  separator, separator, out)
+    out += [kept[4], separator, '"explanation": {', _EXPLANATION_INNER, '"summary": ',
+            _scalar_json(explanation.summary), ",", _EXPLANATION_INNER, '"steps": ',
+            _strings_json(explanation.steps, _EXPLANATION_INNER), _VERDICT_INNER, "}"]
     if verdict.trajectory:
-        members.append(("trajectory", trajectory_to_dict(verdict.trajectory)))
-    _json_members(members, separator, separator, out)
+        _json_members((("trajectory", trajectory_to_dict(verdict.trajectory)),),
+                      separator, separator, out)
     out.append(_VERDICT_NEWLINE + "}")
     return _Encoded("".join(out))
 
 
-#: Each member's value (an enumeration's ``.value`` is a descriptor call each time).
-_STATUS_VALUES = {status: status.value for status in Status}
-_SEVERITY_VALUES = {severity: severity.value for severity in Severity}
+#: Each member's value (an enumeration's ``.value`` is a descriptor call each time), and as JSON.
 _OP_VALUES = {op: op.value for op in Op}
+_STATUS_JSON = {status: _encode_string(status.value) for status in Status}
+_SEVERITY_JSON = {severity: _encode_string(severity.value) for severity in Severity}
+#: Where an explanation's members stand in a report's JSON.
+_EXPLANATION_INNER = _VERDICT_INNER + "  "
+
+
+def _scalar_json(value: object) -> str:
+    """A text, whole number, true/false or null as :func:`_json_value` writes it."""
+    if isinstance(value, str) and type(value) is str:   # a subclass is for json.dumps
+        return _encode_string(value)
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    raise _NotPlain
+
+
+def _strings_json(items: tuple[str, ...] | list[str], newline: str) -> str:
+    """A list of texts as :func:`_json_value` writes it on a line indented as ``newline``."""
+    if not items:
+        return "[]"
+    for item in items:
+        if type(item) is not str:
+            raise _NotPlain
+    inner = newline + "  "
+    return "[" + inner + ("," + inner).join(map(_encode_string, items)) + newline + "]"
 
 #: id of a rule → (the rule, then the JSON text of its verdicts' members that are the rule's:
 #: indicator and kind; commitment to support; judgement and precision; note).
@@ -518,7 +547,6 @@ def _rule_json(rule: Rule) -> tuple[Rule, str, str, str, str]:
     return kept
 
 
-_encode_string = json.encoder.encode_basestring   # as json.dumps(ensure_ascii=False) does
 
 
 def json_text(data: Any) -> str:
