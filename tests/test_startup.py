@@ -26,8 +26,11 @@ NEVER_FOR_A_CHECK = ("pint", "numpy", "narwhals", "jinja2", "openpyxl", "rich", 
                      "qcrules.drafting", "qcrules.engine.table", "qcrules.frames",
                      "qcrules.durable.engine")
 #: And ``import qcrules`` alone reads no file, so not even YAML (nor the monitor, which the
-#: CLI's ``watch`` command brings).
-NEVER_AT_IMPORT = (*NEVER_FOR_A_CHECK, "yaml", "click", "qcrules.durable.monitor")
+#: CLI's ``watch`` command brings); it validates and writes no catalogue (no validation, bound
+#: lexicon or writer) and writes no report file (no temporary files).
+NEVER_AT_IMPORT = (*NEVER_FOR_A_CHECK, "yaml", "click", "qcrules.durable.monitor",
+                   "qcrules.catalog.validate", "qcrules.catalog.words", "qcrules.catalog.dump",
+                   "tempfile")
 
 _PROBE = """
 import json, sys

@@ -23,7 +23,6 @@ from .base.errors import (
     UsageError,
 )
 from .base.numbers import round_gbt8170
-from .catalog.dump import dump_catalog as _dump_catalog
 from .catalog.load import load_catalog, loads_catalog
 from .catalog.model import (
     Approximation,
@@ -120,10 +119,12 @@ def dump_catalog(catalog: Catalog | Plan) -> str:
         UsageError: not a catalogue (QC400), or a number with no exact decimal form, such as a
             threshold of 1/3 built in Python (QC420).
     """
+    from .catalog.dump import dump_catalog as dump  # with the first catalogue written
+
     if isinstance(catalog, Plan):
-        return _dump_catalog(catalog.catalog)
+        return dump(catalog.catalog)
     if isinstance(catalog, Catalog):
-        return _dump_catalog(catalog)
+        return dump(catalog)
     raise _not_a_catalog(catalog)
 
 

@@ -10,7 +10,6 @@ from ..base.errors import CatalogError, Diagnostic, Location
 from .model import Catalog
 from .parse import ParseResult, parse_yaml_text, read_text
 from .toml import TOML_SUFFIXES, parse_toml_text
-from .validate import validate_catalog
 
 __all__ = ["BUNDLED_CATALOG", "bundled_catalog_path", "load_catalog", "loads_catalog"]
 
@@ -48,6 +47,8 @@ def _validated(parsed: ParseResult, file: str | None, source_text: str | None,
                keep_going: bool = False) -> Catalog:
     if parsed.data is None:
         raise CatalogError(parsed.diagnostics)
+    from .validate import validate_catalog  # with the first catalogue, not with qcrules
+
     try:
         catalog = validate_catalog(parsed.data, file=file, source_text=source_text,
                                    keep_going=keep_going)

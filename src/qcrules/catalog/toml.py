@@ -10,7 +10,6 @@ times become ISO text, as from a spreadsheet.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import sys
 from decimal import Decimal
 from fractions import Fraction
@@ -18,6 +17,7 @@ from typing import Any
 
 from ..base.errors import Diagnostic, Location
 from ..base.numbers import MAX_DIGITS, too_many_digits
+from ..base.patterns import compiled_when_used
 from .parse import LIMITS, LocatedList, LocatedMap, NotANumber, ParseResult
 
 __all__ = ["TOML_SUFFIXES", "parse_toml_text"]
@@ -28,10 +28,10 @@ Path = tuple[str | int, ...]
 
 _KEY = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
 _DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
-_ASSIGN = re.compile(rf"^\s*({_DOTTED})\s*=")
-_PART = re.compile(_KEY)
-_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_HEADER = compiled_when_used(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
+_ASSIGN = compiled_when_used(rf"^\s*({_DOTTED})\s*=")
+_PART = compiled_when_used(_KEY)
+_ERROR_AT = compiled_when_used(r"\(at line (\d+), column (\d+)\)")
 
 
 def _parts(dotted: str) -> list[str]:

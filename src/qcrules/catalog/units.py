@@ -38,6 +38,7 @@ import attrs
 
 from ..base.errors import shortened
 from ..base.numbers import MAX_DIGITS, MAX_EXPONENT, exponent_in_range, too_many_digits
+from ..base.patterns import compiled_when_used
 from .unit_table import SHIPPED
 
 if TYPE_CHECKING:
@@ -219,20 +220,20 @@ def normalize_text(text: str) -> str:
 
 # A comma separates exact groups of three digits (85,000), never decimals (8,5) nor odd groups.
 _NUMBER = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_GROUPED = re.compile(rf"^\s*{_NUMBER}\s*$")
+_GROUPED = compiled_when_used(rf"^\s*{_NUMBER}\s*$")
 #: Characters no unit is written with: a unit of "%%", "%#", or one holding a control
 #: character would otherwise be read as something nobody wrote (3.6%% as 0.036 %).
-_NOT_IN_UNITS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff"
-                           r"\ud800-\udfff#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]|//"
-                           r"|(?<![\^*])[+\-]")
+_NOT_IN_UNITS = compiled_when_used(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff"
+                                   r"\ud800-\udfff#@!$&=;'\"`~|\\?<>{}\[\],，]|[%‰‱][%‰‱]|//"
+                                   r"|(?<![\^*])[+\-]")
 #: (A sign is in a unit only as an exponent's, m^-2: 8.5万元- and 8.5万元+1 are refused.)
 #: What a unit may start with: a letter (Chinese characters are letters), %, ‰, ‱ or a
 #: parenthesis; never a sign (8.5+万元 is not 8.5 万元), an underscore (1_000) or an exponent
 #: left without its digits (8.5e, 1e5e5).
-_UNIT_START = re.compile(r"^(?:[^\W\d_]|[%‰‱(])")
-_DANGLING_EXPONENT = re.compile(r"^[eE][+-]?\d*(?:$|[^\w])")
-_QUANTITY_RE = re.compile(rf"^(?:第\s*)?({_NUMBER})\s*(.*?)$")
-_RATIO_RE = re.compile(rf"^({_NUMBER})\s*:\s*({_NUMBER})$")
+_UNIT_START = compiled_when_used(r"^(?:[^\W\d_]|[%‰‱(])")
+_DANGLING_EXPONENT = compiled_when_used(r"^[eE][+-]?\d*(?:$|[^\w])")
+_QUANTITY_RE = compiled_when_used(rf"^(?:第\s*)?({_NUMBER})\s*(.*?)$")
+_RATIO_RE = compiled_when_used(rf"^({_NUMBER})\s*:\s*({_NUMBER})$")
 
 
 def parse_number(text: str) -> Fraction:
@@ -345,13 +346,13 @@ def without_measure_word(unit: str) -> str:
 #: The longest unit read (万元/人 has 4 characters, 千克标准煤/万元 8): pint's parser recurses
 #: through an expression, so a unit of a thousand signs is refused before it sees it.
 MAX_UNIT_LENGTH = 100
-_POWER = re.compile(r"\*\*|\^")
+_POWER = compiled_when_used(r"\*\*|\^")
 #: A power's exponent: a small number, never an expression (a**2**2**… is a tower pint would
 #: compute for ever, 万元**99999999 a factor of 400 million digits).
-_SMALL_POWER = re.compile(r"(?:\*\*|\^)\s*[-+]?\d{1,2}(?:\.\d{1,2})?(?![\d.])")
-_CHAINED_POWER = re.compile(r"(?:\*\*|\^)[^*/]*(?:\*\*|\^)")
+_SMALL_POWER = compiled_when_used(r"(?:\*\*|\^)\s*[-+]?\d{1,2}(?:\.\d{1,2})?(?![\d.])")
+_CHAINED_POWER = compiled_when_used(r"(?:\*\*|\^)[^*/]*(?:\*\*|\^)")
 #: A number within a unit: a few digits at most, no exponent (元*1e99999999).
-_LARGE_NUMBER = re.compile(r"\d{7,}|\d[eE][-+]?\d")
+_LARGE_NUMBER = compiled_when_used(r"\d{7,}|\d[eE][-+]?\d")
 
 
 def _pint_expression(unit: str) -> str:
@@ -416,7 +417,7 @@ Dimension = tuple[tuple[str, Fraction | int], ...]
 #: A unit name as the shipped table holds it on its own: letters (Chinese characters are
 #: letters), a percent sign, or 1. Two of them over each other (万元/人) mean the one over the
 #: other, whatever the names are, so that quotient is computed without pint.
-_SIMPLE_NAME = re.compile(r"^(?:[^\W\d_]+|[%‰‱]|1)$")
+_SIMPLE_NAME = compiled_when_used(r"^(?:[^\W\d_]+|[%‰‱]|1)$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -504,10 +505,10 @@ def quotient_parts(unit: str) -> tuple[str, str] | None:
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: One name of Chinese characters: 个百分点, 漂流筏.
-_CHINESE_NAME = re.compile(f"^[{_HAN}]+$")
+_CHINESE_NAME = compiled_when_used(f"^[{_HAN}]+$")
 #: A name of Chinese characters over another (教师/学生): a unit expression pint reads, known
 #: or not, and never a malformed one.
-_FOREIGN_NAMES = re.compile(f"^[{_HAN}]+(?:/[{_HAN}]+)?$")
+_FOREIGN_NAMES = compiled_when_used(f"^[{_HAN}]+(?:/[{_HAN}]+)?$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -638,9 +639,9 @@ def is_percent_like(unit: str | None) -> bool:
 # -- units a catalogue declares --------------------------------------------------------------
 
 #: A declared unit's name: letters only (Chinese characters are letters), at most 16.
-_DECLARED_NAME = re.compile(r"^[^\W\d_]{1,16}$")
+_DECLARED_NAME = compiled_when_used(r"^[^\W\d_]{1,16}$")
 _NAME = r"[^\W\d_]+"
-_DEFINITION_RE = re.compile(
+_DEFINITION_RE = compiled_when_used(
     rf"^(?:(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:\s*/\s*(\d+))?\s*(?:[*×·]\s*)?)?"
     rf"({_NAME}(?:\s*[*·×]\s*{_NAME})*(?:\s*/\s*{_NAME})?)$")
 _RESERVED = ("item", "base")

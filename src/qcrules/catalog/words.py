@@ -20,6 +20,7 @@ from typing import TypeVar
 import attrs
 
 from ..base.numbers import MAX_DIGITS, too_many_digits
+from ..base.patterns import compiled_when_used
 from .model import Commitment, Kind, Op
 from .units import normalize_text
 
@@ -140,11 +141,11 @@ _NUMBER = r"(?:\d[\d,]*(?:\.\d*)?|\.\d+)"
 _SEPARATOR = "|".join(re.escape(s) for s in RANGE_SEPARATORS)
 _NOT_SEPARATOR = "".join(re.escape(s) for s in RANGE_SEPARATORS if len(s) == 1)
 # Matched on the text without spaces, so that no run of spaces makes the match slow.
-_RANGE_RE = re.compile(rf"^({_NUMBER})([^\d{_NOT_SEPARATOR}]*?)({_SEPARATOR})"
-                       rf"({_NUMBER})([^\d{_NOT_SEPARATOR}]*)$")
-_TOP_SCOPE_RE = re.compile(rf"^(\D*?)(?=前(?:\d|[{_DIGITS}]))")
-_CHINESE_NUMBER_RE = re.compile(rf"^([{_DIGITS}]+)(\D*)$")
-_INCLUDED_RE = re.compile(r"\((不?)含([^()]*)\)")
+_RANGE_RE = compiled_when_used(rf"^({_NUMBER})([^\d{_NOT_SEPARATOR}]*?)({_SEPARATOR})"
+                               rf"({_NUMBER})([^\d{_NOT_SEPARATOR}]*)$")
+_TOP_SCOPE_RE = compiled_when_used(rf"^(\D*?)(?=前(?:\d|[{_DIGITS}]))")
+_CHINESE_NUMBER_RE = compiled_when_used(rf"^([{_DIGITS}]+)(\D*)$")
+_INCLUDED_RE = compiled_when_used(r"\((不?)含([^()]*)\)")
 
 
 class WordError(ValueError):
@@ -478,10 +479,10 @@ CHANGE_VERBS: tuple[tuple[str, int], ...] = (
     ("增长", 1), ("提高", 1), ("增加", 1), ("上升", 1), ("提升", 1), ("扩大", 1),
     ("下降", -1), ("降低", -1), ("减少", -1), ("缩减", -1), ("压减", -1), ("缩小", -1),
 )
-_BASE = re.compile(r"^(?:比|较|与|相比)\s*(\d{4})\s*年(?:末|底|度)?(?:相比)?[,，]?\s*")
+_BASE = compiled_when_used(r"^(?:比|较|与|相比)\s*(\d{4})\s*年(?:末|底|度)?(?:相比)?[,，]?\s*")
 _CN_SMALL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
-_DOUBLINGS = re.compile(r"^翻\s*(一|两|二|三|四|五|\d+)\s*番(以上)?$")
-_TIMES = re.compile(r"^(\d+(?:\.\d+)?)\s*倍(以上)?$")
+_DOUBLINGS = compiled_when_used(r"^翻\s*(一|两|二|三|四|五|\d+)\s*番(以上)?$")
+_TIMES = compiled_when_used(r"^(\d+(?:\.\d+)?)\s*倍(以上)?$")
 #: The most doublings a target may name (翻64番 is 2**64 times the base): 翻9999999999番 would
 #: otherwise compute a number of billions of digits.
 MAX_DOUBLINGS = 64

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
 from fractions import Fraction
 
-from ..catalog.model import Op
+from ..catalog.model import Op, Rule
 from ..engine.results import Report, Severity, Status, Verdict
-from .explain import display_number, format_number, op_word, percent_number, quantity_text, status_word
+from .explain import (
+    display_number,
+    format_number,
+    op_word,
+    percent_number,
+    quantity_text,
+    rule_words,
+    status_word,
+)
 
 __all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "pad", "shorten", "summary_line",
            "target_cell", "text_width"]
@@ -55,11 +64,33 @@ def target_cell(verdict: Verdict, lang: str, *, symbols: bool = False) -> str:
     def sign(op: Op) -> str:
         return OP_SYMBOLS[op] if symbols else op.value
 
-    if verdict.thresholds:
-        return " ".join(f"{sign(op)}"
-                        f"{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang, display=True)}"
-                        for op, t in verdict.thresholds)
-    rule = verdict.rule
+    thresholds = verdict.thresholds
+    if thresholds:
+        words = rule_words(verdict.rule, lang)
+        what = "cell, symbols" if symbols else "cell"
+        kept = words.kept(what, thresholds, verdict.unit)
+        if kept is not None:
+            return kept
+        return words.keep(what, thresholds, verdict.unit, " ".join(
+            f"{sign(op)}"
+            f"{quantity_text(t, verdict.unit, rule=verdict.rule, lang=lang, display=True)}"
+            for op, t in thresholds))
+    # no threshold to judge with: the cell is the rule's own, whatever the facts
+    words = rule_words(verdict.rule, lang)
+    what = "no threshold, symbols" if symbols else "no threshold"
+    kept = words.kept(what, _RULES_OWN, None)
+    if kept is not None:
+        return kept
+    return words.keep(what, _RULES_OWN, None, _stated_target(verdict.rule, lang, sign))
+
+
+#: What a target cell kept without thresholds is kept for: the rule alone.
+_RULES_OWN = object()
+
+
+def _stated_target(rule: Rule, lang: str, sign: Callable[[Op], str]) -> str:
+    """The target cell of a verdict with no thresholds: the reference it is judged against, the
+    thresholds as the catalogue states them, or yes."""
     if rule.kind.needs_reference and rule.bounds:
         label = rule.reference.zh if rule.reference and lang == "zh" else (
             rule.reference.en if rule.reference else "")

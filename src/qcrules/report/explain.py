@@ -37,6 +37,7 @@ __all__ = [
     "DISPLAY_PLACES",
     "LANGUAGES",
     "Explanation",
+    "RuleWords",
     "category_word",
     "change_phrase",
     "display_number",
@@ -45,6 +46,7 @@ __all__ = [
     "method_word",
     "percent_number",
     "quantity_text",
+    "rule_words",
     "trajectory_cell",
 ]
 
@@ -221,17 +223,80 @@ def _percent(value: Fraction) -> str:
     return f"{percent_number(value)}%"
 
 
-def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
-    """Word a verdict: the summary line, then each recorded step."""
+class RuleWords:
+    """What every explanation and table row of one rule says in one language, whatever the
+    facts: the indicator's name, the commitment's word, the summary's tail (commitment and
+    lead departments), a change's phrase and an approximation's note.
+
+    It also keeps the last wording of the rule's thresholds (:meth:`kept`), by the identity of
+    the thresholds worded: a compiled rule judges every fact set against the same ones.
+    """
+
+    __slots__ = ("_kept", "approx_note", "change_phrase", "commitment", "name", "tail")
+
+    def __init__(self, name: str, commitment: str, tail: str, change_phrase: str | None,
+                 approx_note: str) -> None:
+        self.name = name
+        self.commitment = commitment
+        self.tail = tail
+        self.change_phrase = change_phrase
+        self.approx_note = approx_note
+        self._kept: dict[str, tuple[object, str | None, str]] = {}
+
+    def kept(self, what: str, thresholds: object, unit: str | None) -> str | None:
+        """The text kept as ``what`` for exactly these ``thresholds`` (the same object) in
+        ``unit``, or ``None``."""
+        kept = self._kept.get(what)
+        if kept is not None and kept[0] is thresholds and kept[1] == unit:
+            return kept[2]
+        return None
+
+    def keep(self, what: str, thresholds: object, unit: str | None, text: str) -> str:
+        """Keep ``text`` as ``what`` for ``thresholds`` in ``unit`` (one entry each: the
+        thresholds are held, and replaced by the next ones worded)."""
+        self._kept[what] = (thresholds, unit, text)
+        return text
+
+
+def rule_words(rule: Rule, lang: str) -> RuleWords:
+    """The :class:`RuleWords` of ``rule`` in ``lang`` (worded on the first call, then kept).
+
+    Kept by the rule object itself (its identity, with the rule held so that the identity
+    stays its own), not by its id: two catalogues may word one rule id differently.
+    """
+    key = (id(rule), lang)
+    kept = _RULE_WORDS.get(key)
+    if kept is not None and kept[0] is rule:
+        return kept[1]
     lang = _lang(lang)
-    rule = verdict.rule
     name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
-    unit = verdict.unit
     commitment = commitment_word(rule.commitment, lang)
     leads = _names(rule.lead) if lang == "zh" else ", ".join(rule.lead_in(lang))
     tail = (f"；{commitment}，牵头单位：{leads}" if lang == "zh"
             else f"; {commitment}; lead: {leads}")
+    words = RuleWords(name, commitment, tail,
+                      change_phrase(rule, lang) if rule.change is not None else None,
+                      _approx_note(rule, lang) if rule.approx is not None else "")
+    if len(_RULE_WORDS) >= _KEPT_RULES:
+        _RULE_WORDS.clear()   # a bound on what is kept alive, not a cache policy
+    _RULE_WORDS[key] = (rule, words)
+    return words
+
+
+#: (id of a rule, language) → (the rule, its words); the rule is held so its id is not reused.
+_RULE_WORDS: dict[tuple[int, str], tuple[Rule, RuleWords]] = {}
+_KEPT_RULES = 1 << 15
+
+
+def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
+    """Word a verdict: the summary line, then each recorded step."""
+    rule = verdict.rule
+    words = rule_words(rule, lang)   # an unknown language is a ValueError
+    name = words.name
+    unit = verdict.unit
+    tail = words.tail
     summary = name + ("：" if lang == "zh" else ": ")
+    value_text: str | None = None
     if verdict.status is Status.UNKNOWN:
         missing = ", ".join(verdict.missing)
         summary += (f"缺少数据（{missing}），无法判定" if lang == "zh"
@@ -247,21 +312,25 @@ def explain(verdict: Verdict, lang: str = "zh") -> Explanation:
         summary += (("已完成" if verdict.met else "未完成") if lang == "zh"
                     else ("done" if verdict.met else "not done"))
     else:
-        summary = _numeric_summary(verdict, name, unit, lang)
-    lines = tuple([_step_line(step, verdict, lang) for step in verdict.steps])
+        value_text = quantity_text(verdict.value, unit, rule=rule, lang=lang)
+        summary = _numeric_summary(verdict, words, unit, lang, value_text)
+    lines = tuple([_step_line(step, verdict, lang, value_text) for step in verdict.steps])
     if verdict.trajectory is not None:
         lines = (*lines, trajectory_line(verdict, lang))
     return Explanation(rule.id, lang, summary + tail, lines)
 
 
-def _numeric_summary(verdict: Verdict, name: str, unit: str | None, lang: str) -> str:
+def _numeric_summary(verdict: Verdict, words: RuleWords, unit: str | None, lang: str,
+                     value: str) -> str:
     rule = verdict.rule
-    value = quantity_text(verdict.value, unit, rule=rule, lang=lang)
-    if rule.change is not None:
-        value = f"{change_phrase(rule, lang)} {value}"
-    if rule.approx is not None:
-        value += _approx_note(rule, lang)
-    target = _target_text(verdict, lang)
+    name = words.name
+    if words.change_phrase is not None:
+        value = f"{words.change_phrase} {value}"
+    value += words.approx_note
+    thresholds = verdict.thresholds
+    target = words.kept("summary", thresholds, unit)
+    if target is None:
+        target = words.keep("summary", thresholds, unit, _target_text(verdict, lang))
     margin = verdict.margin  # each is computed from the thresholds: read once
     if margin is None:
         margin = Fraction(0)
@@ -319,17 +388,40 @@ def _target_text(verdict: Verdict, lang: str) -> str:
     return ("且" if lang == "zh" else " and ").join(parts)
 
 
-def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
+_ROLE_WORDS = {
+    "zh": {"value": "", "reference": "参照值 ", "assigned": "下达任务 ", "baseline": "基期值 "},
+    "en": {"value": "", "reference": "reference ", "assigned": "assigned target ",
+           "baseline": "base value "},
+}
+
+
+def _step_line(step: Step, verdict: Verdict, lang: str, value_text: str | None = None) -> str:
+    """One step in words; ``value_text`` is the verdict's value worded, when it was."""
     zh = lang == "zh"
     if isinstance(step, FactUsed):
         meta = [m for m in (step.source, step.period or step.date) if m]
-        role = {"value": "", "reference": "参照值 " if zh else "reference ",
-                "assigned": "下达任务 " if zh else "assigned target ",
-                "baseline": "基期值 " if zh else "base value "}.get(
-                    step.role, f"输入 {step.role} " if zh else f"input {step.role} ")
+        role = _ROLE_WORDS[lang].get(step.role)
+        if role is None:
+            role = f"输入 {step.role} " if zh else f"input {step.role} "
         where = (f"（{'，'.join(meta)}）" if zh else f" ({', '.join(meta)})") if meta else ""
         return (f"数据 {role}{step.fact_id} = {step.raw}{where}" if zh
                 else f"fact {role}{step.fact_id} = {step.raw}{where}")
+    if isinstance(step, Compared):
+        if step.op is None:
+            return ("判定：是" if step.holds else "判定：否") if zh else \
+                ("judged: yes" if step.holds else "judged: no")
+        rule = verdict.rule
+        value = (value_text if value_text is not None and step.value is verdict.value
+                 else quantity_text(step.value, verdict.unit, rule=rule, lang=lang))
+        words = rule_words(rule, lang)
+        what = step.op.value   # one kept per bound of a range
+        threshold = words.kept(what, step.threshold, verdict.unit)
+        if threshold is None:
+            threshold = words.keep(what, step.threshold, verdict.unit, quantity_text(
+                step.threshold, verdict.unit, rule=rule, lang=lang))
+        outcome = ("成立" if step.holds else "不成立") if zh else ("holds" if step.holds else "fails")
+        return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
+                else f"compare {value} {step.op.value} {threshold}: {outcome}")
     if isinstance(step, UnitAssumed):
         if step.as_fraction:
             return (f"{step.fact_id} 未注明单位，按小数读取" if zh
@@ -363,16 +455,6 @@ def _step_line(step: Step, verdict: Verdict, lang: str) -> str:
                 f"{format_number(step.before)} → {format_number(step.after)}" if zh
                 else f"rounded to {format_number(step.precision)} (GB/T 8170): "
                 f"{format_number(step.before)} → {format_number(step.after)}")
-    if isinstance(step, Compared):
-        if step.op is None:
-            return ("判定：是" if step.holds else "判定：否") if zh else \
-                ("judged: yes" if step.holds else "judged: no")
-        rule = verdict.rule
-        value = quantity_text(step.value, verdict.unit, rule=rule, lang=lang)
-        threshold = quantity_text(step.threshold, verdict.unit, rule=rule, lang=lang)
-        outcome = ("成立" if step.holds else "不成立") if zh else ("holds" if step.holds else "fails")
-        return (f"比较 {value} {step.op.value} {threshold}：{outcome}" if zh
-                else f"compare {value} {step.op.value} {threshold}: {outcome}")
     return str(step)  # pragma: no cover
 
 

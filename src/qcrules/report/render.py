@@ -15,14 +15,13 @@ import io
 import json
 import os
 import re
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from ..base.errors import printable
-from ..catalog.model import Commitment
+from ..catalog.model import Commitment, Op, Rule
 from ..engine.compile import judges_whole_numbers
 from ..engine.results import Report, Severity, Status, Trajectory, Verdict
 from .cells import (
@@ -40,6 +39,7 @@ from .explain import (
     display_number,
     explain,
     observed_text,
+    rule_words,
     status_word,
     trajectory_cell,
 )
@@ -57,31 +57,58 @@ def verdict_to_dict(verdict: Verdict, lang: str = "zh") -> dict[str, Any]:
     """One verdict as JSON-ready data (see the JSON reference)."""
     rule = verdict.rule
     explanation = explain(verdict, lang)
-    return {
+    kept = _RULE_DATA.get(id(rule))
+    if kept is None or kept[0] is not rule:
+        kept = _rule_data(rule)
+    _rule, zh, en, kind, commitment, clause, section, quote, lead, support, precision, note = kept
+    data = {
         "rule_id": verdict.rule_id,
-        "indicator": {"zh": rule.indicator.zh, "en": rule.indicator.en},
-        "kind": rule.kind.value,
+        "indicator": {"zh": zh, "en": en},
+        "kind": kind,
         "status": verdict.status.value,
         "severity": verdict.severity.value,
-        "commitment": rule.commitment.value,
+        "commitment": commitment,
         "deadline": rule.deadline,
-        "clause": rule.clause,
-        "section": rule.section,
-        "quote": rule.quote,
-        "lead": list(rule.lead),
-        "support": list(rule.support),
+        "clause": clause,
+        "section": section,
+        "quote": quote,
+        "lead": list(lead),
+        "support": list(support),
         "unit": verdict.unit,
         "value": exact_text(verdict.value),
         "thresholds": [{"op": op.value, "value": exact_text(t)} for op, t in verdict.thresholds],
         "margin": exact_text(verdict.margin),
         "relative_margin": exact_text(verdict.relative_margin),
         "judgement": rule.judgement,
-        "precision": exact_text(rule.precision),
+        "precision": precision,
         "missing": list(verdict.missing),
         "problem": verdict.problem.to_dict() if verdict.problem else None,
-        "note": rule.note or None,
+        "note": note,
         "explanation": {"summary": explanation.summary, "steps": list(explanation.steps)},
-    } | ({"trajectory": trajectory_to_dict(verdict.trajectory)} if verdict.trajectory else {})
+    }
+    if verdict.trajectory:
+        data["trajectory"] = trajectory_to_dict(verdict.trajectory)
+    return data
+
+
+#: The data of a verdict that is its rule's, whatever the facts: (the rule, indicator names,
+#: kind, commitment, clause, section, quote, lead and support departments, precision, note).
+RuleData = tuple[Rule, str, "str | None", str, str, str, str, str, tuple[str, ...],
+                 tuple[str, ...], "str | bool | None", "str | None"]
+#: id of a rule → its data, the rule first (held, so that its id is not reused while kept).
+_RULE_DATA: dict[int, RuleData] = {}
+_KEPT_RULES = 1 << 15
+
+
+def _rule_data(rule: Rule) -> RuleData:
+    data: RuleData = (rule, rule.indicator.zh, rule.indicator.en, rule.kind.value,
+                      rule.commitment.value, rule.clause, rule.section, rule.quote,
+                      tuple(rule.lead), tuple(rule.support), exact_text(rule.precision),
+                      rule.note or None)
+    if len(_RULE_DATA) >= _KEPT_RULES:
+        _RULE_DATA.clear()   # a bound on the rules kept alive
+    _RULE_DATA[id(rule)] = data
+    return data
 
 
 def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
@@ -107,6 +134,11 @@ def trajectory_to_dict(path: Trajectory) -> dict[str, Any]:
 
 def report_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
     """The whole report as JSON-ready data."""
+    return _report_data(report, lang, [verdict_to_dict(v, lang) for v in report.verdicts])
+
+
+def _report_data(report: Report, lang: str, verdicts: list[Any]) -> dict[str, Any]:
+    """:func:`report_to_dict` with the verdicts' data given."""
     catalog = report.catalog
     return {
         "schema": JSON_SCHEMA_ID,
@@ -123,7 +155,7 @@ def report_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
             "by_lead": {k: {s.value: n for s, n in v.items()} for k, v in report.by_lead.items()},
         },
         "exit_code": report.exit_code(),
-        "verdicts": [verdict_to_dict(v, lang) for v in report.verdicts],
+        "verdicts": verdicts,
         "groups": [{"id": g.id, "status": g.status.value, "rule_ids": list(g.rule_ids)}
                    for g in report.groups],
         "diagnostics": [d.to_dict() for d in report.diagnostics],
@@ -153,13 +185,11 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         headers = (*headers, "进度" if lang == "zh" else "trajectory")
     rows = []
     for verdict in _rows(report, lang, only_unmet):
-        rule = verdict.rule
-        name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+        words = rule_words(verdict.rule, lang)
         cells: tuple[str, ...] = (
-            SYMBOLS[verdict.status], verdict.rule_id, name,
+            SYMBOLS[verdict.status], verdict.rule_id, words.name,
             observed_text(verdict, lang) or status_word(verdict.status, lang),
-            target_cell(verdict, lang), margin_cell(verdict),
-            commitment_word(rule.commitment, lang))
+            target_cell(verdict, lang), margin_cell(verdict), words.commitment)
         if tracked:
             cells = (*cells, trajectory_cell(verdict.trajectory, lang)
                      if verdict.trajectory is not None else "")
@@ -196,6 +226,8 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
         for verdict, _cells in rows:
             lines.append(f"{SYMBOLS[verdict.status]} {verdict.rule_id} [{verdict.rule.clause}]")
             lines.append(str(explain(verdict, lang)))
+    if not styled:   # escaped at once: no control character is a line break
+        return printable("\n".join(lines)) + "\n"
     # Styled after the text's own control characters are escaped, so that the colours' escape
     # sequences are the only ones printed.
     return "\n".join(click.style(printable(line), fg=styled[i]) if i in styled else printable(line)
@@ -238,14 +270,18 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
             *("| " + " | ".join(_md(c) for c in row) + " |" for row in rows), ""]
 
 
-def _md_summaries(report: Report, lang: str) -> list[str]:
-    """Violations first, then counts by section, by commitment and by lead department."""
+def _md_summaries(report: Report, lang: str, summaries: dict[int, str]) -> list[str]:
+    """Violations first, then counts by section, by commitment and by lead department.
+    ``summaries`` keeps each violation's summary line (by the verdict's identity) for the
+    section tables."""
     words = _MD_WORDS[lang]
     catalog = report.catalog
     out = [f"## {words['violations']}", ""]
     if report.violations:
-        out += [f"- ✘ **{v.rule_id}** [{_md(v.rule.clause)}]: {_md(explain(v, lang).summary)}"
-                for v in report.violations] + [""]
+        for v in report.violations:
+            summary = summaries[id(v)] = _md(explain(v, lang).summary)
+            out.append(f"- ✘ **{v.rule_id}** [{_md(v.rule.clause)}]: {summary}")
+        out.append("")
     else:
         out += [words["no_violations"], ""]
     statuses = tuple(Status)
@@ -309,7 +345,8 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
     out += [summary_line(report, lang), ""]
     if report.groups:
         out += [f"- {_md(line)}" for line in group_lines(report, lang)] + [""]
-    out += _md_summaries(report, lang)
+    summaries: dict[int, str] = {}   # the report's verdicts are held: identities stay theirs
+    out += _md_summaries(report, lang, summaries)
     out += [f"## {_MD_WORDS[lang]['targets']}", ""]
     sections: dict[str, list[Verdict]] = {}
     for verdict in _rows(report, lang, only_unmet):
@@ -320,12 +357,11 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                 "|" + "---|" * len(headers)]
         for verdict in verdicts:
             rule = verdict.rule
-            name = rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)
+            words = rule_words(rule, lang)
             cells = (f"{SYMBOLS[verdict.status]} {status_word(verdict.status, lang)}",
-                     verdict.rule_id, name,
+                     verdict.rule_id, words.name,
                      observed_text(verdict, lang) or "—",
-                     target_cell(verdict, lang), margin_cell(verdict),
-                     commitment_word(rule.commitment, lang),
+                     target_cell(verdict, lang), margin_cell(verdict), words.commitment,
                      ("、" if lang == "zh" else ", ").join(rule.lead_in(lang)))
             # The rule id is code (its characters are restricted); every other cell is text,
             # escaped whatever it starts with.
@@ -333,8 +369,10 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                                          for i, c in enumerate(cells)) + " |")
         out.append("")
         for verdict in verdicts:
-            explanation = explain(verdict, lang)
-            out.append(f"- **{verdict.rule_id}**: {_md(explanation.summary)}")
+            summary = summaries.get(id(verdict))
+            if summary is None:
+                summary = _md(explain(verdict, lang).summary)
+            out.append(f"- **{verdict.rule_id}**: {summary}")
         out.append("")
     out += _md_missing(report, lang)
     return printable("\n".join(out))
@@ -389,14 +427,126 @@ def _csv_value(value: Fraction | bool | None, whole: bool = False) -> str:
 
 
 def render_json(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
-    """The versioned JSON report."""
-    data = report_to_dict(report, lang)
-    if only_unmet:
-        data["verdicts"] = [v for v in data["verdicts"] if v["status"] != Status.MET.value]
-    return json_text(data) + "\n"
+    """The versioned JSON report: ``json_text(report_to_dict(report, lang))``, the verdicts of
+    ``only_unmet`` left out, each verdict's rule part written from text kept per rule."""
+    verdicts = _rows(report, lang, only_unmet)
+    out: list[str] = []
+    try:
+        encoded = [_verdict_json(verdict, lang) for verdict in verdicts]
+        _json_value(_report_data(report, lang, encoded), "\n", out)
+    except _NotPlain:   # data json.dumps writes: the whole report through it
+        data = report_to_dict(report, lang)
+        if only_unmet:
+            data["verdicts"] = [v for v in data["verdicts"] if v["status"] != Status.MET.value]
+        return json_text(data) + "\n"
+    return "".join(out) + "\n"
 
 
 _encode_string = json.encoder.encode_basestring   # as json.dumps(ensure_ascii=False) does
+
+
+class _Encoded(str):
+    """JSON text written as it is by :func:`_json_value` (a verdict at its place in a report)."""
+
+    __slots__ = ()
+
+
+#: Where a verdict stands in a report's JSON: in the list under the report's "verdicts".
+_VERDICT_NEWLINE = "\n    "
+_VERDICT_INNER = _VERDICT_NEWLINE + "  "
+_VERDICT_SEPARATOR = "," + _VERDICT_INNER
+
+
+def _verdict_json(verdict: Verdict, lang: str) -> _Encoded:
+    """``verdict_to_dict(verdict, lang)`` as :func:`json_text` writes it within a report."""
+    rule = verdict.rule
+    kept = _RULE_JSON.get(id(rule))
+    if kept is None or kept[0] is not rule:
+        kept = _rule_json(rule)
+    explanation = explain(verdict, lang)
+    separator = _VERDICT_SEPARATOR
+    out = ["{", _VERDICT_INNER, '"rule_id": ', _scalar_json(verdict.rule_id), kept[1],
+           separator, '"status": ', _STATUS_JSON[verdict.status],
+           separator, '"severity": ', _SEVERITY_JSON[verdict.severity], kept[2],
+           separator, '"unit": ', _scalar_json(verdict.unit),
+           separator, '"value": ', _scalar_json(exact_text(verdict.value))]
+    _json_members((("thresholds", [{"op": _OP_VALUES[op], "value": exact_text(t)}
+                                   for op, t in verdict.thresholds]),),
+                  separator, separator, out)
+    out += [separator, '"margin": ', _scalar_json(exact_text(verdict.margin)),
+            separator, '"relative_margin": ', _scalar_json(exact_text(verdict.relative_margin)),
+            kept[3], separator, '"missing": ', _strings_json(verdict.missing, _VERDICT_INNER)]
+    _json_members((("problem", verdict.problem.to_dict() if verdict.problem else None),),
+                  separator, separator, out)
+    out += [kept[4], separator, '"explanation": {', _EXPLANATION_INNER, '"summary": ',
+            _scalar_json(explanation.summary), ",", _EXPLANATION_INNER, '"steps": ',
+            _strings_json(explanation.steps, _EXPLANATION_INNER), _VERDICT_INNER, "}"]
+    if verdict.trajectory:
+        _json_members((("trajectory", trajectory_to_dict(verdict.trajectory)),),
+                      separator, separator, out)
+    out.append(_VERDICT_NEWLINE + "}")
+    return _Encoded("".join(out))
+
+
+#: Each member's value (an enumeration's ``.value`` is a descriptor call each time), and as JSON.
+_OP_VALUES = {op: op.value for op in Op}
+_STATUS_JSON = {status: _encode_string(status.value) for status in Status}
+_SEVERITY_JSON = {severity: _encode_string(severity.value) for severity in Severity}
+#: Where an explanation's members stand in a report's JSON.
+_EXPLANATION_INNER = _VERDICT_INNER + "  "
+
+
+def _scalar_json(value: object) -> str:
+    """A text, whole number, true/false or null as :func:`_json_value` writes it."""
+    if isinstance(value, str) and type(value) is str:   # a subclass is for json.dumps
+        return _encode_string(value)
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    raise _NotPlain
+
+
+def _strings_json(items: tuple[str, ...] | list[str], newline: str) -> str:
+    """A list of texts as :func:`_json_value` writes it on a line indented as ``newline``."""
+    if not items:
+        return "[]"
+    for item in items:
+        if type(item) is not str:
+            raise _NotPlain
+    inner = newline + "  "
+    return "[" + inner + ("," + inner).join(map(_encode_string, items)) + newline + "]"
+
+#: id of a rule → (the rule, then the JSON text of its verdicts' members that are the rule's:
+#: indicator and kind; commitment to support; judgement and precision; note).
+_RULE_JSON: dict[int, tuple[Rule, str, str, str, str]] = {}
+
+
+def _rule_json(rule: Rule) -> tuple[Rule, str, str, str, str]:
+    _rule, zh, en, kind, commitment, clause, section, quote, lead, support, precision, note = (
+        _rule_data(rule))
+    data = {"indicator": {"zh": zh, "en": en}, "kind": kind, "commitment": commitment,
+            "deadline": rule.deadline, "clause": clause, "section": section, "quote": quote,
+            "lead": list(lead), "support": list(support), "judgement": rule.judgement,
+            "precision": precision, "note": note}
+    parts = []
+    for names in (("indicator", "kind"),
+                  ("commitment", "deadline", "clause", "section", "quote", "lead", "support"),
+                  ("judgement", "precision"), ("note",)):
+        out: list[str] = []
+        _json_members(((name, data[name]) for name in names), _VERDICT_SEPARATOR,
+                      _VERDICT_SEPARATOR, out)
+        parts.append("".join(out))
+    kept = (rule, parts[0], parts[1], parts[2], parts[3])
+    if len(_RULE_JSON) >= _KEPT_RULES:
+        _RULE_JSON.clear()   # a bound on the rules kept alive
+    _RULE_JSON[id(rule)] = kept
+    return kept
+
+
 
 
 def json_text(data: Any) -> str:
@@ -425,24 +575,7 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
             out.append("{}")
             return
         inner = newline + "  "
-        separator = "{" + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlain
-            head = f"{separator}{_encode_string(key)}: "
-            separator = "," + inner
-            item_kind = type(item)
-            if item_kind is str:
-                out.append(head + _encode_string(item))
-            elif item is None:
-                out.append(head + "null")
-            elif item_kind is bool:
-                out.append(head + ("true" if item else "false"))
-            elif item_kind is int:
-                out.append(head + int.__repr__(item))
-            else:
-                out.append(head)
-                _json_value(item, inner, out)
+        _json_members(value.items(), "{" + inner, "," + inner, out)
         out.append(newline + "}")
     elif kind is list or kind is tuple:
         if not value:
@@ -473,8 +606,34 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
         out.append("true" if value else "false")
     elif kind is int:
         out.append(int.__repr__(value))
+    elif kind is _Encoded:
+        out.append(value)
     else:
         raise _NotPlain
+
+
+def _json_members(items: Iterable[tuple[Any, Any]], first: str, separator: str,
+                  out: list[str]) -> None:
+    """Append a mapping's members: ``first`` before the first, ``separator`` (a comma, a line
+    break and the members' indentation) before each other."""
+    inner = separator[1:]
+    for key, item in items:
+        if type(key) is not str:
+            raise _NotPlain
+        head = f"{first}{_encode_string(key)}: "
+        first = separator
+        item_kind = type(item)
+        if item_kind is str:
+            out.append(head + _encode_string(item))
+        elif item is None:
+            out.append(head + "null")
+        elif item_kind is bool:
+            out.append(head + ("true" if item else "false"))
+        elif item_kind is int:
+            out.append(head + int.__repr__(item))
+        else:
+            out.append(head)
+            _json_value(item, inner, out)
 
 
 def render_html(report: Report, *, lang: str = "zh", only_unmet: bool = False) -> str:
@@ -540,6 +699,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     Raises:
         OSError: the folder cannot be written; the temporary file is removed.
     """
+    import tempfile  # with the first file written, not with qcrules
+
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                          dir=path.parent if str(path.parent) else ".")
     try:
