@@ -193,6 +193,33 @@ class TestOnlyTheNeededRowsAreCollected:
         assert got == per_row(rows + band)
         assert collected == [len(band)]
 
+    @pytest.mark.parametrize("backend", ["polars-lazy", "duckdb", "dask"])
+    def test_judged_in_bounded_chunks(self, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The driver judges the collected rows a chunk at a time, never splitting a key's
+        rows between two chunks; the statuses are those of one batch."""
+        chunks: list[Any] = []
+        judge = lazy.exact_on_driver
+
+        def recording(plan: Any, rows: Any, *args: Any) -> Any:
+            chunks.append(as_pandas(rows.to_native()))
+            return judge(plan, rows, *args)
+
+        monkeypatch.setattr(lazy, "exact_on_driver", recording)
+        monkeypatch.setattr(lazy, "CHUNK_ROWS", 4)
+        rows = [(f"县{i:03d}", 2025 + i % 2, rule, value, None)
+                for i in range(30)
+                for rule, value in (("gdp-per-capita", 8.5), ("equipment-death-rate", 0.4),
+                                    (AVERAGE, 0.4), ("award", 3.0))]
+        got = statuses(qcrules.evaluate_frame(PLAN, to_backend(frame_of(rows), backend),
+                                              layout="long"))
+        assert got == per_row(rows)
+        assert len(chunks) > 1
+        assert sum(len(chunk) for chunk in chunks) == 30 * 3   # the award rows are decided
+        per_key = 3
+        assert all(len(chunk) <= 4 + per_key for chunk in chunks)
+        seen = [set(zip(chunk.region, chunk.period, strict=True)) for chunk in chunks]
+        assert sum(len(keys) for keys in seen) == len(set().union(*seen)) == 30
+
     def test_nothing_collected_when_all_is_decided(self, monkeypatch: pytest.MonkeyPatch) -> None:
         def fail(*args: Any) -> Any:
             raise AssertionError("no row needs the driver")

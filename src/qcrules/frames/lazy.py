@@ -32,8 +32,9 @@ and a value that overflows a float.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -517,24 +518,87 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
         {c: [row[i] for row in wanted_rows] for i, c in enumerate(columns)},
         schema={c: kinds[c] for c in columns}, backend=_eager_backend(native))
     rows = _joined(facts, wanted_keys, columns, native, frame).select(
-        *keys, "indicator", "value", "unit").collect()
+        *keys, "indicator", "value", "unit")
+    batches: Iterable[nw.DataFrame[Any]] = _batches(rows, keys, CHUNK_ROWS)
     if with_null:
         null_key = nw.any_horizontal(*(nw.col(k).is_null() for k in keys), ignore_nulls=True)
         extra = facts.filter(null_key & nw.col("indicator").is_in(
             sorted({row[-1] for row in with_null}))).select(
-                *keys, "indicator", "value", "unit").collect()
-        rows = nw.concat([rows, extra.select(*(nw.col(c).cast(rows.schema[c])
-                                                for c in rows.columns))], how="vertical")
+                *keys, "indicator", "value", "unit")
+        batches = itertools.chain(batches, _batches(extra, keys, CHUNK_ROWS))
     # Only the rules some pending pair is of: the others' verdicts would be thrown away.
     pending_rules = {pair[-1] for pair in pairs_wanted}
     subplan = Plan(plan.catalog, tuple(c for c in plan.rules if c.rule.id in pending_rules),
                    plan.keys)
-    judged_rows = exact_on_driver(subplan, rows, units, keys, details)
-    mask = [_pair(row) in pairs_wanted for row in judged_rows.select(*keys, "rule").iter_rows()]
-    exact = judged_rows.filter(nw.new_series("_keep", mask, nw.Boolean(),
-                                             backend=judged_rows.implementation))
     schema = out.collect_schema()
-    back = as_lazy(exact.select(*(nw.col(c).cast(schema[c]) for c in (*keys, *RESULT_COLUMNS))),
-                   native, frame)
+    parts = []
+    for chunk in _chunks(batches, keys):
+        judged_rows = exact_on_driver(subplan, chunk, units, keys, details)
+        mask = [_pair(row) in pairs_wanted
+                for row in judged_rows.select(*keys, "rule").iter_rows()]
+        exact = judged_rows.filter(nw.new_series("_keep", mask, nw.Boolean(),
+                                                 backend=judged_rows.implementation))
+        parts.append(exact.select(*(nw.col(c).cast(schema[c])
+                                    for c in (*keys, *RESULT_COLUMNS))))
+    if not parts:
+        return out
+    back = as_lazy(nw.concat(parts, how="vertical"), native, frame)
     return nw.concat([out, back], how="vertical")
+
+
+#: How many collected fact rows the driver judges at once (a key's rows are never split).
+CHUNK_ROWS = 200_000
+
+
+def _batches(rows: nw.LazyFrame[Any], keys: Sequence[str],
+             size: int) -> Iterator[nw.DataFrame[Any]]:
+    """The collected rows as eager frames of about ``size`` rows, each key's rows together
+    (one after another, possibly across two batches).
+
+    DuckDB streams them: the relation ordered by the keys, read as Arrow record batches, so
+    the driver never holds more than a batch of the rows it has not judged yet. The other
+    backends collect them (compact columns of floats and texts) and the driver cuts them,
+    sorted by the keys, into batches: a Dask or Spark partition holds rows of any key, so a
+    partition cannot be judged on its own."""
+    if rows.implementation is nw.Implementation.DUCKDB:
+        order = ", ".join('"' + k.replace('"', '""') + '"' for k in keys)
+        reader = rows.to_native().order(order).to_arrow_reader(size)
+        pa = nw.dependencies.get_pyarrow()
+        for batch in reader:
+            yield nw.from_native(pa.Table.from_batches([batch]), eager_only=True)
+        return
+    eager = rows.collect()
+    if len(eager) == 0:
+        return
+    eager = eager.sort(*keys, nulls_last=True)
+    for start in range(0, len(eager), size):
+        yield eager[start:start + size]
+
+
+def _chunks(batches: Iterable[nw.DataFrame[Any]],
+            keys: Sequence[str]) -> Iterator[nw.DataFrame[Any]]:
+    """Batches cut at key boundaries: when another batch follows, the rows of a batch's last
+    key are held back and joined to the next batch's, since the key's rows may go on there."""
+    pieces = iter(batches)
+    held: nw.DataFrame[Any] | None = None
+    piece = next(pieces, None)
+    while piece is not None:
+        following = next(pieces, None)
+        batch = piece if held is None else nw.concat(
+            [held, piece.select(*(nw.col(c).cast(held.schema[c]) for c in held.columns))],
+            how="vertical")
+        held = None
+        if following is None:
+            if len(batch):
+                yield batch
+            return
+        if len(batch):
+            tuples = [_pair(row) for row in batch.select(*keys).iter_rows()]
+            tail = [key == tuples[-1] for key in tuples]
+            keep = nw.new_series("_tail", tail, nw.Boolean(), backend=batch.implementation)
+            held = batch.filter(keep)
+            ready = batch.filter(~keep)
+            if len(ready):
+                yield ready
+        piece = following
 
