@@ -92,6 +92,14 @@ def expressed(plan: Plan, compiled: CompiledRule) -> bool:
     return not compiled.needs_base
 
 
+def _referenced(compiled: CompiledRule) -> bool:
+    """Whether the backend compares the rule's value with a reference of the same key: a
+    numeric rule with a reference or an assigned threshold (any other with one: the driver's,
+    its reference rows coded as the driver's like any fact that is not its own)."""
+    return (compiled.needs_reference and compiled.rule.reference is not None
+            and compiled.rule.kind.numeric)
+
+
 def _factor(compiled: CompiledRule, unit: str | None) -> float | None:
     """The float factor from a fact's unit to the rule's unit, as the vectorised path reads it;
     ``None`` when the driver must decide."""
@@ -134,7 +142,7 @@ def _constants(plan: Plan, pairs: Sequence[tuple[str, str | None]],
             compiled = by_id[rule_id]
             rule = compiled.rule
             own = indicator in (rule.id, rule.indicator.zh)
-            referenced = compiled.needs_reference and rule.reference is not None
+            referenced = _referenced(compiled)
             base = referenced and indicator == rule.reference.id  # type: ignore[union-attr]
             thresholds = [(op, t) for op, t in compiled.bounds]
             row: dict[str, Any] = dict.fromkeys(_CONSTANTS)
@@ -361,7 +369,7 @@ def _rule_table(plan: Plan) -> dict[str, list[Any]]:
                             ("r_miss", Severity.for_miss(rule.commitment).value),
                             ("r_empty", STATUS_ORDER.index(empty.status)),
                             ("r_empty_code", empty.problem.code if empty.problem else None),
-                            ("r_ref", float(compiled.needs_reference)), *ops):
+                            ("r_ref", float(_referenced(compiled))), *ops):
             table[name].append(value)
     return table
 
