@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import qcrules
+from qcrules import Status
 from qcrules.frames import lazy
 
 from .test_evaluate import BACKENDS, LAZY, PLAN, as_pandas, per_row, statuses, to_backend
@@ -45,6 +46,41 @@ BOUNDARY_ROWS = [
     ("岳西", 2025, "quality-index", 89.95, None),                 # a rounded comparison
     ("岳西", 2025, "teacher-ratio", 12.5, None),
 ]
+# A ceiling below the provincial average (低于全省平均数, strict) and an assigned floor (完成上级
+# 下达的任务): the value on, a hair inside and clearly around its key's reference, in another
+# unit, the reference missing, and either outside the indicator's domain.
+AVERAGE = "equipment-death-rate.province-average"
+ASSIGNED = "energy-drop.assigned"
+REFERENCE_ROWS = [
+    ("望江", 2025, "equipment-death-rate", 0.5, "人/十万台"), ("望江", 2025, AVERAGE, 0.5, None),
+    ("望江", 2026, "equipment-death-rate", 0.4999999999999, None),
+    ("望江", 2026, AVERAGE, 0.5, "人/十万台"),
+    ("潜山", 2025, "equipment-death-rate", 0.3, None), ("潜山", 2025, AVERAGE, 0.5, None),
+    ("潜山", 2026, "每十万台特种设备死亡率", 0.7, None), ("潜山", 2026, AVERAGE, 0.5, None),
+    ("宿松", 2025, "equipment-death-rate", 0.3, None),             # no average: unknown
+    ("宿松", 2026, "equipment-death-rate", 3e-6, "人/台"),          # 0.3 人/十万台
+    ("宿松", 2026, AVERAGE, 5e-6, "人/台"),
+    ("太湖", 2025, "equipment-death-rate", -1.0, None), ("太湖", 2025, AVERAGE, 0.5, None),
+    ("太湖", 2026, "equipment-death-rate", 0.3, None), ("太湖", 2026, AVERAGE, -0.1, None),
+    ("太湖", 2025, "energy-drop", 3.2, "%"), ("太湖", 2025, ASSIGNED, 3.2, "%"),
+    ("望江", 2025, "energy-drop", 0.032, None), ("望江", 2025, ASSIGNED, 3.2, "%"),
+    ("潜山", 2025, "energy-drop", 3.1999999999999, "%"), ("潜山", 2025, ASSIGNED, 3.2, "%"),
+    ("潜山", 2026, "单位GDP能耗下降率", 5.0, "%"), ("潜山", 2026, ASSIGNED, 0.032, None),
+    ("宿松", 2025, ASSIGNED, 3.2, "%"),                             # no value: unknown
+    ("宿松", 2026, "energy-drop", 3.0, "%"), ("宿松", 2026, ASSIGNED, 3.2, "%"),
+]
+# 90分以上 to 0.1 (GB/T 8170, half to even): on a half step either way, a hair off the half,
+# clearly rounding up or down to the threshold.
+PRECISION_ROWS = [
+    ("怀宁", 2021, "quality-index", 89.95, None),           # 899.5 → 900: met
+    ("怀宁", 2022, "quality-index", 89.85, None),           # 898.5 → 898: not met
+    ("怀宁", 2023, "quality-index", 89.96, None),           # → 90.0: met
+    ("怀宁", 2024, "quality-index", 89.94, None),           # → 89.9: not met
+    ("怀宁", 2025, "quality-index", 89.950001, None),       # → 90.0: met
+    ("怀宁", 2026, "quality-index", 89.9499999999999, None),  # → 89.9: not met
+    ("怀宁", 2027, "制造业质量竞争力指数", 90.0, None),
+    ("怀宁", 2028, "quality-index", 90.04999, None),        # → 90.0: met
+]
 STRING_ROWS = [
     ("宿松", 2025, "gdp-per-capita", "8.5万元/人"), ("宿松", 2025, "pass-rate", "97.99%"),
     ("太湖", 2025, "人均GDP", "84999.99元/人"), ("太湖", 2025, "award", "1项"),
@@ -73,6 +109,30 @@ class TestExactOnEveryBackend:
         assert got["宿松", 2026, "award"] is qcrules.Status.INVALID
         assert got["太湖", 2025, "death-rate"] is qcrules.Status.UNKNOWN
 
+    def test_references_and_assigned_thresholds(self, backend: str) -> None:
+        got = statuses(qcrules.evaluate_frame(
+            PLAN, to_backend(frame_of(REFERENCE_ROWS), backend), layout="long"))
+        expected = per_row(REFERENCE_ROWS)
+        assert {k: v for k, v in got.items() if v != expected[k]} == {}
+        rule = "equipment-death-rate"
+        assert [got[(*place, rule)] for place in (("望江", 2025), ("望江", 2026), ("潜山", 2025),
+                                               ("潜山", 2026), ("宿松", 2025), ("宿松", 2026),
+                                               ("太湖", 2025), ("太湖", 2026))] == [
+            Status.NOT_MET, Status.MET, Status.MET, Status.NOT_MET, Status.UNKNOWN, Status.MET,
+            Status.INVALID, Status.INVALID]
+        assert [got[(*place, "energy-drop")] for place in (
+            ("太湖", 2025), ("望江", 2025), ("潜山", 2025), ("潜山", 2026), ("宿松", 2025),
+            ("宿松", 2026))] == [Status.MET, Status.MET, Status.NOT_MET, Status.MET,
+                                Status.UNKNOWN, Status.NOT_MET]
+
+    def test_rounded_comparisons(self, backend: str) -> None:
+        got = statuses(qcrules.evaluate_frame(
+            PLAN, to_backend(frame_of(PRECISION_ROWS), backend), layout="long"))
+        assert {k: v for k, v in got.items() if v != per_row(PRECISION_ROWS)[k]} == {}
+        assert [got["怀宁", year, "quality-index"] for year in range(2021, 2029)] == [
+            Status.MET, Status.NOT_MET, Status.MET, Status.NOT_MET, Status.MET, Status.NOT_MET,
+            Status.MET, Status.MET]
+
     def test_quantity_strings(self, backend: str) -> None:
         got = statuses(qcrules.evaluate_frame(PLAN, to_backend(frame_of(STRING_ROWS), backend),
                                               layout="long"))
@@ -83,7 +143,7 @@ class TestSameAsTheEagerPath:
     @pytest.mark.parametrize("backend", sorted(LAZY - {"spark"}))
     def test_every_column(self, backend: str) -> None:
         """Statuses, severities, codes and texts equal; the float details to a few ulps."""
-        frame = frame_of(BOUNDARY_ROWS)
+        frame = frame_of(BOUNDARY_ROWS + REFERENCE_ROWS + PRECISION_ROWS)
         eager = qcrules.evaluate_frame(PLAN, frame, layout="long")
         got = as_pandas(qcrules.evaluate_frame(PLAN, to_backend(frame, backend), layout="long"))
         order = ["region", "period", "rule"]
@@ -117,15 +177,48 @@ class TestOnlyTheNeededRowsAreCollected:
                 for i in range(200)
                 for rule, value, unit in (("gdp-per-capita", 9.1 + i / 1000, "万元/人"),
                                           ("pass-rate", 0.99, None), ("award", 2.0, "项"),
-                                          ("gdp-rank", 4.0, None))]
+                                          ("gdp-rank", 4.0, None),
+                                          ("quality-index", 89.96 + (i % 4) / 10, None),
+                                          ("equipment-death-rate", 0.3, None),
+                                          (AVERAGE, 0.4 + i / 1000, None),
+                                          ("energy-drop", 3.5, "%"), (ASSIGNED, 0.032, None))]
         band = [("县000", 2025, "gdp-per-capita", 85000.0, "元/人"),
                 ("县001", 2025, "pass-rate", 0.98, None),
-                ("县002", 2025, "quality-index", 91.0, None)]   # a precision: the driver's
+                ("县002", 2025, "quality-index", 89.95, None),      # on a half step
+                ("县003", 2025, "equipment-death-rate", 0.4, None),  # on its average
+                ("县003", 2025, AVERAGE, 0.4, None)]
         frame = frame_of(rows + band)
         got = statuses(qcrules.evaluate_frame(PLAN, to_backend(frame, backend),
                                               layout="long"))
         assert got == per_row(rows + band)
         assert collected == [len(band)]
+
+    @pytest.mark.parametrize("backend", ["polars-lazy", "duckdb", "dask"])
+    def test_judged_in_bounded_chunks(self, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The driver judges the collected rows a chunk at a time, never splitting a key's
+        rows between two chunks; the statuses are those of one batch."""
+        chunks: list[Any] = []
+        judge = lazy.exact_on_driver
+
+        def recording(plan: Any, rows: Any, *args: Any) -> Any:
+            chunks.append(as_pandas(rows.to_native()))
+            return judge(plan, rows, *args)
+
+        monkeypatch.setattr(lazy, "exact_on_driver", recording)
+        monkeypatch.setattr(lazy, "CHUNK_ROWS", 4)
+        rows = [(f"县{i:03d}", 2025 + i % 2, rule, value, None)
+                for i in range(30)
+                for rule, value in (("gdp-per-capita", 8.5), ("equipment-death-rate", 0.4),
+                                    (AVERAGE, 0.4), ("award", 3.0))]
+        got = statuses(qcrules.evaluate_frame(PLAN, to_backend(frame_of(rows), backend),
+                                              layout="long"))
+        assert got == per_row(rows)
+        assert len(chunks) > 1
+        assert sum(len(chunk) for chunk in chunks) == 30 * 3   # the award rows are decided
+        per_key = 3
+        assert all(len(chunk) <= 4 + per_key for chunk in chunks)
+        seen = [set(zip(chunk.region, chunk.period, strict=True)) for chunk in chunks]
+        assert sum(len(keys) for keys in seen) == len(set().union(*seen)) == 30
 
     def test_nothing_collected_when_all_is_decided(self, monkeypatch: pytest.MonkeyPatch) -> None:
         def fail(*args: Any) -> Any:

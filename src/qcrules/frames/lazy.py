@@ -17,17 +17,25 @@ them exactly; those rows go back to the backend and replace the band ones. The r
 lazy frame of the backend it came from, in no particular row order.
 
 The backend decides a numeric rule with fixed thresholds (floor, ceiling, strict, equality,
-count, rank, a ratio given as a number) and a boolean rule given 1 or 0. The driver decides:
-a value column of text (quantity strings such as ``"8.2万元/人"``: every row); a unit the
-rule's factor table does not know or that is incompatible; a ratio given with a unit; a
-rule with a precision (rounded comparison), a reference or assigned threshold, a derived
-formula, a change or growth; and a value that overflows a float.
+count, rank, a ratio given as a number) and a boolean rule given 1 or 0. A rule with a
+reference or an assigned threshold (低于全省平均, 完成上级下达的任务) is compared per key in the
+backend too: the fact's row and the reference's row pass their domain checks one by one, and
+after the ``group_by`` the value is compared with the key's reference (band: the driver's). A
+rule with a precision (GB/T 8170, half to even on the exact decimal) is rounded in the backend
+where float noise cannot move the rounding: not within the band of a half step, and compared
+with a threshold that is a whole number of steps as whole steps (else outside its band). The
+driver decides: a value column of text (quantity strings such as ``"8.2万元/人"``: every row);
+a unit the rule's factor table does not know or that is incompatible; a ratio given with a
+unit; a value on a half step of a rounding; a derived formula's inputs, a change or growth;
+and a value that overflows a float.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 import narwhals as nw
@@ -81,7 +89,15 @@ def expressed(plan: Plan, compiled: CompiledRule) -> bool:
     rule = compiled.rule
     if not rule.kind.numeric:
         return True
-    return not (compiled.needs_reference or compiled.needs_base or rule.precision is not None)
+    return not compiled.needs_base
+
+
+def _referenced(compiled: CompiledRule) -> bool:
+    """Whether the backend compares the rule's value with a reference of the same key: a
+    numeric rule with a reference or an assigned threshold (any other with one: the driver's,
+    its reference rows coded as the driver's like any fact that is not its own)."""
+    return (compiled.needs_reference and compiled.rule.reference is not None
+            and compiled.rule.kind.numeric)
 
 
 def _factor(compiled: CompiledRule, unit: str | None) -> float | None:
@@ -102,9 +118,12 @@ def _factor(compiled: CompiledRule, unit: str | None) -> float | None:
 _CONSTANTS = {"indicator": _TEXT, "ukey": _TEXT, "rule": _TEXT, "c_kind": _FLOAT,
               "c_factor": _FLOAT, "c_min": _FLOAT, "c_max": _FLOAT, "c_whole": _FLOAT,
               "c_whole1": _FLOAT, "c_limits": _FLOAT, "c_t1": _FLOAT, "c_op1": _FLOAT,
-              "c_t2": _FLOAT, "c_op2": _FLOAT}
+              "c_t2": _FLOAT, "c_op2": _FLOAT, "c_role": _FLOAT, "c_ref": _FLOAT,
+              "c_prec": _FLOAT, "c_inv": _FLOAT, "c_m1": _FLOAT, "c_m2": _FLOAT}
 _OPS = (Op.GE, Op.GT, Op.LE, Op.LT, Op.EQ)
 _NUMERIC, _BOOLEAN, _UNDECIDED = 1.0, 2.0, 0.0
+_OWN, _REFERENCE = 1.0, 2.0
+_STEPS = 2.0**50   # a rounding's step count beyond which the float cannot place the half
 
 
 def _constants(plan: Plan, pairs: Sequence[tuple[str, str | None]],
@@ -123,14 +142,19 @@ def _constants(plan: Plan, pairs: Sequence[tuple[str, str | None]],
             compiled = by_id[rule_id]
             rule = compiled.rule
             own = indicator in (rule.id, rule.indicator.zh)
+            referenced = _referenced(compiled)
+            base = referenced and indicator == rule.reference.id  # type: ignore[union-attr]
             thresholds = [(op, t) for op, t in compiled.bounds]
             row: dict[str, Any] = dict.fromkeys(_CONSTANTS)
-            row.update(indicator=indicator, ukey=unit or "", rule=rule_id, c_kind=_UNDECIDED)
+            row.update(indicator=indicator, ukey=unit or "", rule=rule_id, c_kind=_UNDECIDED,
+                       c_role=_REFERENCE if base else _OWN, c_ref=float(referenced))
+            fixed = all(t is not None and _fits(t) for _, t in thresholds)
             if own and not rule.kind.numeric and expressed(plan, compiled):
                 row["c_kind"] = _BOOLEAN
-            elif own and expressed(plan, compiled) and len(thresholds) <= 2 and all(
-                    t is not None and _fits(t) for _, t in thresholds):
-                limits = [compiled.minimum, compiled.maximum, *(t for _, t in thresholds)]
+            elif (own or base) and expressed(plan, compiled) and len(thresholds) <= 2 and (
+                    fixed or referenced):
+                limits = [compiled.minimum, compiled.maximum,
+                          *(t for _, t in thresholds if not referenced)]
                 row.update(
                     c_kind=_NUMERIC,
                     c_factor=_factor(compiled, unit if unit is not None else units.get(indicator)),
@@ -138,9 +162,20 @@ def _constants(plan: Plan, pairs: Sequence[tuple[str, str | None]],
                     c_max=None if compiled.maximum is None else float(compiled.maximum),
                     c_whole=float(compiled.whole), c_whole1=float(compiled.whole_scale == 1),
                     c_limits=float(all(t is None or t.denominator == 1 for t in limits)))
+                step = rule.precision
+                if step is not None:
+                    row["c_prec"] = float(step)
+                    inverse = 1 / Fraction(step)
+                    row["c_inv"] = float(inverse) if inverse.denominator == 1 else None
                 for k, (op, t) in enumerate(thresholds, start=1):
-                    assert t is not None
-                    row[f"c_t{k}"], row[f"c_op{k}"] = float(t), float(_OPS.index(op))
+                    row[f"c_op{k}"] = float(_OPS.index(op))
+                    if referenced or t is None:
+                        continue
+                    row[f"c_t{k}"] = float(t)
+                    if step is not None:
+                        steps = Fraction(t) / Fraction(step)
+                        if steps.denominator == 1 and abs(steps) < _STEPS:
+                            row[f"c_m{k}"] = float(steps)
             for name in _CONSTANTS:
                 table[name].append(row[name])
     return table
@@ -175,18 +210,44 @@ def _margin(x: Any, t: Any, op: Any) -> Any:
         nw.when(op <= 3).then(t - x).otherwise(-((x - t).abs())))
 
 
-def _coded(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """The fact rows joined with their constants, with the value in the rule's unit (``x``),
-    the code, and the nearest threshold and its margin.
+COMPARE = -3.0   # a referenced rule's row whose domain is fine: compared after the group_by
 
-    The checks run in the vectorised path's order (domain, whole counts, thresholds); a row
-    leaves at the first whose float answer is not certain (code *band*)."""
+
+def _band(x: Any) -> Any:
+    """The noise band's half width around ``x``, never narrower than the smallest floats."""
+    half = x.abs() * (2 * NOISE_BAND)
+    return nw.when(half < _TINY).then(_TINY).otherwise(half)
+
+
+def _coded(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The fact rows joined with their constants, with the value in the rule's unit (``x``,
+    rounded where the rule has a precision), the code, and the nearest threshold and its
+    margin; a reference's row has its value in ``y`` and its code in ``rcode``.
+
+    The checks run in the vectorised path's order (domain, whole counts, rounding,
+    thresholds); a row leaves at the first whose float answer is not certain (code *band*).
+    A rounding is done here only where no float noise can move it: the value is not within
+    the band of a half step (a half rounds to even on the exact decimal, the driver's), and
+    the rounded value is compared with a threshold that is a whole number of steps as a
+    whole number of steps, exactly, or else outside the band of the threshold. A referenced
+    rule's own and reference rows pass their domain checks here and are compared per key
+    after the group_by (:func:`_compared`)."""
     col = nw.col
     kind, factor, x = col("c_kind"), col("c_factor"), col("value") * col("c_factor")
     unscaled = factor == 1.0
-    whole_row = (col("c_limits") == 1) & unscaled & (x.round(0) == x) & (x.abs() < _WHOLE)
+    step = col("c_prec")
+    steps = x / step
+    k = steps.round(0)   # the nearest whole step: any rounding mode agrees off the half
+    near_half = ((steps - k).abs() - 0.5).abs() <= _band(steps)
+    rounded = nw.when(step.is_null()).then(x).otherwise(
+        nw.when(col("c_inv").is_null()).then(k * step).otherwise(k / col("c_inv")))
+    whole_row = (col("c_limits") == 1) & unscaled & (x.round(0) == x) & (
+        x.abs() < _WHOLE) & step.is_null()
     fractional = (col("c_whole") == 1) & (x.round(0) != x)
     t1, t2, op1, op2 = col("c_t1"), col("c_t2"), col("c_op1"), col("c_op2")
+    m1, m2 = col("c_m1"), col("c_m2")
+    exact1, exact2 = ~m1.is_null(), ~m2.is_null()   # set only with a precision
+    referenced = col("c_ref") == 1
     branches = [
         (factor.is_null() | (x.abs() > _HUGE), DRIVER),
         (_near(x, col("c_min")).fill_null(False) & ~whole_row, BAND),
@@ -195,10 +256,15 @@ def _coded(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         ((x > col("c_max")).fill_null(False), INVALID),
         (fractional & (col("c_whole1") == 1) & unscaled, INVALID),
         (fractional, BAND),
-        (_near(x, t1).fill_null(False) & ~whole_row, BAND),
-        (_near(x, t2).fill_null(False) & ~whole_row, BAND),
+        (referenced & (col("c_role") == _REFERENCE), COMPARE),
+        (~step.is_null() & (steps.abs() >= _STEPS), DRIVER),
+        (~step.is_null() & near_half, BAND),
+        (referenced, COMPARE),
+        (_near(rounded, t1).fill_null(False) & ~whole_row & ~exact1, BAND),
+        (_near(rounded, t2).fill_null(False) & ~whole_row & ~exact2, BAND),
     ]
-    holds = _holds(x, t1, op1) & _holds(x, t2, op2)
+    holds = nw.when(exact1).then(_holds(k, m1, op1)).otherwise(_holds(rounded, t1, op1)) & (
+        nw.when(exact2).then(_holds(k, m2, op2)).otherwise(_holds(rounded, t2, op2)))
     numeric = _nest([(c, _lit(v, _CODE)) for c, v in branches],
                     nw.when(holds).then(_lit(MET, _CODE)).otherwise(_lit(NOT_MET, _CODE)))
     value = col("value")
@@ -206,17 +272,50 @@ def _coded(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         nw.when(value == 0).then(_lit(NOT_MET, _CODE)).otherwise(_lit(DRIVER, _CODE)))
     code = nw.when(kind == _NUMERIC).then(numeric).otherwise(
         nw.when(kind == _BOOLEAN).then(boolean).otherwise(_lit(DRIVER, _CODE)))
-    m1, m2 = _margin(x, t1, op1), _margin(x, t2, op2)
-    first = m2.is_null() | (m1 <= m2)   # the nearer bound; the first on a tie
+    g1, g2 = _margin(rounded, t1, op1), _margin(rounded, t2, op2)
+    first = g2.is_null() | (g1 <= g2)   # the nearer bound; the first on a tie
     numeric_row = kind == _NUMERIC
+    base = col("c_role") == _REFERENCE
+    nothing = _lit(None, _FLOAT)
     return rows.select(
         *(c for c in rows.collect_schema().names() if not c.startswith("c_") and c != "ukey"),
-        nw.when(numeric_row).then(x).otherwise(_lit(None, _FLOAT)).alias("x"),
+        nw.when(numeric_row & ~base).then(rounded).otherwise(nothing).alias("x"),
+        nw.when(base).then(nothing).otherwise(code).alias("code"),
+        nw.when(numeric_row & ~referenced).then(nw.when(first).then(t1).otherwise(t2)).otherwise(
+            nothing).alias("threshold"),
+        nw.when(numeric_row & ~referenced).then(nw.when(first).then(g1).otherwise(g2)).otherwise(
+            nothing).alias("margin"),
+        nw.when(numeric_row & base).then(x).otherwise(nothing).alias("y"),
+        nw.when(base).then(code).otherwise(nothing).alias("rcode"))
+
+
+def _compared(grouped: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """One row per (key, rule) with its code: an empty fact set's verdict, one fact's code,
+    the driver's for several; for a referenced rule the value compared with the key's
+    reference (unknown without one, band within the noise band of it), as the engine does:
+    the fact's domain first, then the reference's."""
+    col = nw.col
+    n, nr, x, y = col("n"), col("nr"), col("x"), col("y")
+    op1, op2 = col("r_op1"), col("r_op2")
+    own, rcode = col("code"), col("rcode")
+    # One target for both operators: a rule with one operator has none for the second.
+    holds = _holds(x, y, op1) & (op2.is_null() | _holds(x, y, op2))
+    g1 = _margin(x, y, op1)
+    g2 = nw.when(op2.is_null()).then(_lit(None, _FLOAT)).otherwise(_margin(x, y, op2))
+    first = g2.is_null() | (g1 <= g2)
+    versus = _nest([
+        (own != COMPARE, own), (nr == 0, _lit(UNKNOWN, _CODE)), (nr > 1, _lit(DRIVER, _CODE)),
+        (rcode != COMPARE, rcode), (y.abs() > _HUGE, _lit(DRIVER, _CODE)),
+        (_near(x, y), _lit(BAND, _CODE))],
+        nw.when(holds).then(_lit(MET, _CODE)).otherwise(_lit(NOT_MET, _CODE)))
+    code = _nest([(n == 0, col("r_empty")), (n > 1, _lit(DRIVER, _CODE)),
+                  (col("r_ref") == 1, versus)], own)
+    referenced = col("r_ref") == 1
+    return grouped.with_columns(
         code.alias("code"),
-        nw.when(numeric_row).then(nw.when(first).then(t1).otherwise(t2)).otherwise(
-            _lit(None, _FLOAT)).alias("threshold"),
-        nw.when(numeric_row).then(nw.when(first).then(m1).otherwise(m2)).otherwise(
-            _lit(None, _FLOAT)).alias("margin"))
+        nw.when(referenced).then(y).otherwise(col("threshold")).alias("threshold"),
+        nw.when(referenced).then(nw.when(first).then(g1).otherwise(g2)).otherwise(
+            col("margin")).alias("margin"))
 
 
 def _joined(left: nw.LazyFrame[Any], right: nw.DataFrame[Any], on: Sequence[str], native: Any,
@@ -234,41 +333,50 @@ def _joined(left: nw.LazyFrame[Any], right: nw.DataFrame[Any], on: Sequence[str]
 
 
 def _per_key_and_rule(rows: nw.LazyFrame[Any], keys: Sequence[str]) -> nw.LazyFrame[Any]:
-    """One row per (key, rule): how many facts, and the largest code, value, threshold and
-    margin (the only ones where there is one fact)."""
+    """One row per (key, rule): how many facts and references, and the largest code, value,
+    threshold, margin, reference value and reference code (the only ones where there is one
+    fact and one reference)."""
     if rows.implementation is nw.Implementation.DASK:
         # Dask puts a group-by's result in one partition unless told to split it: as many
         # as the input has, so that no worker holds every (key, rule) of the data.
-        native = rows.to_native()
+        native = rows.with_columns(
+            *(nw.when(nw.col(c).is_null()).then(0.0).otherwise(1.0).alias(name)
+              for c, name in (("code", "n"), ("rcode", "nr")))).to_native()
         grouped = native.groupby([*keys, "rule"], dropna=False).agg(
-            {"value": "count", "code": "max", "x": "max", "threshold": "max", "margin": "max"},
+            {"n": "sum", "code": "max", "nr": "sum", "rcode": "max", "x": "max",
+             "y": "max", "threshold": "max", "margin": "max"},
             split_out=max(native.npartitions, 1)).reset_index()
-        return nw.from_native(grouped.rename(columns={"value": "n"}))
+        return nw.from_native(grouped)
     return rows.group_by(*keys, "rule").agg(
-        nw.col("value").count().alias("n"), nw.col("code").max(), nw.col("x").max(),
-        nw.col("threshold").max(), nw.col("margin").max())
+        nw.col("code").count().alias("n"), nw.col("code").max(),
+        nw.col("rcode").count().alias("nr"), nw.col("rcode").max(), nw.col("x").max(),
+        nw.col("y").max(), nw.col("threshold").max(), nw.col("margin").max())
 
 
 def _rule_table(plan: Plan) -> dict[str, list[Any]]:
     """The per-rule constants: names, commitment, miss severity, and an empty set's verdict."""
     table: dict[str, list[Any]] = {name: [] for name in (
         "rule", "r_indicator", "r_unit", "r_commitment", "r_clause", "r_miss", "r_empty",
-        "r_empty_code")}
+        "r_empty_code", "r_ref", "r_op1", "r_op2")}
     for compiled in plan.rules:
         rule = compiled.rule
         empty = evaluate_rule(compiled, FactSet({}))
+        bounds = [float(_OPS.index(op)) for op, _ in compiled.bounds][:2]
+        ops = [(f"r_op{k}", bounds[k - 1] if k <= len(bounds) else None) for k in (1, 2)]
         for name, value in (("rule", rule.id), ("r_indicator", rule.indicator.zh),
                             ("r_unit", compiled.unit), ("r_commitment", rule.commitment.value),
                             ("r_clause", rule.clause),
                             ("r_miss", Severity.for_miss(rule.commitment).value),
                             ("r_empty", STATUS_ORDER.index(empty.status)),
-                            ("r_empty_code", empty.problem.code if empty.problem else None)):
+                            ("r_empty_code", empty.problem.code if empty.problem else None),
+                            ("r_ref", float(_referenced(compiled))), *ops):
             table[name].append(value)
     return table
 
 
 _RULE_SCHEMA = {"rule": _TEXT, "r_indicator": _TEXT, "r_unit": _TEXT, "r_commitment": _TEXT,
-                "r_clause": _TEXT, "r_miss": _TEXT, "r_empty": _CODE, "r_empty_code": _TEXT}
+                "r_clause": _TEXT, "r_miss": _TEXT, "r_empty": _CODE, "r_empty_code": _TEXT,
+                "r_ref": _FLOAT, "r_op1": _FLOAT, "r_op2": _FLOAT}
 
 
 def as_lazy(eager: nw.DataFrame[Any], like: nw.LazyFrame[Any], frame: Any) -> nw.LazyFrame[Any]:
@@ -361,8 +469,10 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
     placeholders = long.select(*keys).unique().join(rules.select("rule"), how="cross").select(
         *keys, "rule", *(_lit(None, dtype).alias(name) for name, dtype in (
             ("indicator", _TEXT), ("value", _FLOAT), ("unit", _TEXT), ("x", _FLOAT),
-            ("code", _CODE), ("threshold", _FLOAT), ("margin", _FLOAT))))
-    order = (*keys, "rule", "indicator", "value", "unit", "x", "code", "threshold", "margin")
+            ("code", _CODE), ("threshold", _FLOAT), ("margin", _FLOAT), ("y", _FLOAT),
+            ("rcode", _CODE))))
+    order = (*keys, "rule", "indicator", "value", "unit", "x", "code", "threshold", "margin",
+             "y", "rcode")
     constants = nw.from_dict(_constants(plan, pairs, units), schema=_CONSTANTS,
                              backend=_eager_backend(native))
     coded = _coded(_joined(facts.with_columns(nw.col("unit").fill_null("").alias("ukey")),
@@ -370,11 +480,9 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
     grouped = _per_key_and_rule(nw.concat([placeholders.select(*order), coded],
                                           how="vertical"), keys)
     n = nw.col("n")
-    code = nw.when(n == 0).then(nw.col("r_empty")).otherwise(
-        nw.when(n == 1).then(nw.col("code")).otherwise(_lit(DRIVER, _CODE)))
-    verdicts = _joined(grouped, nw.from_dict(table, schema=_RULE_SCHEMA,
-                                             backend=_eager_backend(native)),
-                       ("rule",), native, frame).with_columns(code.alias("code"))
+    verdicts = _compared(_joined(grouped, nw.from_dict(table, schema=_RULE_SCHEMA,
+                                                       backend=_eager_backend(native)),
+                                 ("rule",), native, frame))
     final = nw.col("code")
     to_driver = (final == BAND) | (final == DRIVER)
     if details:
@@ -418,24 +526,87 @@ def evaluate_lazy(plan: Plan, native: nw.LazyFrame[Any], frame: Any, *, layout: 
         {c: [row[i] for row in wanted_rows] for i, c in enumerate(columns)},
         schema={c: kinds[c] for c in columns}, backend=_eager_backend(native))
     rows = _joined(facts, wanted_keys, columns, native, frame).select(
-        *keys, "indicator", "value", "unit").collect()
+        *keys, "indicator", "value", "unit")
+    batches: Iterable[nw.DataFrame[Any]] = _batches(rows, keys, CHUNK_ROWS)
     if with_null:
         null_key = nw.any_horizontal(*(nw.col(k).is_null() for k in keys), ignore_nulls=True)
         extra = facts.filter(null_key & nw.col("indicator").is_in(
             sorted({row[-1] for row in with_null}))).select(
-                *keys, "indicator", "value", "unit").collect()
-        rows = nw.concat([rows, extra.select(*(nw.col(c).cast(rows.schema[c])
-                                                for c in rows.columns))], how="vertical")
+                *keys, "indicator", "value", "unit")
+        batches = itertools.chain(batches, _batches(extra, keys, CHUNK_ROWS))
     # Only the rules some pending pair is of: the others' verdicts would be thrown away.
     pending_rules = {pair[-1] for pair in pairs_wanted}
     subplan = Plan(plan.catalog, tuple(c for c in plan.rules if c.rule.id in pending_rules),
                    plan.keys)
-    judged_rows = exact_on_driver(subplan, rows, units, keys, details)
-    mask = [_pair(row) in pairs_wanted for row in judged_rows.select(*keys, "rule").iter_rows()]
-    exact = judged_rows.filter(nw.new_series("_keep", mask, nw.Boolean(),
-                                             backend=judged_rows.implementation))
     schema = out.collect_schema()
-    back = as_lazy(exact.select(*(nw.col(c).cast(schema[c]) for c in (*keys, *RESULT_COLUMNS))),
-                   native, frame)
+    parts = []
+    for chunk in _chunks(batches, keys):
+        judged_rows = exact_on_driver(subplan, chunk, units, keys, details)
+        mask = [_pair(row) in pairs_wanted
+                for row in judged_rows.select(*keys, "rule").iter_rows()]
+        exact = judged_rows.filter(nw.new_series("_keep", mask, nw.Boolean(),
+                                                 backend=judged_rows.implementation))
+        parts.append(exact.select(*(nw.col(c).cast(schema[c])
+                                    for c in (*keys, *RESULT_COLUMNS))))
+    if not parts:
+        return out
+    back = as_lazy(nw.concat(parts, how="vertical"), native, frame)
     return nw.concat([out, back], how="vertical")
+
+
+#: How many collected fact rows the driver judges at once (a key's rows are never split).
+CHUNK_ROWS = 200_000
+
+
+def _batches(rows: nw.LazyFrame[Any], keys: Sequence[str],
+             size: int) -> Iterator[nw.DataFrame[Any]]:
+    """The collected rows as eager frames of about ``size`` rows, each key's rows together
+    (one after another, possibly across two batches).
+
+    DuckDB streams them: the relation ordered by the keys, read as Arrow record batches, so
+    the driver never holds more than a batch of the rows it has not judged yet. The other
+    backends collect them (compact columns of floats and texts) and the driver cuts them,
+    sorted by the keys, into batches: a Dask or Spark partition holds rows of any key, so a
+    partition cannot be judged on its own."""
+    if rows.implementation is nw.Implementation.DUCKDB:
+        order = ", ".join('"' + k.replace('"', '""') + '"' for k in keys)
+        reader = rows.to_native().order(order).to_arrow_reader(size)
+        pa = nw.dependencies.get_pyarrow()
+        for batch in reader:
+            yield nw.from_native(pa.Table.from_batches([batch]), eager_only=True)
+        return
+    eager = rows.collect()
+    if len(eager) == 0:
+        return
+    eager = eager.sort(*keys, nulls_last=True)
+    for start in range(0, len(eager), size):
+        yield eager[start:start + size]
+
+
+def _chunks(batches: Iterable[nw.DataFrame[Any]],
+            keys: Sequence[str]) -> Iterator[nw.DataFrame[Any]]:
+    """Batches cut at key boundaries: when another batch follows, the rows of a batch's last
+    key are held back and joined to the next batch's, since the key's rows may go on there."""
+    pieces = iter(batches)
+    held: nw.DataFrame[Any] | None = None
+    piece = next(pieces, None)
+    while piece is not None:
+        following = next(pieces, None)
+        batch = piece if held is None else nw.concat(
+            [held, piece.select(*(nw.col(c).cast(held.schema[c]) for c in held.columns))],
+            how="vertical")
+        held = None
+        if following is None:
+            if len(batch):
+                yield batch
+            return
+        if len(batch):
+            tuples = [_pair(row) for row in batch.select(*keys).iter_rows()]
+            tail = [key == tuples[-1] for key in tuples]
+            keep = nw.new_series("_tail", tail, nw.Boolean(), backend=batch.implementation)
+            held = batch.filter(keep)
+            ready = batch.filter(~keep)
+            if len(ready):
+                yield ready
+        piece = following
 
