@@ -58,7 +58,11 @@ class PeakMemory:
     """The peak resident memory of this process and its children, sampled in a thread."""
 
     def __init__(self) -> None:
-        import psutil
+        try:
+            import psutil
+        except ImportError:
+            raise SystemExit('peak memory needs psutil: pip install -e ".[bench]" '
+                             "(or run with --no-memory)") from None
 
         self.process = psutil.Process()
         self.peak = 0
