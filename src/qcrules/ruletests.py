@@ -17,15 +17,14 @@ possible outcomes (met, not met, unknown, invalid) the cases assert. The format,
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .base.errors import Diagnostic, Location, QcrulesError, UsageError
+from .base.errors import Diagnostic, Location, QcrulesError, UsageError, did_you_mean
 from .base.numbers import format_number
 from .catalog.load import load_catalog
 from .catalog.model import Catalog, Op, Rule
@@ -317,10 +316,6 @@ def _at(node: object, key: str, file: str) -> Location:
     return Location(file)
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
 
 class _Loader:
     """Checks a parsed tests file, collecting every problem."""
@@ -337,7 +332,7 @@ class _Loader:
             if key not in _FILE_FIELDS:
                 self.problem("QC503", f"unknown field {key!r}", data.at(key), field=key,
                              expected=", ".join(_FILE_FIELDS), got=key,
-                             hint=_suggest(key, _FILE_FIELDS))
+                             hint=did_you_mean(key, _FILE_FIELDS))
         version = data.get("qcrules-tests")
         if "qcrules-tests" not in data:
             self.problem("QC502", "missing field 'qcrules-tests'", data.location,
@@ -401,7 +396,7 @@ class _Loader:
             if key not in _CASE_FIELDS:
                 self.problem("QC503", f"unknown field {key!r} in a case", item.at(key),
                              field=key, expected=", ".join(_CASE_FIELDS), got=key,
-                             hint=_suggest(key, _CASE_FIELDS))
+                             hint=did_you_mean(key, _CASE_FIELDS))
         name = item.get("name")
         ok = True
         if "name" not in item:
@@ -440,7 +435,7 @@ class _Loader:
                              fact_id=key, field="facts",
                              expected="a rule id, an indicator's Chinese name, or a "
                                       "reference/input id of the catalogue",
-                             got=key, hint=_suggest(key, list(plan.keys)))
+                             got=key, hint=did_you_mean(key, list(plan.keys)))
         return fact_set
 
     def expectations(self, item: LocatedMap, plan: Plan) -> tuple[Expectation, ...] | None:
@@ -461,7 +456,7 @@ class _Loader:
             if rule_id not in plan.catalog:
                 self.problem("QC506", "no such rule in the catalogue", where, rule_id=rule_id,
                              field="expect", expected="a rule id of the catalogue",
-                             got=rule_id, hint=_suggest(rule_id, ids))
+                             got=rule_id, hint=did_you_mean(rule_id, ids))
                 good = False
                 continue
             expectation = self.expectation(plan.catalog[rule_id], wanted, where)
@@ -487,7 +482,7 @@ class _Loader:
                 self.problem("QC503", f"unknown field {key!r} in an expected verdict",
                              wanted.at(key), rule_id=rule.id, field=key,
                              expected=", ".join(_EXPECT_FIELDS), got=key,
-                             hint=_suggest(key, _EXPECT_FIELDS))
+                             hint=did_you_mean(key, _EXPECT_FIELDS))
                 ok = False
         if "status" not in wanted:
             self.problem("QC502", "an expected verdict without a status", where,
@@ -525,7 +520,7 @@ class _Loader:
         if status is None:
             self.problem("QC507", "not a status", where, rule_id=rule.id, field="status",
                          expected="met, not_met, unknown or invalid", got=str(word),
-                         hint=_suggest(str(word), list(_STATUS_WORDS)))
+                         hint=did_you_mean(str(word), list(_STATUS_WORDS)))
         return status
 
     def margin(self, rule: Rule, written: object, where: Location) -> Fraction | None:

@@ -22,6 +22,7 @@ __all__ = [
     "Location",
     "QcrulesError",
     "UsageError",
+    "did_you_mean",
     "printable",
     "shortened",
 ]
@@ -65,6 +66,15 @@ def printable(text: str, *, limit: int | None = None) -> str:
     with ``limit``, cut to that many characters with an ellipsis."""
     safe = _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
     return shortened(safe, limit) if limit is not None else safe
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The hint naming the choice closest to ``word`` (``"did you mean 'pass-rate'?"``), or
+    ``None`` when none is close enough."""
+    import difflib  # only when a name is wrong
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 def shortened(text: str, limit: int = QUOTED_LENGTH) -> str:

@@ -10,14 +10,13 @@ A pure function: the caller reads the files.
 
 from __future__ import annotations
 
-import difflib
 import re
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
-from ..base.errors import CatalogError, Diagnostic, Location
+from ..base.errors import CatalogError, Diagnostic, Location, did_you_mean
 from ..base.numbers import terminates
 from .formula import Formula, FormulaError, parse_formula
 from .model import (
@@ -108,10 +107,6 @@ class _Collector:
         self.notes.append(Diagnostic(code, message, where or Location(self.file), **fields))
 
 
-def _suggest(word: str, choices: tuple[str, ...]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
 
 def _check_fields(node: LocatedMap, allowed: tuple[str, ...], out: _Collector, *,
                   rule_id: str | None = None, prefix: str = "") -> None:
@@ -119,7 +114,7 @@ def _check_fields(node: LocatedMap, allowed: tuple[str, ...], out: _Collector, *
         if key not in allowed:
             out.add("QC103", f"unknown field {prefix}{key!r}", node.at(key), rule_id=rule_id,
                     field=f"{prefix}{key}", expected=", ".join(allowed), got=key,
-                    hint=_suggest(key, allowed))
+                    hint=did_you_mean(key, allowed))
 
 
 def _text(node: LocatedMap, key: str, out: _Collector, *, rule_id: str | None = None,
@@ -328,7 +323,7 @@ class _RuleBuilder:
         if raw not in PATHS:
             self.out.add("QC141", "unknown path", self.node.at("path"), rule_id=self.rule_id,
                          field="path", expected=", ".join(PATHS), got=repr(raw),
-                         hint=_suggest(str(raw), PATHS))
+                         hint=did_you_mean(str(raw), PATHS))
             return "linear"
         return str(raw)
 
@@ -342,7 +337,7 @@ class _RuleBuilder:
             choices = tuple(k.value for k in Kind)
             self.out.add("QC140", "unknown kind", self.node.at("kind"), rule_id=self.rule_id,
                          field="kind", expected=", ".join(choices), got=repr(raw),
-                         hint=_suggest(str(raw), choices))
+                         hint=did_you_mean(str(raw), choices))
             return None
 
     def _inferred_kind(self) -> Kind | None:
@@ -976,7 +971,7 @@ class _RuleBuilder:
         if missing:
             out.add("QC131", f"formula uses undeclared input {missing[0]!r}", node.at("formula"),
                     rule_id=rid, field="formula", expected=", ".join(sorted(known)) or "inputs",
-                    got=missing[0], hint=_suggest(missing[0], tuple(sorted(known))))
+                    got=missing[0], hint=did_you_mean(missing[0], tuple(sorted(known))))
             return None
         if len(inputs) != len(raw_inputs):
             return None
@@ -1110,7 +1105,7 @@ def _progress_method(node: LocatedMap, out: _Collector, rule_id: str | None) -> 
     if method not in PROGRESS_METHODS:
         out.add("QC142", "unknown progress method", raw.at("method"), rule_id=rule_id,
                 field=f"{prefix}.method", expected=", ".join(PROGRESS_METHODS), got=repr(method),
-                hint=_suggest(str(method), PROGRESS_METHODS))
+                hint=did_you_mean(str(method), PROGRESS_METHODS))
         return None
     return str(method)
 
@@ -1285,7 +1280,7 @@ def _check_groups(rules: list[Rule], out: _Collector) -> None:
             out.add("QC105", f"group {group!r} has one rule", shared[0].location,
                     rule_id=shared[0].id, field="group",
                     expected="the same group on every rule of the compound target",
-                    got=group, hint=_suggest(group, tuple(members)) if len(members) > 1 else None)
+                    got=group, hint=did_you_mean(group, tuple(members)) if len(members) > 1 else None)
         if group in ids:
             out.add("QC105", f"group {group!r} is also a rule id", shared[0].location,
                     rule_id=shared[0].id, field="group", expected="a group id of its own",

@@ -15,7 +15,6 @@ and compares. Both engines give identical verdicts, so identical changes.
 
 from __future__ import annotations
 
-import difflib
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -240,11 +239,7 @@ class Monitor:
         for key in keys:
             if isinstance(key, str) and key in self._index:
                 continue
-            close = difflib.get_close_matches(str(key), list(self._index), n=1, cutoff=0.6)
-            problems.append(Diagnostic(
-                "QC202", "fact matches no rule", fact_id=str(key), field="id",
-                expected="a rule id, an indicator's Chinese name, or a reference/input id",
-                got=str(key), hint=f"did you mean {close[0]!r}?" if close else None))
+            problems.append(self._plan.unmatched(str(key)))
         if problems:
             raise FactError(problems)
 

@@ -341,6 +341,17 @@ class Plan:
         self._nearest[name] = nearest
         return nearest
 
+    def unmatched(self, key: str, what: str = "fact",
+                  location: Location | None = None) -> Diagnostic:
+        """``QC202``: ``key`` names nothing a rule of this plan reads (``what``: a fact, a
+        column, an indicator), with the nearest name it may have meant."""
+        close = self.nearest_key(key)
+        return Diagnostic(
+            "QC202", f"{what} matches no rule", location, fact_id=key,
+            field="id" if what == "fact" else what,
+            expected="a rule id, an indicator's Chinese name, or a reference/input id",
+            got=key, hint=f"did you mean {close!r}?" if close is not None else None)
+
     def __len__(self) -> int:
         return len(self.rules)
 

@@ -577,16 +577,9 @@ def _all_diagnostics(plan: Plan, facts: FactSet) -> tuple[Diagnostic, ...]:
 
 
 def unmatched_facts(plan: Plan, facts: FactSet) -> list[Diagnostic]:
-    warnings = []
-    for key, fact in facts.facts.items():
-        if key in plan.keys:
-            continue
-        close = plan.nearest_key(key)
-        warnings.append(Diagnostic(
-            "QC202", "fact matches no rule", fact.location, fact_id=key, field="id",
-            expected="a rule id, an indicator's Chinese name, or a reference/input id",
-            got=key, hint=f"did you mean {close!r}?" if close is not None else None))
-    return warnings
+    """``QC202`` for each fact that no rule reads, with the nearest name."""
+    return [plan.unmatched(key, location=fact.location) for key, fact in facts.facts.items()
+            if key not in plan.keys]
 
 
 def evaluate_plan(plan: Plan, facts: FactSet | Mapping[str, Any] | Iterable[Fact], *,

@@ -20,7 +20,6 @@ nearest fact key) in :attr:`TableResult.diagnostics` and as a :class:`UnmatchedC
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -493,16 +492,7 @@ def positional_columns(table: Any) -> dict[str, Sequence[Any]]:
 def unmatched_columns(plan: Plan, columns: Sequence[str], what: str = "column") -> tuple[
         Diagnostic, ...]:
     """``QC202`` for each name that matches no fact key of ``plan``, with the nearest."""
-    found = []
-    for key in columns:
-        if key in plan.keys:
-            continue
-        close = difflib.get_close_matches(key, list(plan.keys), n=1, cutoff=0.6)
-        found.append(Diagnostic(
-            "QC202", f"{what} matches no rule", fact_id=key, field=what,
-            expected="a rule id, an indicator's Chinese name, or a reference/input id",
-            got=key, hint=f"did you mean {close[0]!r}?" if close else None))
-    return tuple(found)
+    return tuple(plan.unmatched(key, what) for key in columns if key not in plan.keys)
 
 
 def warn_unmatched(diagnostics: Sequence[Diagnostic]) -> None:

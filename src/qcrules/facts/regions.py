@@ -9,12 +9,11 @@ every fact belongs to its region and its period. Pure: no I/O.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 import attrs
 
-from ..base.errors import Diagnostic, FactError, Location, QcrulesError, UsageError
+from ..base.errors import Diagnostic, FactError, Location, QcrulesError, UsageError, did_you_mean
 from .model import Fact, FactSet
 from .periods import Bases, facts_by_period, parse_period, period_argument, with_base_values
 
@@ -102,10 +101,6 @@ def _where(fact_set: FactSet) -> Location | None:
     return Location(fact_set.sources[0]) if fact_set.sources else None
 
 
-def _nearest(given: str, choices: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(given, list(choices), n=1, cutoff=0.5)
-    return f"did you mean {close[0]!r}?" if close else None
-
 
 def option_values(given: Iterable[str]) -> list[str]:
     """Option values, each of which may list several, comma-separated (ASCII or full-width)."""
@@ -137,7 +132,7 @@ def select(sets: Sequence[FactSet], *, regions: Iterable[str] = (),
                 "QC213", f"no facts of region {region!r}", _where(sets[0]) if sets else None,
                 field="region", expected=f"one of the regions given: {', '.join(held_regions)}"
                 if held_regions else "facts with a region column", got=region,
-                hint=_nearest(region, held_regions)))
+                hint=did_you_mean(region, held_regions, cutoff=0.5)))
     chosen_periods: list[str] = []
     for text in wanted_periods:
         try:
@@ -150,7 +145,7 @@ def select(sets: Sequence[FactSet], *, regions: Iterable[str] = (),
                 "QC211", f"no facts of {period}", _where(sets[0]) if sets else None,
                 field="period", expected=f"one of the periods given: {', '.join(held_periods)}"
                 if held_periods else "facts with a period", got=text,
-                hint=_nearest(period, held_periods)))
+                hint=did_you_mean(period, held_periods, cutoff=0.5)))
         chosen_periods.append(period)
     if problems:
         raise UsageError(problems)

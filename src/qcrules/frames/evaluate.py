@@ -17,13 +17,12 @@ driver, and the result is a lazy frame of the same backend.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import narwhals as nw
 
-from ..base.errors import Diagnostic, UsageError
+from ..base.errors import Diagnostic, UsageError, did_you_mean
 from ..engine.compile import Plan
 from ..engine.table import unmatched_columns, warn_unmatched
 from .eager import LONG_COLUMNS, RESULT_COLUMNS, evaluate_eager
@@ -36,9 +35,8 @@ _LONG_OPTIONAL = ("unit", "source")
 
 
 def _usage(message: str, field: str, expected: str, got: str, names: Sequence[str] = ()) -> UsageError:
-    close = difflib.get_close_matches(got, list(names), n=1, cutoff=0.6)
     return UsageError(Diagnostic("QC411", message, field=field, expected=expected, got=got,
-                                 hint=f"did you mean {close[0]!r}?" if close else None))
+                                 hint=did_you_mean(got, names)))
 
 
 def _columns_of(frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> list[str]:
