@@ -21,6 +21,7 @@ import difflib
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
+from typing import Literal
 
 import attrs
 
@@ -453,20 +454,20 @@ def build_judge(compiled: CompiledRule) -> Judge | None:
     return _numeric_judge(compiled)
 
 
-def _lookup(keys: tuple[str, ...]) -> Callable[[Mapping[str, Fact]], Fact | bool | None]:
+def _lookup(keys: tuple[str, ...]) -> Callable[[Mapping[str, Fact]], Fact | Literal[False] | None]:
     """The indicator's fact under one of ``keys``: the fact, ``None`` when none is given, or
     ``False`` when more than one is (the general path decides whether they conflict)."""
     if len(keys) == 1:
         only = keys[0]
 
-        def one(given: Mapping[str, Fact]) -> Fact | bool | None:
+        def one(given: Mapping[str, Fact]) -> Fact | Literal[False] | None:
             fact = given.get(only)
             return None if fact is None or fact.form is _MISSING else fact
 
         return one
     first_key, second_key = keys
 
-    def two(given: Mapping[str, Fact]) -> Fact | bool | None:
+    def two(given: Mapping[str, Fact]) -> Fact | Literal[False] | None:
         first = given.get(first_key)
         if first is not None and first.form is _MISSING:
             first = None
@@ -494,9 +495,9 @@ def _boolean_judge(compiled: CompiledRule) -> Judge:
                 return None
             return Verdict(rule, rule_id, Status.UNKNOWN, unit=compiled.judged_unit,
                            missing=unknown)
-        if fact is False or fact.form is not _BOOLEAN:  # type: ignore[union-attr]
+        if fact is False or fact.form is not _BOOLEAN:
             return None
-        holds = bool(fact.value)  # type: ignore[union-attr]
+        holds = bool(fact.value)
         steps = Lazy(_boolean_steps, fact, holds)
         if holds:
             return judged_verdict(rule, rule_id, _MET, _NONE, True, unit, (), steps)
@@ -533,9 +534,7 @@ def domain_terms(compiled: CompiledRule, which: str) -> tuple[str, str, str]:
 def _numeric_judge(compiled: CompiledRule) -> Judge:
     rule = compiled.rule
     rule_id = rule.id
-    keys = compiled.keys
-    first_key = keys[0]
-    second_key = keys[1] if len(keys) > 1 else None
+    lookup = _lookup(compiled.keys)
     unit = compiled.unit
     percent_like = compiled.percent_like
     fn, fd = compiled.fraction_factor.as_integer_ratio()
@@ -563,8 +562,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
     outside = {which: domain_terms(compiled, which) for which in ("below", "above", "whole")}
 
     def read(fact: Fact) -> Fraction | None:
-        """The fact's value in the rule's unit, or ``None`` for the general path (``judge``
-        reads the indicator's own fact the same way, inline)."""
+        """The fact's value in the rule's unit, or ``None`` for the general path."""
         form = fact.form
         value: Fraction = fact.value  # type: ignore[assignment]
         if form is _QUANTITY:
@@ -584,9 +582,8 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             return value
         return None
 
-    def problem(fact: Fact, value: Fraction) -> str | None:
-        """Which side of the domain ``value`` is outside (``None``: inside); ``judge`` asks
-        the same of the indicator's own fact inline."""
+    def problem(value: Fraction) -> str | None:
+        """Which side of the domain ``value`` is outside (``None``: inside)."""
         n, d = value.as_integer_ratio()
         if low is not None and n * ld < ln * d:
             return "below"
@@ -603,15 +600,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
                                           "value", expected, fact.raw))
 
     def judge(given: Mapping[str, Fact]) -> Verdict | None:
-        fact = given.get(first_key)
-        if fact is not None and fact.form is _MISSING:
-            fact = None
-        if second_key is not None:
-            other = given.get(second_key)
-            if other is not None and other.form is not _MISSING:
-                if fact is not None:
-                    return None   # given under both names: the general path compares them
-                fact = other
+        fact = lookup(given)
         if fact is None:
             if derivable:
                 return None
@@ -621,30 +610,13 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
                     return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_,
                                    missing=unknown[:1])
             return Verdict(rule, rule_id, Status.UNKNOWN, unit=judged_unit_, missing=unknown)
-        # read(fact), inline: the fact's value in the rule's unit, as n / d
-        form = fact.form
-        value: Fraction = fact.value  # type: ignore[assignment]  # in these two forms
-        if form is _QUANTITY:
-            n, d = value.as_integer_ratio()
-            if fact.unit != unit:
-                try:
-                    by = factor(fact.unit)  # type: ignore[arg-type]
-                except UnitProblem:
-                    return None
-                bn, bd = by.as_integer_ratio()
-                value = fraction_of(n * bn, d * bd)
-                n, d = value.as_integer_ratio()
-        elif form is _NUMBER:
-            n, d = value.as_integer_ratio()
-            if percent_like:
-                value = fraction_of(n * fn, d * fd)
-                n, d = value.as_integer_ratio()
-        else:
+        if fact is False:
+            return None   # given under both names: the general path compares them
+        value = read(fact)
+        if value is None:
             return None
-        if ((low is not None and n * ld < ln * d) or (high is not None and n * hd > hn * d)
-                or (whole and scale % d)):
-            which = problem(fact, value)
-            assert which is not None
+        which = problem(value)
+        if which is not None:
             return invalid(fact, which, Lazy(steps_of, fact, value))
         if referenced:
             base = given.get(reference_id)
@@ -655,7 +627,7 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             target = read(base)
             if target is None:
                 return None
-            which = problem(base, target)
+            which = problem(target)
             if which is not None:
                 return invalid(base, which,
                                Lazy(steps_of, fact, value, None, (), base, target))
@@ -666,10 +638,8 @@ def _numeric_judge(compiled: CompiledRule) -> Judge:
             base = target = None
             judged = thresholds
             judging = comparisons
-        rounded = value
-        if precision is not None:
-            rounded = round_gbt8170(value, precision)
-            n, d = rounded.as_integer_ratio()
+        rounded = value if precision is None else round_gbt8170(value, precision)
+        n, d = rounded.as_integer_ratio()
         if single and not referenced:
             holds_all = compare(n * td, tn * d)  # type: ignore[misc]
             steps = Lazy(steps_of, fact, value, rounded, _HELD if holds_all else _MISSED)
