@@ -39,13 +39,17 @@ from .compile import CompiledRule, Plan
 from .evaluate import evaluate_rule
 from .results import Report, Status
 
-__all__ = ["STATUS_ORDER", "TableResult", "UnmatchedColumnWarning", "evaluate_table",
-           "positional_columns"]
+__all__ = ["NOISE_BAND", "NOISE_FLOOR", "STATUS_ORDER", "TableResult", "UnmatchedColumnWarning",
+           "evaluate_table", "positional_columns"]
 
 #: Status codes in the arrays of a :class:`TableResult`.
 STATUS_ORDER: tuple[Status, ...] = (Status.MET, Status.NOT_MET, Status.UNKNOWN, Status.INVALID)
 MET, NOT_MET, UNKNOWN, INVALID, PENDING = 0, 1, 2, 3, -1
-_TOLERANCE = 1e-12
+#: The float-noise band: a float within this relative distance of a limit is decided exactly
+#: (the band is drawn twice as wide around a fixed threshold, and never narrower than
+#: :data:`NOISE_FLOOR`, so that an underflow cannot hide a sign).
+NOISE_BAND = 1e-12
+NOISE_FLOOR = 1e-300
 
 
 class UnmatchedColumnWarning(UserWarning):
@@ -209,7 +213,7 @@ class _Vector:
                 low, high = _band(b)
                 return (a >= low) & (a <= high)
             scale = np.maximum(np.abs(a), np.abs(b))
-            return np.abs(a - b) <= _TOLERANCE * scale
+            return np.abs(a - b) <= NOISE_BAND * scale
 
     def missing(self, x: np.ndarray) -> None:
         self.codes[self.open & np.isnan(x)] = UNKNOWN
@@ -731,9 +735,6 @@ class _Fast:
 
 def _band(threshold: float) -> tuple[float, float]:
     """The edges of the noise band around a threshold, as :meth:`_Vector.near` draws it."""
-    half = max(2 * _TOLERANCE * abs(threshold), 1e-300)
+    half = max(2 * NOISE_BAND * abs(threshold), NOISE_FLOOR)
     return threshold - half, threshold + half
 
-
-#: The float-noise band: a float within this relative distance of a limit is decided exactly.
-NOISE_BAND = _TOLERANCE

@@ -45,7 +45,7 @@ from ..catalog.units import UnitProblem
 from ..engine.compile import CompiledRule, Plan
 from ..engine.evaluate import evaluate_rule
 from ..engine.results import Severity, Status
-from ..engine.table import NOISE_BAND, STATUS_ORDER, unmatched_columns, warn_unmatched
+from ..engine.table import NOISE_BAND, NOISE_FLOOR, STATUS_ORDER, unmatched_columns, warn_unmatched
 from ..facts.model import FactSet
 from .eager import RESULT_COLUMNS, evaluate_eager
 
@@ -54,7 +54,6 @@ __all__ = ["as_lazy", "evaluate_lazy", "exact_on_driver"]
 MET, NOT_MET, UNKNOWN, INVALID = (STATUS_ORDER.index(s) for s in
                                   (Status.MET, Status.NOT_MET, Status.UNKNOWN, Status.INVALID))
 BAND, DRIVER = -1, -2
-_TINY = 1e-300   # the band is never narrower than the smallest normal floats
 _HUGE = 1.7976931348623157e308
 _WHOLE = 2.0**53
 _FLOAT = nw.Float64()
@@ -193,7 +192,7 @@ def _near(x: Any, t: Any) -> Any:
     ``engine.table`` (twice the relative band wide, never narrower than the smallest
     normal floats). Null where ``t`` is null."""
     half = t.abs() * (2 * NOISE_BAND)
-    half = nw.when(half < _TINY).then(_TINY).otherwise(half)
+    half = nw.when(half < NOISE_FLOOR).then(NOISE_FLOOR).otherwise(half)
     return (x >= t - half) & (x <= t + half)
 
 
@@ -216,7 +215,7 @@ COMPARE = -3.0   # a referenced rule's row whose domain is fine: compared after 
 def _band(x: Any) -> Any:
     """The noise band's half width around ``x``, never narrower than the smallest floats."""
     half = x.abs() * (2 * NOISE_BAND)
-    return nw.when(half < _TINY).then(_TINY).otherwise(half)
+    return nw.when(half < NOISE_FLOOR).then(NOISE_FLOOR).otherwise(half)
 
 
 def _coded(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
