@@ -189,10 +189,8 @@ def _fits(value: Any) -> bool:
 
 def _near(x: Any, t: Any) -> Any:
     """Rows within the noise band of the threshold column ``t``: the window of
-    ``engine.table`` (twice the relative band wide, never narrower than the smallest
-    normal floats). Null where ``t`` is null."""
-    half = t.abs() * (2 * NOISE_BAND)
-    half = nw.when(half < NOISE_FLOOR).then(NOISE_FLOOR).otherwise(half)
+    ``engine.table``. Null where ``t`` is null."""
+    half = _band(t)
     return (x >= t - half) & (x <= t + half)
 
 
@@ -213,7 +211,8 @@ COMPARE = -3.0   # a referenced rule's row whose domain is fine: compared after 
 
 
 def _band(x: Any) -> Any:
-    """The noise band's half width around ``x``, never narrower than the smallest floats."""
+    """The noise band's half width around ``x``: twice the relative band, never narrower
+    than :data:`~qcrules.engine.table.NOISE_FLOOR` (as ``engine.table`` draws it)."""
     half = x.abs() * (2 * NOISE_BAND)
     return nw.when(half < NOISE_FLOOR).then(NOISE_FLOOR).otherwise(half)
 
