@@ -192,8 +192,8 @@ class TestTheCheckItself:
     def test_a_borrowed_private_name_is_found(self, tree: Path) -> None:
         cells = tree / "report" / "html.py"
         cells.write_text(cells.read_text(encoding="utf-8")
-                         + "\nfrom .render import _md\n", encoding="utf-8")
-        assert borrowed_private_names(tree) == ["qcrules.report.html: render._md"]
+                         + "\nfrom .render import _csv_value\n", encoding="utf-8")
+        assert borrowed_private_names(tree) == ["qcrules.report.html: render._csv_value"]
 
     def test_a_circle_of_three_is_one_group(self, tmp_path: Path) -> None:
         pkg = tmp_path / "qcrules"

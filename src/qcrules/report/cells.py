@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Callable
 from fractions import Fraction
 
+from ..base.errors import printable
 from ..catalog.model import Op, Rule
 from ..engine.results import Report, Severity, Status, Verdict
 from .explain import (
@@ -19,8 +21,8 @@ from .explain import (
     status_word,
 )
 
-__all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "pad", "shorten", "summary_line",
-           "target_cell", "text_width"]
+__all__ = ["OP_SYMBOLS", "exact_text", "group_lines", "margin_cell", "markdown_cell", "pad",
+           "shorten", "spreadsheet_text", "summary_line", "target_cell", "text_width"]
 
 
 def exact_text(value: Fraction | bool | None) -> str | bool | None:
@@ -146,3 +148,23 @@ def group_lines(report: Report, lang: str) -> list[str]:
         lines.append(f"组合目标 {group.id}（{members}）：{word}" if zh
                      else f"compound target {group.id} ({members}): {word}")
     return lines
+
+
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+@functools.lru_cache(maxsize=8192)
+def markdown_cell(text: str) -> str:
+    """Text safe in a Markdown table cell: a backslash, ``|`` and a ``<`` that could open an HTML
+    tag or an autolink (``<script``, ``</``, ``<!``) are escaped; line breaks become spaces.
+    ``<=10位`` stays as it is."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return _TAG_OPEN.sub(r"\\<", text)
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: a leading ``= + - @`` (or tab, CR)
+    gets an apostrophe in front (numbers are written as numbers, never through here);
+    a control character is written as its escape, as on a terminal (``cat report.csv``)."""
+    text = printable(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

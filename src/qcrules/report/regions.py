@@ -24,7 +24,7 @@ import attrs
 from ..base.errors import printable
 from ..engine.results import Report, Severity, Status, Verdict
 from ..frames import RESULT_COLUMNS
-from .cells import exact_text, pad, text_width
+from .cells import exact_text, markdown_cell, pad, spreadsheet_text, text_width
 
 __all__ = ["LONG_COLUMNS", "SUMMARY_FORMATS", "RegionCounts", "long_parquet", "long_rows",
            "render_long_csv", "render_summary", "totals_line", "worst_first"]
@@ -140,7 +140,7 @@ def render_summary(reports: Sequence[Report], fmt: str = "text", *, lang: str = 
         headings, table = headings[1:], [row[1:] for row in table]
     if fmt == "markdown":
         lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
-        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in table]
+        lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in table]
         return "\n".join([*lines, "", _totals(every, lang), "", _note(every, lang), ""])
     if fmt != "text":
         msg = f"unknown summary format {fmt!r}; expected one of {', '.join(SUMMARY_FORMATS)}"
@@ -150,10 +150,6 @@ def render_summary(reports: Sequence[Report], fmt: str = "text", *, lang: str = 
     lines = ["  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in [headings, *table]]
     return "\n".join([*lines, "", _totals(every, lang), _note(every, lang), ""])
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
 def _summary_dict(first: Report | None, every: Sequence[RegionCounts],
@@ -203,9 +199,7 @@ def _csv_cell(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, Fraction):
         return str(exact_text(value))
-    text = printable(str(value))
-    # A cell a spreadsheet would run as a formula gets an apostrophe in front.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_text(str(value))
 
 
 def render_long_csv(reports: Sequence[Report], *, only_unmet: bool = False) -> str:

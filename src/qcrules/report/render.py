@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import io
 import json
 import os
-import re
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
@@ -28,8 +26,10 @@ from .cells import (
     exact_text,
     group_lines,
     margin_cell,
+    markdown_cell,
     pad,
     shorten,
+    spreadsheet_text,
     summary_line,
     target_cell,
     text_width,
@@ -234,18 +234,6 @@ def render_text(report: Report, *, lang: str = "zh", only_unmet: bool = False,
                      for i, line in enumerate(lines)) + "\n"
 
 
-_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
-
-
-@functools.lru_cache(maxsize=8192)
-def _md(text: str) -> str:
-    """Text safe in a Markdown table cell: a backslash, ``|`` and a ``<`` that could open an HTML
-    tag or an autolink (``<script``, ``</``, ``<!``) are escaped; line breaks become spaces.
-    ``<=10位`` stays as it is."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-    return _TAG_OPEN.sub(r"\\<", text)
-
-
 _MD_WORDS = {
     "zh": {"violations": "违反确保目标", "no_violations": "没有违反确保目标。",
            "by_section": "分领域统计", "section": "领域", "by_commitment": "按承诺统计",
@@ -266,8 +254,8 @@ def _status_headers(lang: str, statuses: tuple[Status, ...] = tuple(Status)) -> 
 
 
 def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(_md(h) for h in headers) + " |", "|" + "---|" * len(headers),
-            *("| " + " | ".join(_md(c) for c in row) + " |" for row in rows), ""]
+    return ["| " + " | ".join(markdown_cell(h) for h in headers) + " |", "|" + "---|" * len(headers),
+            *("| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows), ""]
 
 
 def _md_summaries(report: Report, lang: str, summaries: dict[int, str]) -> list[str]:
@@ -279,8 +267,8 @@ def _md_summaries(report: Report, lang: str, summaries: dict[int, str]) -> list[
     out = [f"## {words['violations']}", ""]
     if report.violations:
         for v in report.violations:
-            summary = summaries[id(v)] = _md(explain(v, lang).summary)
-            out.append(f"- ✘ **{v.rule_id}** [{_md(v.rule.clause)}]: {summary}")
+            summary = summaries[id(v)] = markdown_cell(explain(v, lang).summary)
+            out.append(f"- ✘ **{v.rule_id}** [{markdown_cell(v.rule.clause)}]: {summary}")
         out.append("")
     else:
         out += [words["no_violations"], ""]
@@ -321,12 +309,12 @@ def _md_missing(report: Report, lang: str) -> list[str]:
         else:
             continue
         for lead in verdict.rule.lead_in(lang) or ("—",):
-            groups.setdefault(lead, []).append(f"`{verdict.rule_id}` {_md(what)}")
+            groups.setdefault(lead, []).append(f"`{verdict.rule_id}` {markdown_cell(what)}")
     if not groups:
         return []
     out = [f"## {words['missing']}", ""]
     for lead, items in groups.items():
-        out.append(f"- **{_md(lead)}**: " + "; ".join(items))
+        out.append(f"- **{markdown_cell(lead)}**: " + "; ".join(items))
     return [*out, ""]
 
 
@@ -338,13 +326,13 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
     headers = (("状态", "编号", "指标", "实际", "目标", "余量/差距", "承诺", "牵头单位") if lang == "zh"
                else ("status", "id", "indicator", "observed", "target", "margin", "commitment",
                      "lead"))
-    out = [f"# {_md(catalog.title)}", ""]
+    out = [f"# {markdown_cell(catalog.title)}", ""]
     context = " · ".join(x for x in (report.region, report.period) if x)
     if context:
-        out += [_md(context), ""]
+        out += [markdown_cell(context), ""]
     out += [summary_line(report, lang), ""]
     if report.groups:
-        out += [f"- {_md(line)}" for line in group_lines(report, lang)] + [""]
+        out += [f"- {markdown_cell(line)}" for line in group_lines(report, lang)] + [""]
     summaries: dict[int, str] = {}   # the report's verdicts are held: identities stay theirs
     out += _md_summaries(report, lang, summaries)
     out += [f"## {_MD_WORDS[lang]['targets']}", ""]
@@ -353,8 +341,8 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
         sections.setdefault(verdict.rule.section, []).append(verdict)
     for prefix, verdicts in sections.items():
         title = catalog.section_title(prefix, lang)
-        out += [f"### {_md(prefix)} {_md(title)}".rstrip(), "", "| " + " | ".join(headers) + " |",
-                "|" + "---|" * len(headers)]
+        out += [f"### {markdown_cell(prefix)} {markdown_cell(title)}".rstrip(), "",
+                "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         for verdict in verdicts:
             rule = verdict.rule
             words = rule_words(rule, lang)
@@ -365,13 +353,13 @@ def render_markdown(report: Report, *, lang: str = "zh", only_unmet: bool = Fals
                      ("、" if lang == "zh" else ", ").join(rule.lead_in(lang)))
             # The rule id is code (its characters are restricted); every other cell is text,
             # escaped whatever it starts with.
-            out.append("| " + " | ".join(f"`{c}`" if i == 1 else _md(c)
+            out.append("| " + " | ".join(f"`{c}`" if i == 1 else markdown_cell(c)
                                          for i, c in enumerate(cells)) + " |")
         out.append("")
         for verdict in verdicts:
             summary = summaries.get(id(verdict))
             if summary is None:
-                summary = _md(explain(verdict, lang).summary)
+                summary = markdown_cell(explain(verdict, lang).summary)
             out.append(f"- **{verdict.rule_id}**: {summary}")
         out.append("")
     out += _md_missing(report, lang)
@@ -398,22 +386,15 @@ def render_csv(report: Report, *, lang: str = "zh", only_unmet: bool = False) ->
         whole = judges_whole_numbers(rule)
         writer.writerow((
             verdict.rule_id, verdict.status.value, verdict.severity.value,
-            _cell(rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)),
+            spreadsheet_text(rule.indicator.zh if lang == "zh" else (rule.indicator.en or rule.indicator.zh)),
             _csv_value(verdict.value, whole), verdict.unit or "", op.value if op else "",
             _csv_value(threshold, whole), _csv_value(verdict.margin),
             _csv_value(verdict.relative_margin),
-            rule.commitment.value, rule.deadline, _cell(rule.clause),
-            _cell("、".join(rule.lead_in(lang))), _cell("、".join(rule.support_in(lang))),
-            _cell(rule.quote), _cell(explain(verdict, lang).summary)))
+            rule.commitment.value, rule.deadline, spreadsheet_text(rule.clause),
+            spreadsheet_text("、".join(rule.lead_in(lang))),
+            spreadsheet_text("、".join(rule.support_in(lang))),
+            spreadsheet_text(rule.quote), spreadsheet_text(explain(verdict, lang).summary)))
     return buffer.getvalue()
-
-
-def _cell(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula: a leading ``= + - @`` (or tab, CR)
-    gets an apostrophe in front (numbers are written by :func:`_csv_value`, never through here);
-    a control character is written as its escape, as on a terminal (``cat report.csv``)."""
-    text = printable(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _csv_value(value: Fraction | bool | None, whole: bool = False) -> str:
