@@ -376,13 +376,8 @@ def _finish_many(reports: Sequence[Report], errors: list[Diagnostic], catalog: C
             if diagnostic.code == "QC202":
                 warned.setdefault(diagnostic.fact_id, diagnostic)
     echo_diagnostics(list(warned.values()), prefix="warning")
-    if errors:
-        echo_diagnostics(errors)
-        raise SystemExit(EXIT_BAD_INPUT)
-    if catalog.problems:
-        raise SystemExit(EXIT_BAD_INPUT)
-    raise SystemExit(max((exit_code_for(report, fail_on, strict=strict) for report in reports),
-                         default=EXIT_OK))
+    _exit(errors, catalog, max((exit_code_for(report, fail_on, strict=strict)
+                                for report in reports), default=EXIT_OK))
 
 
 def _emit(report: Report, output: str | None, fmt: str, lang: str, *, only_unmet: bool,
@@ -414,12 +409,18 @@ def _finish(report: Report, errors: list[Diagnostic], catalog: Catalog, *,
     """After the report is out: the warnings, then the exit code — 2 when facts (printed now)
     or rules (printed first, --keep-going) had problems, else the report's."""
     echo_diagnostics([d for d in report.diagnostics if d.code == "QC202"], prefix="warning")
+    _exit(errors, catalog, exit_code_for(report, fail_on, strict=strict))
+
+
+def _exit(errors: list[Diagnostic], catalog: Catalog, code: int) -> NoReturn:
+    """Exit 2 when facts (printed now) or rules (printed first, --keep-going) had problems,
+    else with the reports' ``code``."""
     if errors:
         echo_diagnostics(errors)
         raise SystemExit(EXIT_BAD_INPUT)
     if catalog.problems:
         raise SystemExit(EXIT_BAD_INPUT)
-    raise SystemExit(exit_code_for(report, fail_on, strict=strict))
+    raise SystemExit(code)
 
 
 def _track(plan: Plan, report: Report, fact_set: FactSet, base_set: FactSet, keep_going: bool,
